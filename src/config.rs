@@ -1,0 +1,244 @@
+//! `site.toml` -> `Config`, validated once. Every unknown key is reported
+//! (with the nearest known key) rather than only the first.
+//!
+//! Later stages read `Config` and never the TOML text.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Diagnostics, Location, key_location, unknown_key_help};
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "theme",
+    "posts_per_page",
+    "permalink",
+    "authors",
+    "extra",
+];
+const AUTHOR_KEYS: &[&str] = &["name", "bio", "url", "avatar"];
+
+/// The permalink placeholders a pattern may use.
+pub const PERMALINK_PLACEHOLDERS: &[&str] = &[":year", ":month", ":day", ":slug", ":category", ":author"];
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Config {
+    pub title: String,
+    pub base_url: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_posts_per_page")]
+    pub posts_per_page: usize,
+    #[serde(default = "default_permalink")]
+    pub permalink: String,
+    #[serde(default)]
+    pub authors: BTreeMap<String, Author>,
+    /// Free-form values for themes.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Author {
+    pub name: String,
+    #[serde(default)]
+    pub bio: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub avatar: Option<String>,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_posts_per_page() -> usize {
+    10
+}
+fn default_permalink() -> String {
+    "/posts/:slug/".into()
+}
+
+impl Config {
+    /// Reads and validates `site.toml` in `root`. Problems go to `diags`;
+    /// `None` when the file is missing or cannot be used at all.
+    pub fn load(root: &Path, diags: &Diagnostics) -> Option<Config> {
+        let path = root.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&text, diags),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                diags.push(
+                    Diagnostic::error(CONFIG_FILE, format!("no `{CONFIG_FILE}` in `{}`", root.display()))
+                        .with_help("run parlor in a site folder, pass `--root DIR`, or create one with `parlor init DIR`"),
+                );
+                None
+            }
+            Err(e) => {
+                diags.push(Diagnostic::error(CONFIG_FILE, format!("cannot read the config: {e}")));
+                None
+            }
+        }
+    }
+
+    /// Parses config text; the path in diagnostics is `site.toml`.
+    pub fn parse(text: &str, diags: &Diagnostics) -> Option<Config> {
+        let mut unknown = Vec::new();
+        let parsed = toml::de::Deserializer::parse(text).and_then(|de| {
+            serde_ignored::deserialize(de, |path| unknown.push(path.to_string()))
+        });
+        let config: Config = match parsed {
+            Ok(c) => c,
+            Err(e) => {
+                let loc = e.span().map_or_else(|| Location::at_line(text, 1), |s| {
+                    Location::at_offset(text, s.start, s.end - s.start)
+                });
+                diags.push(
+                    Diagnostic::error(CONFIG_FILE, e.message().trim().to_string())
+                        .at(text, loc)
+                        .with_help("fix the TOML syntax or the value's type; see the configuration reference in README.md"),
+                );
+                return None;
+            }
+        };
+        for path in unknown {
+            diags.push(unknown_config_key(text, &path));
+        }
+        let config = config.normalised();
+        let problems = config.validate(text);
+        let usable = problems.is_empty();
+        diags.extend(problems);
+        usable.then_some(config)
+    }
+
+    fn normalised(mut self) -> Config {
+        self.base_url = self.base_url.trim_end_matches('/').to_string();
+        self
+    }
+
+    /// Values that parse but cannot be used; the site cannot be built with them.
+    fn validate(&self, text: &str) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        let mut err = |key: &str, msg: String, help: &str| {
+            problems.push(Diagnostic::error(CONFIG_FILE, msg).at(text, key_location(text, key)).with_help(help));
+        };
+        if self.title.trim().is_empty() {
+            err("title", "`title` is empty".into(), "give the site a title, e.g. `title = \"Service Stories\"`");
+        }
+        if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
+            err(
+                "base_url",
+                format!("`base_url` must be an absolute http(s) URL, found `{}`", self.base_url),
+                "e.g. `base_url = \"https://blog.example.org/\"`",
+            );
+        }
+        if self.posts_per_page == 0 {
+            err("posts_per_page", "`posts_per_page` must be at least 1".into(), "e.g. `posts_per_page = 10`");
+        }
+        if let Err(msg) = check_permalink(&self.permalink) {
+            err("permalink", msg, "e.g. `permalink = \"/posts/:slug/\"` or `\"/:year/:month/:day/:slug/\"`");
+        }
+        for (id, author) in &self.authors {
+            if author.name.trim().is_empty() {
+                err(id, format!("author `{id}` has an empty `name`"), "set `name = \"...\"` under the author");
+            }
+        }
+        problems
+    }
+
+    /// The site root URL with a trailing slash.
+    pub fn root_url(&self) -> String {
+        format!("{}/", self.base_url)
+    }
+
+    /// An absolute URL for a site path that starts with `/`.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+fn check_permalink(pattern: &str) -> Result<(), String> {
+    if !pattern.starts_with('/') || !pattern.ends_with('/') {
+        return Err(format!("`permalink` must start and end with `/`, found `{pattern}`"));
+    }
+    if !pattern.contains(":slug") {
+        return Err(format!("`permalink` must contain `:slug` so that every post has its own URL, found `{pattern}`"));
+    }
+    for part in pattern.split('/').filter(|p| p.starts_with(':')) {
+        if !PERMALINK_PLACEHOLDERS.contains(&part) {
+            return Err(format!(
+                "unknown placeholder `{part}` in `permalink`; known ones are {}",
+                PERMALINK_PLACEHOLDERS.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn unknown_config_key(text: &str, path: &str) -> Diagnostic {
+    let parts: Vec<&str> = path.split('.').collect();
+    let key = parts.last().copied().unwrap_or(path);
+    let known = match parts.first() {
+        Some(&"authors") if parts.len() == 3 => AUTHOR_KEYS,
+        _ => TOP_KEYS,
+    };
+    Diagnostic::error(CONFIG_FILE, format!("unknown key `{path}`"))
+        .at(text, key_location(text, key))
+        .with_help(unknown_key_help(key, known))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<Config>, Vec<Diagnostic>) {
+        let diags = Diagnostics::new();
+        let config = Config::parse(text, &diags);
+        (config, diags.into_sorted())
+    }
+
+    #[test]
+    fn defaults_fill_optional_keys() {
+        let (config, diags) = parse("title = \"T\"\nbase_url = \"https://x.org/\"\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        let config = config.unwrap();
+        assert_eq!(config.base_url, "https://x.org");
+        assert_eq!(config.posts_per_page, 10);
+        assert_eq!(config.permalink, "/posts/:slug/");
+        assert_eq!(config.absolute("/a/"), "https://x.org/a/");
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_with_a_suggestion() {
+        let text = "title = \"T\"\nbase_url = \"https://x.org\"\ntitel = 1\n\n[authors.ann]\nname = \"Ann\"\nboi = \"x\"\n";
+        let (_, diags) = parse(text);
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        assert_eq!(diags[0].headline(), "error: site.toml:3:1: unknown key `titel`");
+        assert_eq!(diags[0].help.as_deref(), Some("did you mean `title`?"));
+        assert!(diags[1].headline().contains("site.toml:7:1: unknown key `authors.ann.boi`"));
+        assert_eq!(diags[1].help.as_deref(), Some("did you mean `bio`?"));
+    }
+
+    #[test]
+    fn missing_title_and_bad_values_are_errors() {
+        let (config, diags) = parse("base_url = \"https://x.org\"\n");
+        assert!(config.is_none());
+        assert!(diags[0].message.contains("title"), "{diags:?}");
+        let (config, diags) = parse("title = \"T\"\nbase_url = \"x.org\"\npermalink = \"/:year/:foo/\"\n");
+        assert!(config.is_none());
+        assert_eq!(diags.len(), 2, "{diags:?}");
+    }
+}

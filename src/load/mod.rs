@@ -1,0 +1,151 @@
+//! Stage 1: read the site from disk. Walks `content/`, `static/` and the
+//! theme, reads text in parallel, and parses nothing. Everything after this
+//! stage works on `Sources` and never touches the content folder again.
+
+mod theme;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, Diagnostics};
+
+pub use theme::{Theme, ThemeFile, Template};
+
+/// A Markdown file and where it came from.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to the site root, for diagnostics: `content/posts/a.md`.
+    pub path: PathBuf,
+    /// The slug the file's location gives: the file stem, or the bundle's
+    /// folder name for `<slug>/index.md`.
+    pub stem: String,
+    pub text: String,
+    /// Files beside a bundle's `index.md`, copied next to its page.
+    pub assets: Vec<Asset>,
+}
+
+/// A file copied as it is into the output.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Path below the page's (or the site's) output folder, `/`-separated.
+    pub relative: String,
+}
+
+#[derive(Debug)]
+pub struct Sources {
+    pub posts: Vec<SourceFile>,
+    pub pages: Vec<SourceFile>,
+    /// The site's `static/` folder.
+    pub static_files: Vec<Asset>,
+    pub theme: Theme,
+}
+
+pub fn load(root: &Path, theme_name: &str, diags: &Diagnostics) -> Sources {
+    let (posts, pages) = rayon::join(
+        || read_markdown_dir(root, "content/posts", diags),
+        || read_markdown_dir(root, "content/pages", diags),
+    );
+    Sources {
+        posts,
+        pages,
+        static_files: list_assets(&root.join("static"), diags),
+        theme: Theme::load(root, theme_name, diags),
+    }
+}
+
+/// Editors' swap and backup files, and hidden files, are never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp") || name.starts_with('#')
+}
+
+fn read_markdown_dir(root: &Path, dir: &str, diags: &Diagnostics) -> Vec<SourceFile> {
+    let base = root.join(dir);
+    let Ok(entries) = std::fs::read_dir(&base) else { return Vec::new() };
+    let mut found: Vec<(PathBuf, String, Option<PathBuf>)> = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_ignored(&name) {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            let index = path.join("index.md");
+            if index.is_file() {
+                found.push((index, name, Some(path)));
+            } else {
+                diags.push(
+                    Diagnostic::warning(Path::new(dir).join(&name), "folder without `index.md` is skipped")
+                        .with_help("a post bundle is a folder holding `index.md` and the files it uses"),
+                );
+            }
+        } else if let Some(stem) = name.strip_suffix(".md") {
+            found.push((path, stem.to_string(), None));
+        }
+    }
+    found.sort();
+    found
+        .into_par_iter()
+        .filter_map(|(path, stem, bundle)| {
+            let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            let text = read_text(&path, &relative, diags)?;
+            let assets = bundle.map(|b| bundle_assets(&b, diags)).unwrap_or_default();
+            Some(SourceFile { path: relative, stem, text, assets })
+        })
+        .collect()
+}
+
+/// Reads a UTF-8 text file, dropping a byte-order mark.
+pub fn read_text(path: &Path, shown_as: &Path, diags: &Diagnostics) -> Option<String> {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.drain(..3);
+                }
+                Some(text)
+            }
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                diags.push(
+                    Diagnostic::error(shown_as, format!("not valid UTF-8 (at byte {offset})"))
+                        .with_help("save the file as UTF-8"),
+                );
+                None
+            }
+        },
+        Err(e) => {
+            diags.push(Diagnostic::error(shown_as, format!("cannot read the file: {e}")));
+            None
+        }
+    }
+}
+
+fn bundle_assets(dir: &Path, diags: &Diagnostics) -> Vec<Asset> {
+    list_assets(dir, diags).into_iter().filter(|a| a.relative != "index.md").collect()
+}
+
+/// Every file below `dir`, as assets relative to it.
+pub fn list_assets(dir: &Path, diags: &Diagnostics) -> Vec<Asset> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut assets = Vec::new();
+    let walker = WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
+        e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy())
+    });
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+                let relative = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                assets.push(Asset { source: e.path().to_path_buf(), relative });
+            }
+            Ok(_) => {}
+            Err(e) => diags.push(Diagnostic::error(dir, format!("cannot list the folder: {e}"))),
+        }
+    }
+    assets
+}

@@ -1,0 +1,319 @@
+//! Stage 2: parse every source file into a `Post` or `Page`, in parallel.
+//! Each file's problems become diagnostics and the file is left out; the
+//! rest of the site still parses, so one run reports everything.
+
+pub mod date;
+pub mod front_matter;
+pub mod highlight;
+pub mod markdown;
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, key_location};
+use crate::load::{Asset, SourceFile, Sources, Theme};
+pub use date::PostDate;
+pub use front_matter::SourceAttribution;
+
+/// Who may comment on a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentsMode {
+    Open,
+    Closed,
+    Members,
+}
+
+#[derive(Debug, Clone)]
+pub struct Post {
+    pub path: PathBuf,
+    pub slug: String,
+    pub title: String,
+    pub date: PostDate,
+    pub updated: Option<PostDate>,
+    /// A key of `[authors]`, checked against the config.
+    pub author: Option<String>,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub content_html: String,
+    pub summary_html: String,
+    pub has_more: bool,
+    pub words: usize,
+    pub draft: bool,
+    pub comments: CommentsMode,
+    pub source: Option<SourceAttribution>,
+    pub photo_credit: Option<String>,
+    pub image: Option<String>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub assets: Vec<Asset>,
+}
+
+impl Post {
+    /// Minutes to read at 200 words a minute, at least one.
+    pub fn reading_minutes(&self) -> usize {
+        self.words.div_ceil(200).max(1)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub path: PathBuf,
+    pub slug: String,
+    pub title: String,
+    pub date: Option<PostDate>,
+    pub updated: Option<PostDate>,
+    pub content_html: String,
+    pub summary_html: String,
+    pub draft: bool,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub assets: Vec<Asset>,
+}
+
+#[derive(Debug)]
+pub struct Parsed {
+    pub posts: Vec<Post>,
+    pub pages: Vec<Page>,
+    pub static_files: Vec<Asset>,
+    pub theme: Theme,
+}
+
+pub fn parse(sources: Sources, config: &Config, diags: &Diagnostics) -> Parsed {
+    let Sources { posts, pages, static_files, theme } = sources;
+    let (posts, pages) = rayon::join(
+        || posts.into_par_iter().filter_map(|f| report(parse_post(&f, config), diags)).collect(),
+        || pages.into_par_iter().filter_map(|f| report(parse_page(&f), diags)).collect(),
+    );
+    Parsed { posts, pages, static_files, theme }
+}
+
+fn report<T>(result: Result<T, Vec<Diagnostic>>, diags: &Diagnostics) -> Option<T> {
+    result.map_err(|errs| diags.extend(errs)).ok()
+}
+
+/// Front matter and body of one file, with diagnostics pointing at it.
+struct Document<'a> {
+    file: &'a SourceFile,
+    front: front_matter::FrontMatter,
+    body: &'a str,
+    /// The text up to the end of the front matter, for finding keys.
+    front_region: &'a str,
+}
+
+impl<'a> Document<'a> {
+    fn read(file: &'a SourceFile) -> Result<Document<'a>, Vec<Diagnostic>> {
+        let with_path = |d: Diagnostic| Diagnostic { path: file.path.clone(), ..d };
+        let split = front_matter::split(&file.text).map_err(|d| vec![with_path(d)])?;
+        let front = front_matter::parse(&file.text, &split)
+            .map_err(|errs| errs.into_iter().map(with_path).collect::<Vec<_>>())?;
+        let front_region = &file.text[..split.front_offset + split.front.len()];
+        Ok(Document { file, front, body: split.body, front_region })
+    }
+
+    fn error(&self, key: &str, message: String, help: &str) -> Diagnostic {
+        Diagnostic::error(&self.file.path, message).at(&self.file.text, key_location(self.front_region, key)).with_help(help)
+    }
+
+    fn title(&self, errors: &mut Vec<Diagnostic>) -> String {
+        match self.front.title.as_deref().map(str::trim) {
+            Some(t) if !t.is_empty() => t.to_string(),
+            _ => {
+                errors.push(
+                    Diagnostic::error(&self.file.path, "missing `title`")
+                        .at(&self.file.text, crate::diag::Location::at_line(&self.file.text, 1))
+                        .with_help("add `title: Your title` to the front matter"),
+                );
+                String::new()
+            }
+        }
+    }
+
+    fn date(&self, key: &str, input: Option<&date::DateInput>, errors: &mut Vec<Diagnostic>) -> Option<PostDate> {
+        let input = input?;
+        PostDate::parse(&input.0)
+            .map_err(|msg| errors.push(self.error(key, format!("bad `{key}`: {msg}"), "e.g. `date: 2011-06-10T12:00:00Z`")))
+            .ok()
+    }
+
+    fn slug(&self, errors: &mut Vec<Diagnostic>) -> String {
+        let raw = self.front.slug.as_deref().unwrap_or(&self.file.stem);
+        let slug = slug::slugify(raw);
+        if slug.is_empty() {
+            errors.push(self.error(
+                "slug",
+                format!("`{raw}` gives an empty slug"),
+                "set `slug: some-words` in the front matter",
+            ));
+        }
+        slug
+    }
+}
+
+fn parse_post(file: &SourceFile, config: &Config) -> Result<Post, Vec<Diagnostic>> {
+    let doc = Document::read(file)?;
+    let mut errors = Vec::new();
+    let title = doc.title(&mut errors);
+    let slug = doc.slug(&mut errors);
+    let date = doc.date("date", doc.front.date.as_ref(), &mut errors);
+    if doc.front.date.is_none() {
+        errors.push(
+            Diagnostic::error(&file.path, "missing `date`")
+                .at(&file.text, crate::diag::Location::at_line(&file.text, 1))
+                .with_help("add `date: 2011-06-10T12:00:00Z` (or `2011-06-10`) to the front matter"),
+        );
+    }
+    let updated = doc.date("updated", doc.front.updated.as_ref(), &mut errors);
+    if let Some(author) = &doc.front.author
+        && !config.authors.contains_key(author)
+    {
+        let known: Vec<&str> = config.authors.keys().map(String::as_str).collect();
+        let help = match crate::diag::nearest(author, &known) {
+            Some(k) => format!("did you mean `{k}`? Authors are the keys of `[authors]` in site.toml"),
+            None if known.is_empty() => format!("add `[authors.{author}]` with a `name` to site.toml"),
+            None => format!("known authors: {}; or add `[authors.{author}]` to site.toml", known.join(", ")),
+        };
+        errors.push(doc.error("author", format!("unknown author `{author}`"), &help));
+    }
+    let comments = match doc.front.comments.as_deref() {
+        None | Some("open") => CommentsMode::Open,
+        Some("closed") => CommentsMode::Closed,
+        Some("members") => CommentsMode::Members,
+        Some(other) => {
+            errors.push(doc.error("comments", format!("`comments: {other}` is not known"), "use `open`, `closed` or `members`"));
+            CommentsMode::Open
+        }
+    };
+    let tags = clean_terms(&doc.front.tags);
+    let category = doc.front.category.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(String::from);
+    if let Some(source) = &doc.front.source
+        && !(source.url.starts_with("http://") || source.url.starts_with("https://"))
+    {
+        errors.push(doc.error("source", format!("`source.url` must be an absolute http(s) URL, found `{}`", source.url), "e.g. `source: {url: https://example.org/original}`"));
+    }
+    let (Some(date), true) = (date, errors.is_empty()) else {
+        return Err(errors);
+    };
+    let rendered = markdown::render(doc.body);
+    let summary_html = match &doc.front.summary {
+        Some(s) => markdown::render_summary(s),
+        None => rendered.summary_html,
+    };
+    let front = doc.front;
+    Ok(Post {
+        path: file.path.clone(),
+        slug,
+        title,
+        date,
+        updated,
+        author: front.author,
+        category,
+        tags,
+        content_html: rendered.html,
+        summary_html,
+        has_more: rendered.has_more,
+        words: rendered.words,
+        draft: front.draft,
+        comments,
+        source: front.source,
+        photo_credit: front.photo_credit,
+        image: front.image,
+        extra: front.extra,
+        assets: file.assets.clone(),
+    })
+}
+
+fn parse_page(file: &SourceFile) -> Result<Page, Vec<Diagnostic>> {
+    let doc = Document::read(file)?;
+    let mut errors = Vec::new();
+    let title = doc.title(&mut errors);
+    let slug = doc.slug(&mut errors);
+    let date = doc.date("date", doc.front.date.as_ref(), &mut errors);
+    let updated = doc.date("updated", doc.front.updated.as_ref(), &mut errors);
+    for key in ["category", "tags", "author", "comments", "source"] {
+        let set = match key {
+            "category" => doc.front.category.is_some(),
+            "tags" => !doc.front.tags.is_empty(),
+            "author" => doc.front.author.is_some(),
+            "comments" => doc.front.comments.is_some(),
+            _ => doc.front.source.is_some(),
+        };
+        if set {
+            errors.push(doc.error(key, format!("`{key}` is for posts, not pages"), "remove it, or move the file to content/posts/"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let rendered = markdown::render(doc.body);
+    let front = doc.front;
+    Ok(Page {
+        path: file.path.clone(),
+        slug,
+        title,
+        date,
+        updated,
+        content_html: rendered.html,
+        summary_html: front.summary.as_deref().map_or(rendered.summary_html, markdown::render_summary),
+        draft: front.draft,
+        extra: front.extra,
+        assets: file.assets.clone(),
+    })
+}
+
+/// Trimmed, non-empty terms, each once, in the order written.
+fn clean_terms(terms: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(terms.len());
+    for t in terms.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        if !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        let diags = Diagnostics::new();
+        Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\n[authors.ann]\nname = \"Ann\"\n", &diags).unwrap()
+    }
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile { path: "content/posts/a-post.md".into(), stem: "a-post".into(), text: text.into(), assets: vec![] }
+    }
+
+    #[test]
+    fn a_full_post_parses() {
+        let post = parse_post(
+            &file("---\ntitle: Refunds\ndate: 2011-06-10\nauthor: ann\ncategory: Support\ntags: [refunds, ' refunds ', phone]\n---\nHello *there*.\n"),
+            &config(),
+        )
+        .unwrap();
+        assert_eq!(post.slug, "a-post");
+        assert_eq!(post.tags, ["refunds", "phone"]);
+        assert_eq!(post.summary_html, "<p>Hello <em>there</em>.</p>\n");
+        assert_eq!(post.reading_minutes(), 1);
+    }
+
+    #[test]
+    fn every_problem_in_a_post_is_reported() {
+        let errs = parse_post(&file("---\ndate: someday\nauthor: anne\ncomments: maybe\n---\n"), &config()).unwrap_err();
+        let messages: Vec<&str> = errs.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 4, "{messages:?}");
+        assert!(messages[0].contains("missing `title`"));
+        assert!(messages.iter().any(|m| m.contains("bad `date`")));
+        let author = errs.iter().find(|d| d.message.contains("unknown author")).unwrap();
+        assert_eq!(author.location.as_ref().unwrap().line, 3);
+        assert!(author.help.as_deref().unwrap().contains("did you mean `ann`?"));
+    }
+
+    #[test]
+    fn unicode_titles_give_ascii_slugs() {
+        let mut f = file("---\ntitle: x\ndate: 2011-06-10\nslug: Café Déjà Vu\n---\n");
+        f.stem = "ignored".into();
+        assert_eq!(parse_post(&f, &config()).unwrap().slug, "cafe-deja-vu");
+    }
+}
