@@ -26,7 +26,8 @@ const TOP_KEYS: &[&str] = &[
 const AUTHOR_KEYS: &[&str] = &["name", "bio", "url", "avatar"];
 
 /// The permalink placeholders a pattern may use.
-pub const PERMALINK_PLACEHOLDERS: &[&str] = &[":year", ":month", ":day", ":slug", ":category", ":author"];
+pub const PERMALINK_PLACEHOLDERS: &[&str] =
+    &[":year", ":month", ":day", ":slug", ":category", ":author"];
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Config {
@@ -88,7 +89,10 @@ impl Config {
                 None
             }
             Err(e) => {
-                diags.push(Diagnostic::error(CONFIG_FILE, format!("cannot read the config: {e}")));
+                diags.push(Diagnostic::error(
+                    CONFIG_FILE,
+                    format!("cannot read the config: {e}"),
+                ));
                 None
             }
         }
@@ -97,15 +101,15 @@ impl Config {
     /// Parses config text; the path in diagnostics is `site.toml`.
     pub fn parse(text: &str, diags: &Diagnostics) -> Option<Config> {
         let mut unknown = Vec::new();
-        let parsed = toml::de::Deserializer::parse(text).and_then(|de| {
-            serde_ignored::deserialize(de, |path| unknown.push(path.to_string()))
-        });
+        let parsed = toml::de::Deserializer::parse(text)
+            .and_then(|de| serde_ignored::deserialize(de, |path| unknown.push(path.to_string())));
         let config: Config = match parsed {
             Ok(c) => c,
             Err(e) => {
-                let loc = e.span().map_or_else(|| Location::at_line(text, 1), |s| {
-                    Location::at_offset(text, s.start, s.end - s.start)
-                });
+                let loc = e.span().map_or_else(
+                    || Location::at_line(text, 1),
+                    |s| Location::at_offset(text, s.start, s.end - s.start),
+                );
                 diags.push(
                     Diagnostic::error(CONFIG_FILE, e.message().trim().to_string())
                         .at(text, loc)
@@ -133,27 +137,50 @@ impl Config {
     fn validate(&self, text: &str) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         let mut err = |key: &str, msg: String, help: &str| {
-            problems.push(Diagnostic::error(CONFIG_FILE, msg).at(text, key_location(text, key)).with_help(help));
+            problems.push(
+                Diagnostic::error(CONFIG_FILE, msg)
+                    .at(text, key_location(text, key))
+                    .with_help(help),
+            );
         };
         if self.title.trim().is_empty() {
-            err("title", "`title` is empty".into(), "give the site a title, e.g. `title = \"Service Stories\"`");
+            err(
+                "title",
+                "`title` is empty".into(),
+                "give the site a title, e.g. `title = \"Service Stories\"`",
+            );
         }
         if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
             err(
                 "base_url",
-                format!("`base_url` must be an absolute http(s) URL, found `{}`", self.base_url),
+                format!(
+                    "`base_url` must be an absolute http(s) URL, found `{}`",
+                    self.base_url
+                ),
                 "e.g. `base_url = \"https://blog.example.org/\"`",
             );
         }
         if self.posts_per_page == 0 {
-            err("posts_per_page", "`posts_per_page` must be at least 1".into(), "e.g. `posts_per_page = 10`");
+            err(
+                "posts_per_page",
+                "`posts_per_page` must be at least 1".into(),
+                "e.g. `posts_per_page = 10`",
+            );
         }
         if let Err(msg) = check_permalink(&self.permalink) {
-            err("permalink", msg, "e.g. `permalink = \"/posts/:slug/\"` or `\"/:year/:month/:day/:slug/\"`");
+            err(
+                "permalink",
+                msg,
+                "e.g. `permalink = \"/posts/:slug/\"` or `\"/:year/:month/:day/:slug/\"`",
+            );
         }
         for (id, author) in &self.authors {
             if author.name.trim().is_empty() {
-                err(id, format!("author `{id}` has an empty `name`"), "set `name = \"...\"` under the author");
+                err(
+                    id,
+                    format!("author `{id}` has an empty `name`"),
+                    "set `name = \"...\"` under the author",
+                );
             }
         }
         problems
@@ -172,10 +199,14 @@ impl Config {
 
 fn check_permalink(pattern: &str) -> Result<(), String> {
     if !pattern.starts_with('/') || !pattern.ends_with('/') {
-        return Err(format!("`permalink` must start and end with `/`, found `{pattern}`"));
+        return Err(format!(
+            "`permalink` must start and end with `/`, found `{pattern}`"
+        ));
     }
     if !pattern.contains(":slug") {
-        return Err(format!("`permalink` must contain `:slug` so that every post has its own URL, found `{pattern}`"));
+        return Err(format!(
+            "`permalink` must contain `:slug` so that every post has its own URL, found `{pattern}`"
+        ));
     }
     for part in pattern.split('/').filter(|p| p.starts_with(':')) {
         if !PERMALINK_PLACEHOLDERS.contains(&part) {
@@ -226,9 +257,16 @@ mod tests {
         let text = "title = \"T\"\nbase_url = \"https://x.org\"\ntitel = 1\n\n[authors.ann]\nname = \"Ann\"\nboi = \"x\"\n";
         let (_, diags) = parse(text);
         assert_eq!(diags.len(), 2, "{diags:?}");
-        assert_eq!(diags[0].headline(), "error: site.toml:3:1: unknown key `titel`");
+        assert_eq!(
+            diags[0].headline(),
+            "error: site.toml:3:1: unknown key `titel`"
+        );
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `title`?"));
-        assert!(diags[1].headline().contains("site.toml:7:1: unknown key `authors.ann.boi`"));
+        assert!(
+            diags[1]
+                .headline()
+                .contains("site.toml:7:1: unknown key `authors.ann.boi`")
+        );
         assert_eq!(diags[1].help.as_deref(), Some("did you mean `bio`?"));
     }
 
@@ -237,7 +275,8 @@ mod tests {
         let (config, diags) = parse("base_url = \"https://x.org\"\n");
         assert!(config.is_none());
         assert!(diags[0].message.contains("title"), "{diags:?}");
-        let (config, diags) = parse("title = \"T\"\nbase_url = \"x.org\"\npermalink = \"/:year/:foo/\"\n");
+        let (config, diags) =
+            parse("title = \"T\"\nbase_url = \"x.org\"\npermalink = \"/:year/:foo/\"\n");
         assert!(config.is_none());
         assert_eq!(diags.len(), 2, "{diags:?}");
     }

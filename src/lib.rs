@@ -1,10 +1,166 @@
 //! parlor: a static site generator for blogs that start discussions.
 //!
 //! The build is a pipeline; each stage owns its types and hands a new value
-//! to the next: config -> load -> parse -> model -> render -> output.
-//! See ARCHITECTURE.md.
+//! to the next (see ARCHITECTURE.md):
+//!
+//! ```text
+//! config::Config::load -> load::load -> parse::parse -> model::build
+//!     -> render::render -> output::write_site
+//! ```
+//!
+//! Site problems are collected as diagnostics across all stages, so one run
+//! reports all of them; operational failures (disk, permissions) are
+//! `anyhow` errors with context.
 
 pub mod config;
 pub mod diag;
 pub mod load;
+pub mod model;
+pub mod output;
 pub mod parse;
+pub mod render;
+pub mod scaffold;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use config::Config;
+use diag::{Diagnostic, Diagnostics};
+
+/// What `parlor build` (and `check`) are asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/public`.
+    pub output: Option<PathBuf>,
+    pub include_drafts: bool,
+    pub base_url: Option<String>,
+    /// Called with the number of pages before rendering, and once per page.
+    pub progress: Option<Progress>,
+}
+
+/// Progress callbacks, so that the library does not draw on terminals.
+#[derive(Clone)]
+pub struct Progress {
+    pub start: std::sync::Arc<dyn Fn(u64) + Send + Sync>,
+    pub tick: std::sync::Arc<dyn Fn() + Send + Sync>,
+    pub finish: std::sync::Arc<dyn Fn() + Send + Sync>,
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+/// What a build did, for the summary line.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    /// HTML pages written.
+    pub pages: usize,
+    /// All files written, pages included.
+    pub files: usize,
+    pub posts: usize,
+    pub site_pages: usize,
+    /// Drafts and future posts left out.
+    pub hidden_posts: usize,
+    pub output: PathBuf,
+    pub elapsed: Duration,
+    /// Warnings and errors, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BuildReport {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == diag::Severity::Error)
+    }
+
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "built {} pages ({} posts, {} pages) into {} in {:.2} s",
+            self.pages,
+            self.posts,
+            self.site_pages,
+            self.output.display(),
+            self.elapsed.as_secs_f64()
+        );
+        if self.hidden_posts > 0 {
+            s.push_str(&format!(
+                "; {} drafts or future posts left out (see --drafts)",
+                self.hidden_posts
+            ));
+        }
+        s
+    }
+}
+
+/// Builds the site. Site problems come back in the report's diagnostics
+/// (and then nothing is written); `Err` is for failures to write.
+pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
+    run(options, true)
+}
+
+/// Everything `build` does except writing: config, front matter, templates,
+/// and internal links.
+pub fn check(options: &BuildOptions) -> anyhow::Result<BuildReport> {
+    run(options, false)
+}
+
+fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
+    let started = Instant::now();
+    let diags = Diagnostics::new();
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
+    let mut report = BuildReport {
+        output: output.clone(),
+        ..BuildReport::default()
+    };
+    let Some(mut config) = Config::load(&options.root, &diags) else {
+        report.diagnostics = diags.into_sorted();
+        return Ok(report);
+    };
+    if let Some(url) = &options.base_url {
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let sources = load::load(&options.root, &config.theme, &diags);
+    let tera = render::compile_theme(&sources.theme)
+        .map_err(|d| diags.push(d))
+        .ok();
+    let parsed = parse::parse(sources, &config, &diags);
+    let model_options = model::ModelOptions {
+        include_drafts: options.include_drafts,
+        now: None,
+    };
+    let model = model::build(parsed, config, model_options, &diags);
+    report.posts = model.posts.len();
+    report.site_pages = model.pages.len();
+    report.hidden_posts = model.hidden_posts;
+    let Some(tera) = tera else {
+        report.diagnostics = diags.into_sorted();
+        return Ok(report);
+    };
+    let noop: std::sync::Arc<dyn Fn() + Send + Sync> = std::sync::Arc::new(|| {});
+    let tick = options.progress.as_ref().map_or(noop, |p| p.tick.clone());
+    if let Some(p) = &options.progress {
+        (p.start)(render::page_count(&model) as u64);
+    }
+    let rendered = render::render(&model, &tera, &*tick, &diags);
+    if let Some(p) = &options.progress {
+        (p.finish)();
+    }
+    if !write {
+        render::links::check_internal_links(&model, &rendered, &diags);
+    }
+    report.pages = rendered.pages;
+    report.files = rendered.files.len();
+    if write && !diags.has_errors() {
+        output::write_site(&rendered, &output)?;
+    }
+    report.elapsed = started.elapsed();
+    report.diagnostics = diags.into_sorted();
+    Ok(report)
+}

@@ -11,7 +11,7 @@ use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, Diagnostics};
 
-pub use theme::{Theme, ThemeFile, Template};
+pub use theme::{Template, Theme, ThemeFile};
 
 /// A Markdown file and where it came from.
 #[derive(Debug, Clone)]
@@ -58,12 +58,18 @@ pub fn load(root: &Path, theme_name: &str, diags: &Diagnostics) -> Sources {
 
 /// Editors' swap and backup files, and hidden files, are never content.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp") || name.starts_with('#')
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name.starts_with('#')
 }
 
 fn read_markdown_dir(root: &Path, dir: &str, diags: &Diagnostics) -> Vec<SourceFile> {
     let base = root.join(dir);
-    let Ok(entries) = std::fs::read_dir(&base) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(&base) else {
+        return Vec::new();
+    };
     let mut found: Vec<(PathBuf, String, Option<PathBuf>)> = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -77,8 +83,13 @@ fn read_markdown_dir(root: &Path, dir: &str, diags: &Diagnostics) -> Vec<SourceF
                 found.push((index, name, Some(path)));
             } else {
                 diags.push(
-                    Diagnostic::warning(Path::new(dir).join(&name), "folder without `index.md` is skipped")
-                        .with_help("a post bundle is a folder holding `index.md` and the files it uses"),
+                    Diagnostic::warning(
+                        Path::new(dir).join(&name),
+                        "folder without `index.md` is skipped",
+                    )
+                    .with_help(
+                        "a post bundle is a folder holding `index.md` and the files it uses",
+                    ),
                 );
             }
         } else if let Some(stem) = name.strip_suffix(".md") {
@@ -92,7 +103,12 @@ fn read_markdown_dir(root: &Path, dir: &str, diags: &Diagnostics) -> Vec<SourceF
             let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             let text = read_text(&path, &relative, diags)?;
             let assets = bundle.map(|b| bundle_assets(&b, diags)).unwrap_or_default();
-            Some(SourceFile { path: relative, stem, text, assets })
+            Some(SourceFile {
+                path: relative,
+                stem,
+                text,
+                assets,
+            })
         })
         .collect()
 }
@@ -117,14 +133,20 @@ pub fn read_text(path: &Path, shown_as: &Path, diags: &Diagnostics) -> Option<St
             }
         },
         Err(e) => {
-            diags.push(Diagnostic::error(shown_as, format!("cannot read the file: {e}")));
+            diags.push(Diagnostic::error(
+                shown_as,
+                format!("cannot read the file: {e}"),
+            ));
             None
         }
     }
 }
 
 fn bundle_assets(dir: &Path, diags: &Diagnostics) -> Vec<Asset> {
-    list_assets(dir, diags).into_iter().filter(|a| a.relative != "index.md").collect()
+    list_assets(dir, diags)
+        .into_iter()
+        .filter(|a| a.relative != "index.md")
+        .collect()
 }
 
 /// Every file below `dir`, as assets relative to it.
@@ -133,18 +155,29 @@ pub fn list_assets(dir: &Path, diags: &Diagnostics) -> Vec<Asset> {
         return Vec::new();
     }
     let mut assets = Vec::new();
-    let walker = WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
-        e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy())
-    });
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
-                let relative = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                assets.push(Asset { source: e.path().to_path_buf(), relative });
+                let relative = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                assets.push(Asset {
+                    source: e.path().to_path_buf(),
+                    relative,
+                });
             }
             Ok(_) => {}
-            Err(e) => diags.push(Diagnostic::error(dir, format!("cannot list the folder: {e}"))),
+            Err(e) => diags.push(Diagnostic::error(
+                dir,
+                format!("cannot list the folder: {e}"),
+            )),
         }
     }
     assets

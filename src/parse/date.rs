@@ -30,21 +30,37 @@ impl PostDate {
     pub fn parse(text: &str) -> Result<PostDate, String> {
         let text = text.trim();
         let fail = || {
-            format!("`{text}` is not a date: use RFC 3339 (`2011-06-10T12:00:00Z`) or `YYYY-MM-DD` with an optional `HH:MM`")
+            format!(
+                "`{text}` is not a date: use RFC 3339 (`2011-06-10T12:00:00Z`) or `YYYY-MM-DD` with an optional `HH:MM`"
+            )
         };
         if let Ok(date) = text.parse::<Date>()
             && text.len() == 10
         {
-            let ts = Offset::UTC.to_timestamp(date.to_datetime(jiff::civil::Time::midnight())).map_err(|_| fail())?;
-            return Ok(PostDate { timestamp: ts, offset: Offset::UTC, has_time: false });
+            let ts = Offset::UTC
+                .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+                .map_err(|_| fail())?;
+            return Ok(PostDate {
+                timestamp: ts,
+                offset: Offset::UTC,
+                has_time: false,
+            });
         }
         if let Some(offset) = trailing_offset(text) {
             let ts: Timestamp = text.parse().map_err(|_| fail())?;
-            return Ok(PostDate { timestamp: ts, offset, has_time: true });
+            return Ok(PostDate {
+                timestamp: ts,
+                offset,
+                has_time: true,
+            });
         }
         let dt: DateTime = text.replacen(' ', "T", 1).parse().map_err(|_| fail())?;
         let ts = Offset::UTC.to_timestamp(dt).map_err(|_| fail())?;
-        Ok(PostDate { timestamp: ts, offset: Offset::UTC, has_time: true })
+        Ok(PostDate {
+            timestamp: ts,
+            offset: Offset::UTC,
+            has_time: true,
+        })
     }
 
     /// The wall-clock date and time where it was written.
@@ -54,7 +70,11 @@ impl PostDate {
 
     /// RFC 3339 with the offset it was written with.
     pub fn rfc3339(&self) -> String {
-        format!("{}{}", self.zoned().strftime("%Y-%m-%dT%H:%M:%S"), offset_text(self.offset))
+        format!(
+            "{}{}",
+            self.zoned().strftime("%Y-%m-%dT%H:%M:%S"),
+            offset_text(self.offset)
+        )
     }
 
     /// `November 22, 2009`
@@ -130,7 +150,8 @@ impl<'de> serde::Deserialize<'de> for DateInput {
                 while let Some((_, v)) = map.next_entry::<String, String>()? {
                     text = Some(v);
                 }
-                text.map(DateInput).ok_or_else(|| de::Error::custom("empty date"))
+                text.map(DateInput)
+                    .ok_or_else(|| de::Error::custom("empty date"))
             }
         }
         deserializer.deserialize_any(V)

@@ -5,7 +5,9 @@
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+};
 
 use super::highlight;
 
@@ -36,14 +38,29 @@ pub fn render(text: &str) -> RenderedMarkdown {
     let mut parser = Parser::new_ext(text, options());
     while let Some(event) = parser.next() {
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                let inner = take_until(&mut parser, |e| matches!(e, Event::End(TagEnd::Heading(_))));
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let inner =
+                    take_until(&mut parser, |e| matches!(e, Event::End(TagEnd::Heading(_))));
                 words += count_words(&inner);
                 heading(level, id, &classes, &attrs, inner, &mut ids, &mut events);
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let inner = take_until(&mut parser, |e| matches!(e, Event::End(TagEnd::CodeBlock)));
-                let code: String = inner.iter().filter_map(|e| if let Event::Text(t) = e { Some(&**t) } else { None }).collect();
+                let code: String = inner
+                    .iter()
+                    .filter_map(|e| {
+                        if let Event::Text(t) = e {
+                            Some(&**t)
+                        } else {
+                            None
+                        }
+                    })
+                    .collect();
                 words += code.split_whitespace().count();
                 let lang = match &kind {
                     CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or(""),
@@ -51,7 +68,9 @@ pub fn render(text: &str) -> RenderedMarkdown {
                 };
                 events.push(Event::Html(highlight::code_block(&code, lang).into()));
             }
-            Event::Html(ref h) | Event::InlineHtml(ref h) if more_at.is_none() && is_more_marker(h) => {
+            Event::Html(ref h) | Event::InlineHtml(ref h)
+                if more_at.is_none() && is_more_marker(h) =>
+            {
                 more_at = Some(events.len());
             }
             Event::Text(ref t) => {
@@ -86,7 +105,10 @@ fn to_html(events: &[Event], capacity: usize) -> String {
 }
 
 fn is_more_marker(html: &str) -> bool {
-    let inner = html.trim().strip_prefix("<!--").and_then(|s| s.strip_suffix("-->"));
+    let inner = html
+        .trim()
+        .strip_prefix("<!--")
+        .and_then(|s| s.strip_suffix("-->"));
     inner.is_some_and(|s| s.trim().eq_ignore_ascii_case("more"))
 }
 
@@ -102,11 +124,29 @@ fn take_until<'a>(parser: &mut Parser<'a>, end: impl Fn(&Event) -> bool) -> Vec<
 }
 
 fn count_words(events: &[Event]) -> usize {
-    events.iter().map(|e| if let Event::Text(t) | Event::Code(t) = e { t.split_whitespace().count() } else { 0 }).sum()
+    events
+        .iter()
+        .map(|e| {
+            if let Event::Text(t) | Event::Code(t) = e {
+                t.split_whitespace().count()
+            } else {
+                0
+            }
+        })
+        .sum()
 }
 
 fn plain_text(events: &[Event]) -> String {
-    events.iter().filter_map(|e| if let Event::Text(t) | Event::Code(t) = e { Some(&**t) } else { None }).collect()
+    events
+        .iter()
+        .filter_map(|e| {
+            if let Event::Text(t) | Event::Code(t) = e {
+                Some(&**t)
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// A heading with an id (its own `{#id}`, else one made from its text,
@@ -122,7 +162,11 @@ fn heading<'a>(
 ) {
     let base = id.map(|i| i.to_string()).unwrap_or_else(|| {
         let s = slug::slugify(plain_text(&inner));
-        if s.is_empty() { "section".to_string() } else { s }
+        if s.is_empty() {
+            "section".to_string()
+        } else {
+            s
+        }
     });
     let mut unique = base.clone();
     let mut n = 1;
@@ -134,11 +178,18 @@ fn heading<'a>(
     let mut open = format!("<{level} id=\"{id}\"");
     if !classes.is_empty() {
         let list: Vec<&str> = classes.iter().map(|c| &**c).collect();
-        open.push_str(&format!(" class=\"{}\"", highlight::escape_html(&list.join(" "))));
+        open.push_str(&format!(
+            " class=\"{}\"",
+            highlight::escape_html(&list.join(" "))
+        ));
     }
     for (name, value) in attrs {
         let value = value.as_deref().unwrap_or("");
-        open.push_str(&format!(" {}=\"{}\"", highlight::escape_html(name), highlight::escape_html(value)));
+        open.push_str(&format!(
+            " {}=\"{}\"",
+            highlight::escape_html(name),
+            highlight::escape_html(value)
+        ));
     }
     open.push('>');
     out.push(Event::Html(open.into()));
@@ -149,7 +200,10 @@ fn heading<'a>(
 }
 
 fn first_paragraph<'e, 'a>(events: &'e [Event<'a>]) -> &'e [Event<'a>] {
-    let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) else {
+    let Some(start) = events
+        .iter()
+        .position(|e| matches!(e, Event::Start(Tag::Paragraph)))
+    else {
         return &[];
     };
     let end = events[start..]
@@ -166,7 +220,13 @@ mod tests {
     #[test]
     fn headings_get_unique_ids_and_anchors() {
         let r = render("## Refund policy\n\n## Refund policy\n\n### Custom {#mine}\n");
-        assert!(r.html.contains("<h2 id=\"refund-policy\">Refund policy<a class=\"anchor\" href=\"#refund-policy\""), "{}", r.html);
+        assert!(
+            r.html.contains(
+                "<h2 id=\"refund-policy\">Refund policy<a class=\"anchor\" href=\"#refund-policy\""
+            ),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("id=\"refund-policy-1\""));
         assert!(r.html.contains("<h3 id=\"mine\">"));
     }
@@ -184,8 +244,16 @@ mod tests {
 
     #[test]
     fn extensions_are_on() {
-        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: A footnote.\n");
-        for needle in ["<table>", "<del>gone</del>", "\u{201c}quoted\u{201d}", "type=\"checkbox\"", "footnote-definition"] {
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: A footnote.\n",
+        );
+        for needle in [
+            "<table>",
+            "<del>gone</del>",
+            "\u{201c}quoted\u{201d}",
+            "type=\"checkbox\"",
+            "footnote-definition",
+        ] {
             assert!(r.html.contains(needle), "{needle} in {}", r.html);
         }
     }

@@ -1,0 +1,80 @@
+//! The command line. The only module that names clap: it turns arguments
+//! into the library's option structs.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A static site generator for blogs that start discussions: Markdown
+/// posts, reader comments moderated by rules that explain themselves, and
+/// one command to build it all.
+#[derive(Debug, Parser)]
+#[command(
+    name = "parlor",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The site's folder (the one holding site.toml).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Print only errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print warnings and more detail.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into public/ (or --output).
+    Build(BuildArgs),
+    /// Validate config, front matter, templates and internal links; write nothing.
+    Check(BuildArgs),
+    /// Create a new site in DIR: config, an example post, an about page and a comment policy.
+    Init {
+        /// The folder to create (must be new or empty).
+        dir: PathBuf,
+    },
+    /// Create new content.
+    #[command(subcommand)]
+    New(NewCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Create content/posts/<slug>.md with its front matter filled in (as a draft).
+    Post {
+        /// The post's title; the file name is made from it.
+        title: String,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BuildArgs {
+    /// Where to write the site (default: <root>/public).
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Include drafts and future-dated posts.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Use this base URL instead of site.toml's, e.g. for a preview deploy.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+impl BuildArgs {
+    pub fn options(&self, root: PathBuf) -> parlor::BuildOptions {
+        parlor::BuildOptions {
+            root,
+            output: self.output.clone(),
+            include_drafts: self.drafts,
+            base_url: self.base_url.clone(),
+            progress: None,
+        }
+    }
+}

@@ -1,0 +1,456 @@
+//! Stage 3: the site model. Takes parsed posts and pages and works out
+//! everything about the site as a whole: which posts are published, their
+//! order and URLs, tags, categories, authors, archives, pagination, and
+//! that no two things claim one URL. No IO happens here.
+
+pub mod permalink;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::{Asset, Theme};
+use crate::parse::{Page, Parsed, Post};
+
+/// What the user asked of the build that changes the model.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModelOptions {
+    pub include_drafts: bool,
+    /// "Now", for leaving out future-dated posts.
+    pub now: Option<jiff::Timestamp>,
+}
+
+/// A tag, a category or an author: a named group of posts.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    /// Indices into `SiteModel::posts`, newest first.
+    pub posts: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MonthArchive {
+    pub year: i16,
+    pub month: i8,
+    pub url: String,
+    pub posts: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct YearArchive {
+    pub year: i16,
+    pub url: String,
+    pub months: Vec<MonthArchive>,
+}
+
+/// Which list a paginated page belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Index,
+    Tag(usize),
+    Category(usize),
+    Author(usize),
+}
+
+/// One page of a paginated list of posts.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub kind: ListKind,
+    pub url: String,
+    /// 1-based.
+    pub number: usize,
+    pub total: usize,
+    /// The posts on this page only.
+    pub posts: Vec<usize>,
+    pub total_posts: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct SiteModel {
+    pub config: Config,
+    /// Published posts, newest first.
+    pub posts: Vec<Post>,
+    pub post_urls: Vec<String>,
+    pub pages: Vec<Page>,
+    pub page_urls: Vec<String>,
+    pub tags: Vec<Term>,
+    pub categories: Vec<Term>,
+    /// Authors with at least one post; `slug` is the `[authors]` key.
+    pub authors: Vec<Term>,
+    pub years: Vec<YearArchive>,
+    pub listings: Vec<Listing>,
+    pub static_files: Vec<Asset>,
+    pub theme: Theme,
+    /// Drafts and future posts left out of this build.
+    pub hidden_posts: usize,
+}
+
+impl SiteModel {
+    /// `posts[i]`'s neighbours: (older, newer).
+    pub fn neighbours(&self, i: usize) -> (Option<usize>, Option<usize>) {
+        let older = (i + 1 < self.posts.len()).then_some(i + 1);
+        let newer = i.checked_sub(1);
+        (older, newer)
+    }
+}
+
+pub fn build(
+    parsed: Parsed,
+    config: Config,
+    options: ModelOptions,
+    diags: &Diagnostics,
+) -> SiteModel {
+    let Parsed {
+        posts,
+        pages,
+        static_files,
+        theme,
+    } = parsed;
+    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let visible = |draft: bool, date: Option<&crate::parse::PostDate>| {
+        options.include_drafts || (!draft && date.is_none_or(|d| d.timestamp <= now))
+    };
+    let total_posts = posts.len();
+    let mut posts: Vec<Post> = posts
+        .into_iter()
+        .filter(|p| visible(p.draft, Some(&p.date)))
+        .collect();
+    let hidden_posts = total_posts - posts.len();
+    let pages: Vec<Page> = pages
+        .into_iter()
+        .filter(|p| visible(p.draft, None))
+        .collect();
+    // Newest first; ties broken by slug so the order never depends on threads.
+    posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+
+    let post_urls: Vec<String> = posts
+        .iter()
+        .map(|p| permalink::post_url(&config.permalink, p))
+        .collect();
+    let page_urls: Vec<String> = pages.iter().map(|p| format!("/{}/", p.slug)).collect();
+    let tags = group_terms(&posts, "/tags/", |p| {
+        p.tags.iter().map(String::as_str).collect()
+    });
+    let categories = group_terms(&posts, "/categories/", |p| {
+        p.category.as_deref().into_iter().collect()
+    });
+    let authors = author_terms(&posts, &config);
+    let years = archive(&posts);
+    let listings = paginate_all(&posts, &tags, &categories, &authors, config.posts_per_page);
+
+    let model = SiteModel {
+        config,
+        posts,
+        post_urls,
+        pages,
+        page_urls,
+        tags,
+        categories,
+        authors,
+        years,
+        listings,
+        static_files,
+        theme,
+        hidden_posts,
+    };
+    check_url_collisions(&model, diags);
+    model
+}
+
+/// Groups posts by term; terms whose slugs are equal are one term, named
+/// as first written (newest post first). Sorted by name.
+fn group_terms(posts: &[Post], base: &str, terms_of: impl Fn(&Post) -> Vec<&str>) -> Vec<Term> {
+    let mut by_slug: HashMap<String, Term> = HashMap::new();
+    for (i, post) in posts.iter().enumerate() {
+        for name in terms_of(post) {
+            let slug = slug::slugify(name);
+            if slug.is_empty() {
+                continue;
+            }
+            let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
+                name: name.to_string(),
+                url: format!("{base}{slug}/"),
+                slug,
+                posts: Vec::new(),
+            });
+            if term.posts.last() != Some(&i) {
+                term.posts.push(i);
+            }
+        }
+    }
+    let mut terms: Vec<Term> = by_slug.into_values().collect();
+    terms.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    terms
+}
+
+fn author_terms(posts: &[Post], config: &Config) -> Vec<Term> {
+    let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, post) in posts.iter().enumerate() {
+        if let Some(id) = post.author.as_deref() {
+            by_id.entry(id).or_default().push(i);
+        }
+    }
+    by_id
+        .into_iter()
+        .filter_map(|(id, posts)| {
+            let author = config.authors.get(id)?;
+            Some(Term {
+                name: author.name.clone(),
+                slug: id.to_string(),
+                url: format!("/authors/{}/", slug::slugify(id)),
+                posts,
+            })
+        })
+        .collect()
+}
+
+/// Years newest first, months newest first, posts newest first.
+fn archive(posts: &[Post]) -> Vec<YearArchive> {
+    let mut years: Vec<YearArchive> = Vec::new();
+    for (i, post) in posts.iter().enumerate() {
+        let (year, month) = (post.date.year(), post.date.month());
+        if years.last().is_none_or(|y| y.year != year) {
+            years.push(YearArchive {
+                year,
+                url: format!("/{year:04}/"),
+                months: Vec::new(),
+            });
+        }
+        let Some(y) = years.last_mut() else { continue };
+        if y.months.last().is_none_or(|m| m.month != month) {
+            y.months.push(MonthArchive {
+                year,
+                month,
+                url: format!("/{year:04}/{month:02}/"),
+                posts: Vec::new(),
+            });
+        }
+        if let Some(m) = y.months.last_mut() {
+            m.posts.push(i);
+        }
+    }
+    years
+}
+
+fn paginate_all(
+    posts: &[Post],
+    tags: &[Term],
+    categories: &[Term],
+    authors: &[Term],
+    per_page: usize,
+) -> Vec<Listing> {
+    let mut listings = Vec::new();
+    let all: Vec<usize> = (0..posts.len()).collect();
+    paginate(ListKind::Index, "/", &all, per_page, &mut listings);
+    for (i, t) in tags.iter().enumerate() {
+        paginate(ListKind::Tag(i), &t.url, &t.posts, per_page, &mut listings);
+    }
+    for (i, t) in categories.iter().enumerate() {
+        paginate(
+            ListKind::Category(i),
+            &t.url,
+            &t.posts,
+            per_page,
+            &mut listings,
+        );
+    }
+    for (i, t) in authors.iter().enumerate() {
+        paginate(
+            ListKind::Author(i),
+            &t.url,
+            &t.posts,
+            per_page,
+            &mut listings,
+        );
+    }
+    listings
+}
+
+fn paginate(kind: ListKind, base: &str, posts: &[usize], per_page: usize, out: &mut Vec<Listing>) {
+    let per_page = per_page.max(1);
+    let total = posts.len().div_ceil(per_page).max(1);
+    for number in 1..=total {
+        let start = (number - 1) * per_page;
+        let end = (start + per_page).min(posts.len());
+        out.push(Listing {
+            kind,
+            url: permalink::paginated(base, number),
+            number,
+            total,
+            posts: posts[start..end].to_vec(),
+            total_posts: posts.len(),
+            prev_url: (number > 1).then(|| permalink::paginated(base, number - 1)),
+            next_url: (number < total).then(|| permalink::paginated(base, number + 1)),
+        });
+    }
+}
+
+/// Every URL the site will write, with what claims it: two claims on one
+/// URL are an error naming both.
+fn check_url_collisions(model: &SiteModel, diags: &Diagnostics) {
+    let mut claims: HashMap<String, String> = HashMap::new();
+    let mut claim = |url: &str, what: String, path: Option<&std::path::Path>| {
+        if let Some(first) = claims.get(url) {
+            let at = path.map_or_else(
+                || std::path::PathBuf::from("site.toml"),
+                |p| p.to_path_buf(),
+            );
+            diags.push(
+                Diagnostic::error(at, format!("{what} and {first} both want the URL `{url}`"))
+                    .with_help(
+                        "give one of them another `slug` in its front matter (or rename the file)",
+                    ),
+            );
+        } else {
+            claims.insert(url.to_string(), what);
+        }
+    };
+    // Generated lists first, so a post or page that collides names its file.
+    let owned: Vec<(String, String)> = model
+        .listings
+        .iter()
+        .map(|l| {
+            (
+                l.url.clone(),
+                format!("the generated list page `{}`", l.url),
+            )
+        })
+        .chain(model.years.iter().flat_map(|y| {
+            std::iter::once((y.url.clone(), format!("the archive of {}", y.year))).chain(
+                y.months.iter().map(|m| {
+                    (
+                        m.url.clone(),
+                        format!("the archive of {}-{:02}", m.year, m.month),
+                    )
+                }),
+            )
+        }))
+        .chain(
+            ["/tags/", "/categories/", "/archive/"]
+                .map(|u| (u.to_string(), format!("the generated page `{u}`"))),
+        )
+        .collect();
+    for (url, what) in &owned {
+        claim(url, what.clone(), None);
+    }
+    for (post, url) in model.posts.iter().zip(&model.post_urls) {
+        claim(url, format!("`{}`", post.path.display()), Some(&post.path));
+    }
+    for (page, url) in model.pages.iter().zip(&model.page_urls) {
+        claim(url, format!("`{}`", page.path.display()), Some(&page.path));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{CommentsMode, PostDate};
+
+    fn post(slug: &str, date: &str, tags: &[&str]) -> Post {
+        Post {
+            path: format!("content/posts/{slug}.md").into(),
+            slug: slug.into(),
+            title: slug.into(),
+            date: PostDate::parse(date).unwrap(),
+            updated: None,
+            author: None,
+            category: Some("Support".into()),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            content_html: String::new(),
+            summary_html: String::new(),
+            has_more: false,
+            words: 0,
+            draft: false,
+            comments: CommentsMode::Open,
+            source: None,
+            photo_credit: None,
+            image: None,
+            extra: Default::default(),
+            assets: vec![],
+        }
+    }
+
+    fn model(posts: Vec<Post>, per_page: usize) -> (SiteModel, Vec<Diagnostic>) {
+        let diags = Diagnostics::new();
+        let mut config =
+            Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\n", &diags).unwrap();
+        config.posts_per_page = per_page;
+        let parsed = Parsed {
+            posts,
+            pages: vec![],
+            static_files: vec![],
+            theme: Theme::default(),
+        };
+        let m = build(parsed, config, ModelOptions::default(), &diags);
+        (m, diags.into_sorted())
+    }
+
+    #[test]
+    fn posts_are_ordered_grouped_and_paginated() {
+        let (m, diags) = model(
+            vec![
+                post("a", "2020-01-05", &["Phone", "refunds"]),
+                post("b", "2021-03-01", &["phone"]),
+                post("c", "2020-02-01", &[]),
+            ],
+            2,
+        );
+        assert!(diags.is_empty());
+        assert_eq!(
+            m.posts.iter().map(|p| p.slug.as_str()).collect::<Vec<_>>(),
+            ["b", "c", "a"]
+        );
+        let phone = m.tags.iter().find(|t| t.slug == "phone").unwrap();
+        assert_eq!(phone.posts, [0, 2]);
+        assert_eq!(m.years.len(), 2);
+        assert_eq!(m.years[1].months.len(), 2);
+        let index: Vec<&Listing> = m
+            .listings
+            .iter()
+            .filter(|l| l.kind == ListKind::Index)
+            .collect();
+        assert_eq!(index.len(), 2);
+        assert_eq!(index[1].url, "/page/2/");
+        assert_eq!(index[1].prev_url.as_deref(), Some("/"));
+        assert_eq!(m.neighbours(0), (Some(1), None));
+    }
+
+    #[test]
+    fn drafts_and_future_posts_are_left_out() {
+        let mut draft = post("d", "2020-01-01", &[]);
+        draft.draft = true;
+        let (m, _) = model(
+            vec![
+                draft,
+                post("f", "2999-01-01", &[]),
+                post("p", "2020-01-01", &[]),
+            ],
+            10,
+        );
+        assert_eq!(m.posts.len(), 1);
+        assert_eq!(m.hidden_posts, 2);
+    }
+
+    #[test]
+    fn two_posts_with_one_url_are_an_error_naming_both() {
+        let mut b = post("a", "2020-01-01", &[]);
+        b.path = "content/posts/other.md".into();
+        let (_, diags) = model(vec![post("a", "2020-01-02", &[]), b], 10);
+        assert_eq!(diags.len(), 1);
+        assert!(
+            diags[0].message.contains("content/posts/a.md")
+                && diags[0].message.contains("content/posts/other.md"),
+            "{}",
+            diags[0].message
+        );
+    }
+}

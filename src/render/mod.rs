@@ -1,0 +1,428 @@
+//! Stage 4: render the model into output files, in memory. This is the
+//! only module that names tera. Every page is a job; jobs run in parallel
+//! and each gets a context holding only what its page shows.
+
+pub mod links;
+mod sitemap;
+pub mod view;
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::load::{Theme, ThemeFile};
+use crate::model::{ListKind, SiteModel, permalink::output_path};
+use crate::parse::highlight;
+use view::{Link, Views};
+
+/// Templates every theme has (the built-in theme provides them all, so a
+/// site's theme only needs the ones it changes).
+pub const TEMPLATES: &[&str] = &[
+    "base.html",
+    "index.html",
+    "post.html",
+    "page.html",
+    "taxonomy.html",
+    "taxonomy_list.html",
+    "author.html",
+    "archive.html",
+    "404.html",
+];
+
+#[derive(Debug)]
+pub enum OutputContent {
+    Bytes(Vec<u8>),
+    Static(&'static [u8]),
+    /// Copied from this file.
+    Copy(PathBuf),
+}
+
+#[derive(Debug)]
+pub struct OutputFile {
+    /// Relative to the output folder, `/`-separated.
+    pub path: String,
+    pub content: OutputContent,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    /// HTML pages among `files`.
+    pub pages: usize,
+}
+
+/// One page to render.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Post(usize),
+    Page(usize),
+    Listing(usize),
+    TermList(Taxonomy),
+    Archive,
+    Year(usize),
+    Month(usize, usize),
+    NotFound,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Taxonomy {
+    Tags,
+    Categories,
+}
+
+/// Compiles the theme's templates. Errors name the template file and line.
+pub fn compile_theme(theme: &Theme) -> Result<Tera, Diagnostic> {
+    let mut tera = Tera::new();
+    tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|t| (t.name.as_str(), t.text.as_str())),
+    )
+    .map_err(|e| template_diagnostic(&e, theme))?;
+    Ok(tera)
+}
+
+/// The number of pages `render` will write, for a progress bar.
+pub fn page_count(model: &SiteModel) -> usize {
+    jobs(model).len()
+}
+
+pub fn render(
+    model: &SiteModel,
+    tera: &Tera,
+    progress: &(dyn Fn() + Sync),
+    diags: &Diagnostics,
+) -> Rendered {
+    let views = Views::new(model);
+    let site = views.site();
+    let mut base = Context::new();
+    base.insert("site", &site);
+    let jobs = jobs(model);
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let out = render_job(*job, &views, tera, &base)
+                .map_err(|e| template_diagnostic(&e, &model.theme));
+            progress();
+            out
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len() + model.static_files.len() + 8);
+    let mut failed = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d) => failed.push(d),
+        }
+    }
+    diags.extend(failed);
+    let pages = files.len();
+    files.extend(support_files(model, &views));
+    Rendered { files, pages }
+}
+
+fn jobs(model: &SiteModel) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..model.posts.len()).map(Job::Post).collect();
+    jobs.extend((0..model.pages.len()).map(Job::Page));
+    jobs.extend((0..model.listings.len()).map(Job::Listing));
+    jobs.extend([
+        Job::TermList(Taxonomy::Tags),
+        Job::TermList(Taxonomy::Categories),
+        Job::Archive,
+        Job::NotFound,
+    ]);
+    for (y, year) in model.years.iter().enumerate() {
+        jobs.push(Job::Year(y));
+        jobs.extend((0..year.months.len()).map(|m| Job::Month(y, m)));
+    }
+    jobs
+}
+
+/// The context every page shares, plus this page's title, kind and URL.
+fn page_context(base: &Context, views: &Views, kind: &str, title: &str, url: &str) -> Context {
+    let mut ctx = base.clone();
+    ctx.insert("kind", kind);
+    ctx.insert("page_title", title);
+    ctx.insert("current_url", &views.href(url));
+    ctx.insert("canonical_url", &views.absolute(url));
+    ctx
+}
+
+fn render_job(
+    job: Job,
+    views: &Views,
+    tera: &Tera,
+    base: &Context,
+) -> tera::TeraResult<OutputFile> {
+    let model = views.model;
+    let (template, url, ctx) = match job {
+        Job::Post(i) => {
+            let post = views.post(i, true);
+            let mut ctx = page_context(
+                base,
+                views,
+                "post",
+                &model.posts[i].title,
+                &model.post_urls[i],
+            );
+            let (older, newer) = model.neighbours(i);
+            ctx.insert("post", &post);
+            ctx.insert("older", &older.map(|o| views.post_link(o)));
+            ctx.insert("newer", &newer.map(|n| views.post_link(n)));
+            ctx.insert("share", &views.share_links(i));
+            if let Some(source) = &model.posts[i].source {
+                ctx.insert("canonical_url", &source.url);
+            }
+            ("post.html", model.post_urls[i].clone(), ctx)
+        }
+        Job::Page(i) => {
+            let mut ctx = page_context(
+                base,
+                views,
+                "page",
+                &model.pages[i].title,
+                &model.page_urls[i],
+            );
+            ctx.insert("page", &views.page(i));
+            ("page.html", model.page_urls[i].clone(), ctx)
+        }
+        Job::Listing(i) => listing_job(&model.listings[i], views, base),
+        Job::TermList(taxonomy) => {
+            let (name, terms, url) = match taxonomy {
+                Taxonomy::Tags => ("Tags", &model.tags, "/tags/"),
+                Taxonomy::Categories => ("Categories", &model.categories, "/categories/"),
+            };
+            let mut ctx = page_context(base, views, "taxonomy_list", name, url);
+            ctx.insert("taxonomy", &name.to_lowercase());
+            ctx.insert("terms", &views.terms(terms));
+            ("taxonomy_list.html", url.to_string(), ctx)
+        }
+        Job::Archive => {
+            let mut ctx = page_context(base, views, "archive", "Archive", "/archive/");
+            let years: Vec<_> = (0..model.years.len())
+                .map(|y| views.archive_year(y, true))
+                .collect();
+            ctx.insert("years", &years);
+            ctx.insert(
+                "period",
+                &Period {
+                    kind: "all",
+                    year: None,
+                    month: None,
+                },
+            );
+            ("archive.html", "/archive/".to_string(), ctx)
+        }
+        Job::Year(y) => {
+            let year = &model.years[y];
+            let title = format!("Posts from {}", year.year);
+            let mut ctx = page_context(base, views, "archive", &title, &year.url);
+            ctx.insert("years", &[views.archive_year(y, true)]);
+            ctx.insert(
+                "period",
+                &Period {
+                    kind: "year",
+                    year: Some(year.year),
+                    month: None,
+                },
+            );
+            ("archive.html", year.url.clone(), ctx)
+        }
+        Job::Month(y, m) => {
+            let month = &model.years[y].months[m];
+            let month_name = view::month_name(month.month);
+            let title = format!("Posts from {month_name} {}", month.year);
+            let mut ctx = page_context(base, views, "archive", &title, &month.url);
+            let mut year = views.archive_year(y, false);
+            year.months = vec![view::ArchiveMonthView {
+                name: month_name.to_string(),
+                url: views.href(&month.url),
+                posts: month
+                    .posts
+                    .iter()
+                    .map(|&i| views.archive_entry(i))
+                    .collect(),
+            }];
+            ctx.insert("years", &[year]);
+            ctx.insert(
+                "period",
+                &Period {
+                    kind: "month",
+                    year: Some(month.year),
+                    month: Some(month_name),
+                },
+            );
+            ("archive.html", month.url.clone(), ctx)
+        }
+        Job::NotFound => {
+            let ctx = page_context(base, views, "404", "Page not found", "/404.html");
+            ("404.html", "/404.html".to_string(), ctx)
+        }
+    };
+    let html = tera.render(template, &ctx)?;
+    Ok(OutputFile {
+        path: output_path(&url),
+        content: OutputContent::Bytes(html.into_bytes()),
+    })
+}
+
+#[derive(Serialize)]
+struct Period {
+    kind: &'static str,
+    year: Option<i16>,
+    month: Option<&'static str>,
+}
+
+fn listing_job(
+    listing: &crate::model::Listing,
+    views: &Views,
+    base: &Context,
+) -> (&'static str, String, Context) {
+    let model = views.model;
+    let (template, kind, title, term) = match listing.kind {
+        ListKind::Index => ("index.html", "index", model.config.title.clone(), None),
+        ListKind::Tag(t) => (
+            "taxonomy.html",
+            "tag",
+            format!("Posts tagged “{}”", model.tags[t].name),
+            Some(&model.tags[t]),
+        ),
+        ListKind::Category(c) => (
+            "taxonomy.html",
+            "category",
+            format!("Filed under “{}”", model.categories[c].name),
+            Some(&model.categories[c]),
+        ),
+        ListKind::Author(a) => (
+            "author.html",
+            "author",
+            format!("Posts by {}", model.authors[a].name),
+            Some(&model.authors[a]),
+        ),
+    };
+    let title = if listing.number > 1 {
+        format!("{title} (page {})", listing.number)
+    } else {
+        title
+    };
+    let mut ctx = page_context(base, views, kind, &title, &listing.url);
+    ctx.insert("paginator", &views.paginator(listing));
+    if let Some(term) = term {
+        ctx.insert(
+            "term",
+            &Link {
+                title: &term.name,
+                url: views.href(&term.url),
+            },
+        );
+    }
+    if let ListKind::Author(a) = listing.kind {
+        ctx.insert("author", &views.author(&model.authors[a].slug));
+    }
+    (template, listing.url.clone(), ctx)
+}
+
+/// Everything that is not a templated page: stylesheets, static files,
+/// post bundle assets, the sitemap and robots.txt.
+fn support_files(model: &SiteModel, views: &Views) -> Vec<OutputFile> {
+    let mut files = vec![
+        OutputFile {
+            path: "syntax.css".into(),
+            content: OutputContent::Bytes(highlight::stylesheet().into_bytes()),
+        },
+        OutputFile {
+            path: "sitemap.xml".into(),
+            content: OutputContent::Bytes(sitemap::sitemap(model, views)),
+        },
+        OutputFile {
+            path: "robots.txt".into(),
+            content: OutputContent::Bytes(
+                format!(
+                    "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+                    views.absolute("/sitemap.xml")
+                )
+                .into_bytes(),
+            ),
+        },
+    ];
+    for file in &model.theme.static_files {
+        let content = match file {
+            ThemeFile::Embedded { bytes, .. } => OutputContent::Static(bytes),
+            ThemeFile::Disk(a) => OutputContent::Copy(a.source.clone()),
+        };
+        files.push(OutputFile {
+            path: file.relative().to_string(),
+            content,
+        });
+    }
+    for asset in &model.static_files {
+        files.push(OutputFile {
+            path: asset.relative.clone(),
+            content: OutputContent::Copy(asset.source.clone()),
+        });
+    }
+    let bundles = model.posts.iter().map(|p| &p.assets).zip(&model.post_urls);
+    let page_bundles = model.pages.iter().map(|p| &p.assets).zip(&model.page_urls);
+    for (assets, url) in bundles.chain(page_bundles) {
+        for asset in assets {
+            let path = format!("{}{}", url.trim_start_matches('/'), asset.relative);
+            files.push(OutputFile {
+                path,
+                content: OutputContent::Copy(asset.source.clone()),
+            });
+        }
+    }
+    files
+}
+
+/// A tera error as a diagnostic naming the template file, line and column.
+fn template_diagnostic(error: &tera::Error, theme: &Theme) -> Diagnostic {
+    let help = "fix the template; README.md (Themes) lists the variables each template gets";
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let template = theme.templates.iter().find(|t| t.name == report.filename());
+            let path =
+                template.map_or_else(|| PathBuf::from(report.filename()), |t| t.origin.clone());
+            let mut d = Diagnostic::error(path, report.message().to_string()).with_help(help);
+            if let Some(t) = template {
+                let span = report.span();
+                let loc = Location::at_offset(&t.text, span.range.start, span.range.len());
+                d = d.at(&t.text, loc);
+            }
+            d
+        }
+        _ => Diagnostic::error("templates", error.to_string()).with_help(help),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::Template;
+
+    #[test]
+    fn template_errors_name_the_file_and_line() {
+        let mut theme = Theme::built_in();
+        theme.templates.push(Template {
+            name: "broken.html".into(),
+            text: "<p>\n{% if %}\n".into(),
+            origin: "themes/mine/templates/broken.html".into(),
+        });
+        let d = compile_theme(&theme).unwrap_err();
+        assert_eq!(d.path, PathBuf::from("themes/mine/templates/broken.html"));
+        assert_eq!(d.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn the_built_in_theme_has_every_template() {
+        let theme = Theme::built_in();
+        for name in TEMPLATES {
+            assert!(theme.templates.iter().any(|t| t.name == *name), "{name}");
+        }
+        compile_theme(&theme).unwrap();
+    }
+}

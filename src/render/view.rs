@@ -1,0 +1,388 @@
+//! What templates see: borrowed views of the model, built per page and
+//! holding only what that page shows (a list page holds its own posts'
+//! summaries, never the whole site). Renaming a model field breaks this
+//! file, not every theme. The names here are the theme API in README.md.
+
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+
+use crate::model::{Listing, SiteModel, Term};
+use crate::parse::{CommentsMode, PostDate, SourceAttribution};
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// Absolute, with a trailing slash.
+    pub base_url: String,
+    pub language: &'a str,
+    /// Links to the site's pages, for the navigation bar.
+    pub nav: Vec<Link<'a>>,
+    pub generator: &'static str,
+    pub extra: &'a toml::Table,
+}
+
+#[derive(Serialize)]
+pub struct Link<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct DateView {
+    /// RFC 3339, for `<time datetime>`.
+    pub iso: String,
+    /// `November 22, 2009`
+    pub long: String,
+    /// `3:08 pm`, empty when only a day was given.
+    pub time: String,
+    pub year: i16,
+}
+
+impl DateView {
+    pub fn new(d: &PostDate) -> DateView {
+        DateView {
+            iso: d.rfc3339(),
+            long: d.long_date(),
+            time: if d.has_time {
+                d.time_of_day()
+            } else {
+                String::new()
+            },
+            year: d.year(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct TermLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+    /// Number of posts; set on taxonomy lists, 0 on a post's own links.
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct AuthorView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub bio: &'a str,
+    /// The author's own website.
+    pub website: Option<&'a str>,
+    pub avatar: Option<&'a str>,
+    /// Their page on this site.
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct PostView<'a> {
+    pub title: &'a str,
+    pub slug: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub date: DateView,
+    pub updated: Option<DateView>,
+    pub author: Option<AuthorView<'a>>,
+    pub category: Option<TermLink<'a>>,
+    pub tags: Vec<TermLink<'a>>,
+    pub reading_minutes: usize,
+    pub words: usize,
+    pub summary_html: &'a str,
+    pub has_more: bool,
+    /// Only on the post's own page.
+    pub content_html: Option<&'a str>,
+    pub comments: CommentsMode,
+    pub source: Option<&'a SourceAttribution>,
+    pub photo_credit: Option<&'a str>,
+    pub image: Option<&'a str>,
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+    pub draft: bool,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub date: Option<DateView>,
+    pub updated: Option<DateView>,
+    pub content_html: &'a str,
+    pub summary_html: &'a str,
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+pub struct PaginatorView<'a> {
+    pub items: Vec<PostView<'a>>,
+    pub number: usize,
+    pub total: usize,
+    pub total_items: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ShareLink {
+    pub name: &'static str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct PostLink<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct ArchiveMonthView<'a> {
+    pub name: String,
+    pub url: String,
+    pub posts: Vec<ArchiveEntry<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ArchiveEntry<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub date: DateView,
+}
+
+#[derive(Serialize)]
+pub struct ArchiveYearView<'a> {
+    pub year: i16,
+    pub url: String,
+    pub count: usize,
+    pub months: Vec<ArchiveMonthView<'a>>,
+}
+
+/// Builds views from the model; holds the URL prefix for sites served
+/// below a path (`https://x.org/blog/`).
+pub struct Views<'m> {
+    pub model: &'m SiteModel,
+    base_path: String,
+}
+
+impl<'m> Views<'m> {
+    pub fn new(model: &'m SiteModel) -> Views<'m> {
+        let base_path = model
+            .config
+            .base_url
+            .splitn(4, '/')
+            .nth(3)
+            .map(|p| format!("/{p}"))
+            .unwrap_or_default();
+        Views {
+            model,
+            base_path: base_path.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// A site URL (`/posts/a/`) as a link from any page.
+    pub fn href(&self, url: &str) -> String {
+        format!("{}{}", self.base_path, url)
+    }
+
+    /// A site URL as an absolute URL.
+    pub fn absolute(&self, url: &str) -> String {
+        self.model.config.absolute(url)
+    }
+
+    pub fn site(&self) -> SiteView<'m> {
+        let c = &self.model.config;
+        let nav = self
+            .model
+            .pages
+            .iter()
+            .zip(&self.model.page_urls)
+            .map(|(p, u)| Link {
+                title: &p.title,
+                url: self.href(u),
+            });
+        SiteView {
+            title: &c.title,
+            description: &c.description,
+            base_url: c.root_url(),
+            language: &c.language,
+            nav: nav.collect(),
+            generator: concat!("parlor ", env!("CARGO_PKG_VERSION")),
+            extra: &c.extra,
+        }
+    }
+
+    fn term_link(&self, base: &str, name: &'m str) -> TermLink<'m> {
+        TermLink {
+            name,
+            url: self.href(&format!("{base}{}/", slug::slugify(name))),
+            count: 0,
+        }
+    }
+
+    pub fn terms(&self, terms: &'m [Term]) -> Vec<TermLink<'m>> {
+        terms
+            .iter()
+            .map(|t| TermLink {
+                name: &t.name,
+                url: self.href(&t.url),
+                count: t.posts.len(),
+            })
+            .collect()
+    }
+
+    pub fn author(&self, id: &'m str) -> Option<AuthorView<'m>> {
+        let a = self.model.config.authors.get(id)?;
+        Some(AuthorView {
+            id,
+            name: &a.name,
+            bio: &a.bio,
+            website: a.url.as_deref(),
+            avatar: a.avatar.as_deref(),
+            url: self.href(&format!("/authors/{}/", slug::slugify(id))),
+        })
+    }
+
+    /// Post `i`; with its full content only when `full`.
+    pub fn post(&self, i: usize, full: bool) -> PostView<'m> {
+        let p = &self.model.posts[i];
+        let url = &self.model.post_urls[i];
+        PostView {
+            title: &p.title,
+            slug: &p.slug,
+            url: self.href(url),
+            permalink: self.absolute(url),
+            date: DateView::new(&p.date),
+            updated: p.updated.as_ref().map(DateView::new),
+            author: p.author.as_deref().and_then(|a| self.author(a)),
+            category: p
+                .category
+                .as_deref()
+                .map(|c| self.term_link("/categories/", c)),
+            tags: p.tags.iter().map(|t| self.term_link("/tags/", t)).collect(),
+            reading_minutes: p.reading_minutes(),
+            words: p.words,
+            summary_html: &p.summary_html,
+            has_more: p.has_more,
+            content_html: full.then_some(p.content_html.as_str()),
+            comments: p.comments,
+            source: p.source.as_ref(),
+            photo_credit: p.photo_credit.as_deref(),
+            image: p.image.as_deref(),
+            extra: &p.extra,
+            draft: p.draft,
+        }
+    }
+
+    pub fn post_link(&self, i: usize) -> PostLink<'m> {
+        PostLink {
+            title: &self.model.posts[i].title,
+            url: self.href(&self.model.post_urls[i]),
+        }
+    }
+
+    pub fn page(&self, i: usize) -> PageView<'m> {
+        let p = &self.model.pages[i];
+        let url = &self.model.page_urls[i];
+        PageView {
+            title: &p.title,
+            url: self.href(url),
+            permalink: self.absolute(url),
+            date: p.date.as_ref().map(DateView::new),
+            updated: p.updated.as_ref().map(DateView::new),
+            content_html: &p.content_html,
+            summary_html: &p.summary_html,
+            extra: &p.extra,
+        }
+    }
+
+    pub fn paginator(&self, listing: &Listing) -> PaginatorView<'m> {
+        PaginatorView {
+            items: listing.posts.iter().map(|&i| self.post(i, false)).collect(),
+            number: listing.number,
+            total: listing.total,
+            total_items: listing.total_posts,
+            prev_url: listing.prev_url.as_deref().map(|u| self.href(u)),
+            next_url: listing.next_url.as_deref().map(|u| self.href(u)),
+        }
+    }
+
+    pub fn archive_year(&self, y: usize, with_posts: bool) -> ArchiveYearView<'m> {
+        let year = &self.model.years[y];
+        let months = year
+            .months
+            .iter()
+            .map(|m| ArchiveMonthView {
+                name: month_name(m.month).to_string(),
+                url: self.href(&m.url),
+                posts: if with_posts {
+                    m.posts.iter().map(|&i| self.archive_entry(i)).collect()
+                } else {
+                    Vec::new()
+                },
+            })
+            .collect();
+        ArchiveYearView {
+            year: year.year,
+            url: self.href(&year.url),
+            count: year.months.iter().map(|m| m.posts.len()).sum(),
+            months,
+        }
+    }
+
+    pub fn archive_entry(&self, i: usize) -> ArchiveEntry<'m> {
+        let p = &self.model.posts[i];
+        ArchiveEntry {
+            title: &p.title,
+            url: self.href(&self.model.post_urls[i]),
+            date: DateView::new(&p.date),
+        }
+    }
+
+    /// Plain share links: no scripts, no third-party widgets.
+    pub fn share_links(&self, i: usize) -> Vec<ShareLink> {
+        let title = utf8_percent_encode(&self.model.posts[i].title, NON_ALPHANUMERIC).to_string();
+        let url = utf8_percent_encode(&self.absolute(&self.model.post_urls[i]), NON_ALPHANUMERIC)
+            .to_string();
+        vec![
+            ShareLink {
+                name: "Email",
+                url: format!("mailto:?subject={title}&body={url}"),
+            },
+            ShareLink {
+                name: "Mastodon",
+                url: format!("https://mastodonshare.com/?text={title}&url={url}"),
+            },
+            ShareLink {
+                name: "LinkedIn",
+                url: format!("https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+            },
+            ShareLink {
+                name: "Facebook",
+                url: format!("https://www.facebook.com/sharer/sharer.php?u={url}"),
+            },
+            ShareLink {
+                name: "X",
+                url: format!("https://x.com/intent/post?text={title}&url={url}"),
+            },
+        ]
+    }
+}
+
+pub fn month_name(month: i8) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES
+        .get((month as usize).wrapping_sub(1))
+        .copied()
+        .unwrap_or("")
+}
