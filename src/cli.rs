@@ -15,22 +15,22 @@ use clap::{Args, Parser, Subcommand};
     propagate_version = true,
     max_term_width = 100
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The site's folder (the one holding site.toml).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// Print only errors.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Print warnings and more detail.
     #[arg(long, short, global = true)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Build the site into public/ (or --output).
     Build(BuildArgs),
     /// Validate config, front matter, templates and internal links; write nothing.
@@ -46,7 +46,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum NewCommand {
+pub(crate) enum NewCommand {
     /// Create content/posts/<slug>.md with its front matter filled in (as a draft).
     Post {
         /// The post's title; the file name is made from it.
@@ -55,20 +55,20 @@ pub enum NewCommand {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     /// Where to write the site (default: <root>/public).
     #[arg(long, short, value_name = "DIR")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Include drafts and future-dated posts.
     #[arg(long)]
-    pub drafts: bool,
+    pub(crate) drafts: bool,
     /// Use this base URL instead of site.toml's, e.g. for a preview deploy.
     #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
+    pub(crate) base_url: Option<String>,
 }
 
 impl BuildArgs {
-    pub fn options(&self, root: PathBuf) -> parlor::BuildOptions {
+    pub(crate) fn options(&self, root: PathBuf) -> parlor::BuildOptions {
         parlor::BuildOptions {
             root,
             output: self.output.clone(),

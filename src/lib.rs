@@ -79,10 +79,10 @@ impl BuildReport {
 
     pub fn summary(&self) -> String {
         let mut s = format!(
-            "built {} pages ({} posts, {} pages) into {} in {:.2} s",
-            self.pages,
-            self.posts,
-            self.site_pages,
+            "built {} ({}, {}) into {} in {:.2} s",
+            plural(self.pages, "page"),
+            plural(self.posts, "post"),
+            plural(self.site_pages, "page"),
             self.output.display(),
             self.elapsed.as_secs_f64()
         );
@@ -93,6 +93,15 @@ impl BuildReport {
             ));
         }
         s
+    }
+}
+
+/// `1 post`, `2 posts`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -153,7 +162,7 @@ fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
         (p.finish)();
     }
     if !write {
-        render::links::check_internal_links(&model, &rendered, &diags);
+        render::links::check_internal_links(&options.root, &model, &rendered, &diags);
     }
     report.pages = rendered.pages;
     report.files = rendered.files.len();

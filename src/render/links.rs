@@ -12,7 +12,12 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::model::SiteModel;
 use crate::model::permalink::output_path;
 
-pub fn check_internal_links(model: &SiteModel, rendered: &Rendered, diags: &Diagnostics) {
+pub fn check_internal_links(
+    root: &Path,
+    model: &SiteModel,
+    rendered: &Rendered,
+    diags: &Diagnostics,
+) {
     let views = Views::new(model);
     let base_path = views.href("/");
     let absolute_root = model.config.root_url();
@@ -44,6 +49,7 @@ pub fn check_internal_links(model: &SiteModel, rendered: &Rendered, diags: &Diag
                 continue;
             }
             diags.push(broken_link(
+                root,
                 link,
                 &file.path,
                 sources.get(&file.path).copied(),
@@ -52,9 +58,9 @@ pub fn check_internal_links(model: &SiteModel, rendered: &Rendered, diags: &Diag
     }
 }
 
-fn broken_link(link: &str, page: &str, source: Option<&Path>) -> Diagnostic {
+fn broken_link(root: &Path, link: &str, page: &str, source: Option<&Path>) -> Diagnostic {
     let help = "point the link at an existing post, page or static file (post URLs follow `permalink` in site.toml)";
-    match source.and_then(|p| std::fs::read_to_string(p).ok().map(|t| (p, t))) {
+    match source.and_then(|p| std::fs::read_to_string(root.join(p)).ok().map(|t| (p, t))) {
         Some((path, text)) => {
             let d =
                 Diagnostic::error(path, format!("broken internal link `{link}`")).with_help(help);

@@ -7,7 +7,7 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use super::view::Views;
 use crate::model::SiteModel;
 
-pub fn sitemap(model: &SiteModel, views: &Views) -> Vec<u8> {
+pub(super) fn sitemap(model: &SiteModel, views: &Views) -> Vec<u8> {
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
     entries.push((
         views.absolute("/"),

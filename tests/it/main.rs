@@ -1,0 +1,9 @@
+//! One integration test binary: each module builds real sites in temp
+//! folders with the real `parlor` binary and checks the output as parsed
+//! HTML.
+
+mod browser;
+mod build;
+mod cli;
+mod errors;
+mod support;
