@@ -22,7 +22,7 @@ pub(crate) struct Cli {
     /// Print only errors.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub(crate) quiet: bool,
-    /// Print warnings and more detail.
+    /// Also print how long each stage of the build took.
     #[arg(long, short, global = true)]
     pub(crate) verbose: bool,
     #[command(subcommand)]

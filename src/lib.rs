@@ -68,6 +68,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Warnings and errors, sorted by file and line.
     pub diagnostics: Vec<Diagnostic>,
+    /// How long each stage took, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl BuildReport {
@@ -128,6 +130,11 @@ fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
         output: output.clone(),
         ..BuildReport::default()
     };
+    let mut clock = Instant::now();
+    let mut lap = |report: &mut BuildReport, stage: &'static str| {
+        report.timings.push((stage, clock.elapsed()));
+        clock = Instant::now();
+    };
     let Some(mut config) = Config::load(&options.root, &diags) else {
         report.diagnostics = diags.into_sorted();
         return Ok(report);
@@ -136,10 +143,12 @@ fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
         config.base_url = url.trim_end_matches('/').to_string();
     }
     let sources = load::load(&options.root, &config.theme, &diags);
+    lap(&mut report, "load");
     let tera = render::compile_theme(&sources.theme)
         .map_err(|d| diags.push(d))
         .ok();
     let parsed = parse::parse(sources, &config, &diags);
+    lap(&mut report, "parse");
     let model_options = model::ModelOptions {
         include_drafts: options.include_drafts,
         now: None,
@@ -148,6 +157,7 @@ fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
     report.posts = model.posts.len();
     report.site_pages = model.pages.len();
     report.hidden_posts = model.hidden_posts;
+    lap(&mut report, "model");
     let Some(tera) = tera else {
         report.diagnostics = diags.into_sorted();
         return Ok(report);
@@ -161,13 +171,16 @@ fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
     if let Some(p) = &options.progress {
         (p.finish)();
     }
+    lap(&mut report, "render");
     if !write {
         render::links::check_internal_links(&options.root, &model, &rendered, &diags);
+        lap(&mut report, "links");
     }
     report.pages = rendered.pages;
     report.files = rendered.files.len();
     if write && !diags.has_errors() {
         output::write_site(&rendered, &output)?;
+        lap(&mut report, "write");
     }
     report.elapsed = started.elapsed();
     report.diagnostics = diags.into_sorted();

@@ -37,6 +37,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 parlor::check(&options)?
             };
             print_diagnostics(&report.diagnostics, cli);
+            if cli.verbose {
+                for (stage, took) in &report.timings {
+                    eprintln!("  {stage:<7} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                }
+            }
             if report.has_errors() {
                 let errors = report
                     .diagnostics
