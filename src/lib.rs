@@ -28,29 +28,33 @@ use config::Config;
 use diag::{Diagnostic, Diagnostics};
 
 /// What `parlor build` (and `check`) are asked to do.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct BuildOptions {
     pub root: PathBuf,
     /// Defaults to `<root>/public`.
     pub output: Option<PathBuf>,
     pub include_drafts: bool,
     pub base_url: Option<String>,
-    /// Called with the number of pages before rendering, and once per page.
-    pub progress: Option<Progress>,
+    /// Told about parsing and rendering as they go.
+    pub progress: Option<std::sync::Arc<dyn Progress>>,
 }
 
-/// Progress callbacks, so that the library does not draw on terminals.
-#[derive(Clone)]
-pub struct Progress {
-    pub start: std::sync::Arc<dyn Fn(u64) + Send + Sync>,
-    pub tick: std::sync::Arc<dyn Fn() + Send + Sync>,
-    pub finish: std::sync::Arc<dyn Fn() + Send + Sync>,
+/// Progress of the long stages, so that the library never draws on a
+/// terminal itself: the binary shows a bar, tests and `check` show nothing.
+pub trait Progress: Send + Sync {
+    /// A stage begins that will `tick` `total` times.
+    fn stage(&self, name: &'static str, total: u64);
+    fn tick(&self);
+    fn finish(&self);
 }
 
-impl std::fmt::Debug for Progress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Progress")
-    }
+/// Progress that shows nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn stage(&self, _: &'static str, _: u64) {}
+    fn tick(&self) {}
+    fn finish(&self) {}
 }
 
 /// What a build did, for the summary line.
@@ -147,7 +151,12 @@ fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
     let tera = render::compile_theme(&sources.theme)
         .map_err(|d| diags.push(d))
         .ok();
-    let parsed = parse::parse(sources, &config, &diags);
+    let progress: &dyn Progress = options.progress.as_deref().unwrap_or(&NoProgress);
+    progress.stage(
+        "parsing",
+        (sources.posts.len() + sources.pages.len()) as u64,
+    );
+    let parsed = parse::parse(sources, &config, progress, &diags);
     lap(&mut report, "parse");
     let model_options = model::ModelOptions {
         include_drafts: options.include_drafts,
@@ -162,15 +171,9 @@ fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
         report.diagnostics = diags.into_sorted();
         return Ok(report);
     };
-    let noop: std::sync::Arc<dyn Fn() + Send + Sync> = std::sync::Arc::new(|| {});
-    let tick = options.progress.as_ref().map_or(noop, |p| p.tick.clone());
-    if let Some(p) = &options.progress {
-        (p.start)(render::page_count(&model) as u64);
-    }
-    let rendered = render::render(&model, &tera, &*tick, &diags);
-    if let Some(p) = &options.progress {
-        (p.finish)();
-    }
+    progress.stage("rendering", render::page_count(&model) as u64);
+    let rendered = render::render(&model, &tera, progress, &diags);
+    progress.finish();
     lap(&mut report, "render");
     if !write {
         render::links::check_internal_links(&options.root, &model, &rendered, &diags);

@@ -106,26 +106,39 @@ fn print_diagnostics(diagnostics: &[parlor::diag::Diagnostic], cli: &Cli) {
 }
 
 /// A progress bar on a terminal, for builds long enough to need one.
-fn progress_bar(quiet: bool) -> Option<parlor::Progress> {
+fn progress_bar(quiet: bool) -> Option<Arc<dyn parlor::Progress>> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;
     }
-    let bar = indicatif::ProgressBar::hidden();
-    let style = indicatif::ProgressStyle::with_template(
-        "{spinner} rendering {pos}/{len} pages {wide_bar} {eta}",
-    )
-    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-    bar.set_style(style);
-    let (b1, b2, b3) = (bar.clone(), bar.clone(), bar);
-    Some(parlor::Progress {
-        start: Arc::new(move |len| {
-            b1.set_length(len);
-            // Small sites build in a blink; a bar would only flicker.
-            if len > 500 {
-                b1.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            }
-        }),
-        tick: Arc::new(move || b2.inc(1)),
-        finish: Arc::new(move || b3.finish_and_clear()),
-    })
+    Some(Arc::new(TerminalProgress {
+        bar: indicatif::ProgressBar::hidden(),
+    }))
+}
+
+struct TerminalProgress {
+    bar: indicatif::ProgressBar,
+}
+
+impl parlor::Progress for TerminalProgress {
+    fn stage(&self, name: &'static str, total: u64) {
+        let template = format!("{name:>9} {{pos}}/{{len}} {{wide_bar}} {{eta}}");
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+            self.bar.set_style(style);
+        }
+        self.bar.set_position(0);
+        self.bar.set_length(total);
+        // Small sites build in a blink; a bar would only flicker.
+        if total > 500 && self.bar.is_hidden() {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn tick(&self) {
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }

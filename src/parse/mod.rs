@@ -79,7 +79,12 @@ pub struct Parsed {
     pub theme: Theme,
 }
 
-pub fn parse(sources: Sources, config: &Config, diags: &Diagnostics) -> Parsed {
+pub fn parse(
+    sources: Sources,
+    config: &Config,
+    progress: &dyn crate::Progress,
+    diags: &Diagnostics,
+) -> Parsed {
     let Sources {
         posts,
         pages,
@@ -90,13 +95,13 @@ pub fn parse(sources: Sources, config: &Config, diags: &Diagnostics) -> Parsed {
         || {
             posts
                 .into_par_iter()
-                .filter_map(|f| report(parse_post(&f, config), diags))
+                .filter_map(|f| report(parse_post(&f, config), progress, diags))
                 .collect()
         },
         || {
             pages
                 .into_par_iter()
-                .filter_map(|f| report(parse_page(&f), diags))
+                .filter_map(|f| report(parse_page(&f), progress, diags))
                 .collect()
         },
     );
@@ -108,7 +113,12 @@ pub fn parse(sources: Sources, config: &Config, diags: &Diagnostics) -> Parsed {
     }
 }
 
-fn report<T>(result: Result<T, Vec<Diagnostic>>, diags: &Diagnostics) -> Option<T> {
+fn report<T>(
+    result: Result<T, Vec<Diagnostic>>,
+    progress: &dyn crate::Progress,
+    diags: &Diagnostics,
+) -> Option<T> {
+    progress.tick();
     result.map_err(|errs| diags.extend(errs)).ok()
 }
 

@@ -94,7 +94,7 @@ pub fn page_count(model: &SiteModel) -> usize {
 pub fn render(
     model: &SiteModel,
     tera: &Tera,
-    progress: &(dyn Fn() + Sync),
+    progress: &dyn crate::Progress,
     diags: &Diagnostics,
 ) -> Rendered {
     let views = Views::new(model);
@@ -107,7 +107,7 @@ pub fn render(
         .map(|job| {
             let out = render_job(*job, &views, tera, &base)
                 .map_err(|e| template_diagnostic(&e, &model.theme));
-            progress();
+            progress.tick();
             out
         })
         .collect();
