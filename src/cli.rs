@@ -9,12 +9,7 @@ use clap::{Args, Parser, Subcommand};
 /// posts, reader comments moderated by rules that explain themselves, and
 /// one command to build it all.
 #[derive(Debug, Parser)]
-#[command(
-    name = "parlor",
-    version,
-    propagate_version = true,
-    max_term_width = 100
-)]
+#[command(name = "parlor", version, propagate_version = true, max_term_width = 100)]
 pub(crate) struct Cli {
     /// The site's folder (the one holding site.toml).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]

@@ -26,8 +26,7 @@ const TOP_KEYS: &[&str] = &[
 const AUTHOR_KEYS: &[&str] = &["name", "bio", "url", "avatar"];
 
 /// The permalink placeholders a pattern may use.
-pub const PERMALINK_PLACEHOLDERS: &[&str] =
-    &[":year", ":month", ":day", ":slug", ":category", ":author"];
+pub const PERMALINK_PLACEHOLDERS: &[&str] = &[":year", ":month", ":day", ":slug", ":category", ":author"];
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Config {
@@ -89,10 +88,7 @@ impl Config {
                 None
             }
             Err(e) => {
-                diags.push(Diagnostic::error(
-                    CONFIG_FILE,
-                    format!("cannot read the config: {e}"),
-                ));
+                diags.push(Diagnostic::error(CONFIG_FILE, format!("cannot read the config: {e}")));
                 None
             }
         }
@@ -137,11 +133,8 @@ impl Config {
     fn validate(&self, text: &str) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         let mut err = |key: &str, msg: String, help: &str| {
-            problems.push(
-                Diagnostic::error(CONFIG_FILE, msg)
-                    .at(text, key_location(text, key))
-                    .with_help(help),
-            );
+            problems
+                .push(Diagnostic::error(CONFIG_FILE, msg).at(text, key_location(text, key)).with_help(help));
         };
         if self.title.trim().is_empty() {
             err(
@@ -153,26 +146,15 @@ impl Config {
         if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
             err(
                 "base_url",
-                format!(
-                    "`base_url` must be an absolute http(s) URL, found `{}`",
-                    self.base_url
-                ),
+                format!("`base_url` must be an absolute http(s) URL, found `{}`", self.base_url),
                 "e.g. `base_url = \"https://blog.example.org/\"`",
             );
         }
         if self.posts_per_page == 0 {
-            err(
-                "posts_per_page",
-                "`posts_per_page` must be at least 1".into(),
-                "e.g. `posts_per_page = 10`",
-            );
+            err("posts_per_page", "`posts_per_page` must be at least 1".into(), "e.g. `posts_per_page = 10`");
         }
         if let Err(msg) = check_permalink(&self.permalink) {
-            err(
-                "permalink",
-                msg,
-                "e.g. `permalink = \"/posts/:slug/\"` or `\"/:year/:month/:day/:slug/\"`",
-            );
+            err("permalink", msg, "e.g. `permalink = \"/posts/:slug/\"` or `\"/:year/:month/:day/:slug/\"`");
         }
         for (id, author) in &self.authors {
             if author.name.trim().is_empty() {
@@ -199,9 +181,7 @@ impl Config {
 
 fn check_permalink(pattern: &str) -> Result<(), String> {
     if !pattern.starts_with('/') || !pattern.ends_with('/') {
-        return Err(format!(
-            "`permalink` must start and end with `/`, found `{pattern}`"
-        ));
+        return Err(format!("`permalink` must start and end with `/`, found `{pattern}`"));
     }
     if !pattern.contains(":slug") {
         return Err(format!(
@@ -257,16 +237,9 @@ mod tests {
         let text = "title = \"T\"\nbase_url = \"https://x.org\"\ntitel = 1\n\n[authors.ann]\nname = \"Ann\"\nboi = \"x\"\n";
         let (_, diags) = parse(text);
         assert_eq!(diags.len(), 2, "{diags:?}");
-        assert_eq!(
-            diags[0].headline(),
-            "error: site.toml:3:1: unknown key `titel`"
-        );
+        assert_eq!(diags[0].headline(), "error: site.toml:3:1: unknown key `titel`");
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `title`?"));
-        assert!(
-            diags[1]
-                .headline()
-                .contains("site.toml:7:1: unknown key `authors.ann.boi`")
-        );
+        assert!(diags[1].headline().contains("site.toml:7:1: unknown key `authors.ann.boi`"));
         assert_eq!(diags[1].help.as_deref(), Some("did you mean `bio`?"));
     }
 
@@ -275,8 +248,7 @@ mod tests {
         let (config, diags) = parse("base_url = \"https://x.org\"\n");
         assert!(config.is_none());
         assert!(diags[0].message.contains("title"), "{diags:?}");
-        let (config, diags) =
-            parse("title = \"T\"\nbase_url = \"x.org\"\npermalink = \"/:year/:foo/\"\n");
+        let (config, diags) = parse("title = \"T\"\nbase_url = \"x.org\"\npermalink = \"/:year/:foo/\"\n");
         assert!(config.is_none());
         assert_eq!(diags.len(), 2, "{diags:?}");
     }

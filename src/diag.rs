@@ -36,11 +36,7 @@ impl Location {
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let col = text[line_start..offset].chars().count() + 1;
         let end = floor_char_boundary(text, (offset + len).min(text.len()));
-        Location {
-            line,
-            col,
-            span: offset..end,
-        }
+        Location { line, col, span: offset..end }
     }
 
     /// The location of the start of 1-based `line` in `text` (column 1).
@@ -49,19 +45,11 @@ impl Location {
         for (i, l) in text.split_inclusive('\n').enumerate() {
             if i + 1 == line {
                 let len = l.trim_end_matches(['\n', '\r']).len();
-                return Location {
-                    line,
-                    col: 1,
-                    span: offset..offset + len,
-                };
+                return Location { line, col: 1, span: offset..offset + len };
             }
             offset += l.len();
         }
-        Location {
-            line,
-            col: 1,
-            span: text.len()..text.len(),
-        }
+        Location { line, col: 1, span: text.len()..text.len() }
     }
 }
 
@@ -97,10 +85,7 @@ impl Diagnostic {
     }
 
     pub fn warning(path: impl AsRef<Path>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(path, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, message) }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
@@ -144,29 +129,18 @@ impl Diagnostic {
 
 fn snippet(path: &Path, source: &str, loc: &Location, color: bool) -> String {
     let len = loc.span.end.saturating_sub(loc.span.start).max(1);
-    let diag = MietteDiagnostic::new("").with_label(LabeledSpan::at(
-        loc.span.start..loc.span.start + len,
-        "here",
-    ));
-    let report = miette::Report::new(diag).with_source_code(NamedSource::new(
-        path.display().to_string(),
-        source.to_string(),
-    ));
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+    let diag =
+        MietteDiagnostic::new("").with_label(LabeledSpan::at(loc.span.start..loc.span.start + len, "here"));
+    let report = miette::Report::new(diag)
+        .with_source_code(NamedSource::new(path.display().to_string(), source.to_string()));
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         return String::new();
     }
     // miette's first line repeats the (empty) message; the headline already says it.
-    out.lines()
-        .skip_while(|l| l.trim().is_empty() || l.trim() == "×")
-        .map(|l| format!("{l}\n"))
-        .collect()
+    out.lines().skip_while(|l| l.trim().is_empty() || l.trim() == "×").map(|l| format!("{l}\n")).collect()
 }
 
 /// Collects diagnostics from every stage, from many threads at once.
@@ -181,25 +155,15 @@ impl Diagnostics {
     }
 
     pub fn push(&self, diagnostic: Diagnostic) {
-        self.items
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(diagnostic);
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).push(diagnostic);
     }
 
     pub fn extend(&self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
-        self.items
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend(diagnostics);
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).extend(diagnostics);
     }
 
     pub fn has_errors(&self) -> bool {
-        self.items
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .any(|d| d.severity == Severity::Error)
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).iter().any(|d| d.severity == Severity::Error)
     }
 
     /// All diagnostics, sorted by path and line so output is stable.
@@ -219,13 +183,7 @@ pub fn nearest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
     let max_edits = (unknown.chars().count() / 3).max(1);
     known
         .iter()
-        .map(|k| {
-            (
-                strsim::damerau_levenshtein(unknown, k),
-                strsim::jaro_winkler(unknown, k),
-                *k,
-            )
-        })
+        .map(|k| (strsim::damerau_levenshtein(unknown, k), strsim::jaro_winkler(unknown, k), *k))
         .filter(|(edits, jw, _)| *edits <= max_edits || *jw > 0.85)
         .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
         .map(|(_, _, k)| k)
@@ -289,10 +247,7 @@ mod tests {
         let d = Diagnostic::error("content/posts/a.md", "unknown key `tagz`")
             .at(text, key_location(text, "tagz"))
             .with_help("did you mean `tags`?");
-        assert_eq!(
-            d.headline(),
-            "error: content/posts/a.md:2:1: unknown key `tagz`"
-        );
+        assert_eq!(d.headline(), "error: content/posts/a.md:2:1: unknown key `tagz`");
         let rendered = d.render(false);
         assert!(rendered.contains("tagz: y"), "{rendered}");
         assert!(rendered.contains("help: did you mean `tags`?"));

@@ -78,9 +78,7 @@ pub struct BuildReport {
 
 impl BuildReport {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == diag::Severity::Error)
+        self.diagnostics.iter().any(|d| d.severity == diag::Severity::Error)
     }
 
     pub fn summary(&self) -> String {
@@ -93,10 +91,7 @@ impl BuildReport {
             self.elapsed.as_secs_f64()
         );
         if self.hidden_posts > 0 {
-            s.push_str(&format!(
-                "; {} drafts or future posts left out (see --drafts)",
-                self.hidden_posts
-            ));
+            s.push_str(&format!("; {} drafts or future posts left out (see --drafts)", self.hidden_posts));
         }
         s
     }
@@ -104,11 +99,7 @@ impl BuildReport {
 
 /// `1 post`, `2 posts`.
 pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 /// Builds the site. Site problems come back in the report's diagnostics
@@ -126,14 +117,8 @@ pub fn check(options: &BuildOptions) -> anyhow::Result<BuildReport> {
 fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
     let started = Instant::now();
     let diags = Diagnostics::new();
-    let output = options
-        .output
-        .clone()
-        .unwrap_or_else(|| options.root.join("public"));
-    let mut report = BuildReport {
-        output: output.clone(),
-        ..BuildReport::default()
-    };
+    let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
+    let mut report = BuildReport { output: output.clone(), ..BuildReport::default() };
     let mut clock = Instant::now();
     let mut lap = |report: &mut BuildReport, stage: &'static str| {
         report.timings.push((stage, clock.elapsed()));
@@ -148,20 +133,12 @@ fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
     }
     let sources = load::load(&options.root, &config.theme, &diags);
     lap(&mut report, "load");
-    let tera = render::compile_theme(&sources.theme)
-        .map_err(|d| diags.push(d))
-        .ok();
+    let tera = render::compile_theme(&sources.theme).map_err(|d| diags.push(d)).ok();
     let progress: &dyn Progress = options.progress.as_deref().unwrap_or(&NoProgress);
-    progress.stage(
-        "parsing",
-        (sources.posts.len() + sources.pages.len()) as u64,
-    );
+    progress.stage("parsing", (sources.posts.len() + sources.pages.len()) as u64);
     let parsed = parse::parse(sources, &config, progress, &diags);
     lap(&mut report, "parse");
-    let model_options = model::ModelOptions {
-        include_drafts: options.include_drafts,
-        now: None,
-    };
+    let model_options = model::ModelOptions { include_drafts: options.include_drafts, now: None };
     let model = model::build(parsed, config, model_options, &diags);
     report.posts = model.posts.len();
     report.site_pages = model.pages.len();

@@ -31,11 +31,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             let is_build = matches!(cli.command, Command::Build(_));
             let mut options = args.options(cli.root.clone());
             options.progress = progress_bar(cli.quiet);
-            let report = if is_build {
-                parlor::build(&options)?
-            } else {
-                parlor::check(&options)?
-            };
+            let report = if is_build { parlor::build(&options)? } else { parlor::check(&options)? };
             print_diagnostics(&report.diagnostics, cli);
             if cli.verbose {
                 for (stage, took) in &report.timings {
@@ -43,20 +39,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             if report.has_errors() {
-                let errors = report
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .count();
-                let what = if is_build {
-                    "; nothing was written"
-                } else {
-                    ""
-                };
-                eprintln!(
-                    "error: the site has {errors} problem{}{what}",
-                    if errors == 1 { "" } else { "s" }
-                );
+                let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+                let what = if is_build { "; nothing was written" } else { "" };
+                eprintln!("error: the site has {errors} problem{}{what}", if errors == 1 { "" } else { "s" });
                 return Ok(ExitCode::from(1));
             }
             if !cli.quiet {
@@ -110,9 +95,7 @@ fn progress_bar(quiet: bool) -> Option<Arc<dyn parlor::Progress>> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;
     }
-    Some(Arc::new(TerminalProgress {
-        bar: indicatif::ProgressBar::hidden(),
-    }))
+    Some(Arc::new(TerminalProgress { bar: indicatif::ProgressBar::hidden() }))
 }
 
 struct TerminalProgress {
@@ -129,8 +112,7 @@ impl parlor::Progress for TerminalProgress {
         self.bar.set_length(total);
         // Small sites build in a blink; a bar would only flicker.
         if total > 500 && self.bar.is_hidden() {
-            self.bar
-                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
     }
 

@@ -83,13 +83,8 @@ fn read_markdown_dir(root: &Path, dir: &str, diags: &Diagnostics) -> Vec<SourceF
                 found.push((index, name, Some(path)));
             } else {
                 diags.push(
-                    Diagnostic::warning(
-                        Path::new(dir).join(&name),
-                        "folder without `index.md` is skipped",
-                    )
-                    .with_help(
-                        "a post bundle is a folder holding `index.md` and the files it uses",
-                    ),
+                    Diagnostic::warning(Path::new(dir).join(&name), "folder without `index.md` is skipped")
+                        .with_help("a post bundle is a folder holding `index.md` and the files it uses"),
                 );
             }
         } else if let Some(stem) = name.strip_suffix(".md") {
@@ -103,12 +98,7 @@ fn read_markdown_dir(root: &Path, dir: &str, diags: &Diagnostics) -> Vec<SourceF
             let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             let text = read_text(&path, &relative, diags)?;
             let assets = bundle.map(|b| bundle_assets(&b, diags)).unwrap_or_default();
-            Some(SourceFile {
-                path: relative,
-                stem,
-                text,
-                assets,
-            })
+            Some(SourceFile { path: relative, stem, text, assets })
         })
         .collect()
 }
@@ -133,20 +123,14 @@ pub fn read_text(path: &Path, shown_as: &Path, diags: &Diagnostics) -> Option<St
             }
         },
         Err(e) => {
-            diags.push(Diagnostic::error(
-                shown_as,
-                format!("cannot read the file: {e}"),
-            ));
+            diags.push(Diagnostic::error(shown_as, format!("cannot read the file: {e}")));
             None
         }
     }
 }
 
 fn bundle_assets(dir: &Path, diags: &Diagnostics) -> Vec<Asset> {
-    list_assets(dir, diags)
-        .into_iter()
-        .filter(|a| a.relative != "index.md")
-        .collect()
+    list_assets(dir, diags).into_iter().filter(|a| a.relative != "index.md").collect()
 }
 
 /// Every file below `dir`, as assets relative to it.
@@ -163,21 +147,12 @@ pub fn list_assets(dir: &Path, diags: &Diagnostics) -> Vec<Asset> {
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
-                let relative = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                assets.push(Asset {
-                    source: e.path().to_path_buf(),
-                    relative,
-                });
+                let relative =
+                    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                assets.push(Asset { source: e.path().to_path_buf(), relative });
             }
             Ok(_) => {}
-            Err(e) => diags.push(Diagnostic::error(
-                dir,
-                format!("cannot list the folder: {e}"),
-            )),
+            Err(e) => diags.push(Diagnostic::error(dir, format!("cannot list the folder: {e}"))),
         }
     }
     assets

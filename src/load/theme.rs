@@ -21,10 +21,7 @@ pub struct Template {
 
 #[derive(Debug, Clone)]
 pub enum ThemeFile {
-    Embedded {
-        relative: String,
-        bytes: &'static [u8],
-    },
+    Embedded { relative: String, bytes: &'static [u8] },
     Disk(Asset),
 }
 
@@ -64,24 +61,14 @@ impl Theme {
             if !asset.relative.ends_with(".html") && !asset.relative.ends_with(".xml") {
                 continue;
             }
-            let origin = asset
-                .source
-                .strip_prefix(root)
-                .unwrap_or(&asset.source)
-                .to_path_buf();
+            let origin = asset.source.strip_prefix(root).unwrap_or(&asset.source).to_path_buf();
             if let Some(text) = read_text(&asset.source, &origin, diags) {
                 theme.templates.retain(|t| t.name != asset.relative);
-                theme.templates.push(Template {
-                    name: asset.relative,
-                    text,
-                    origin,
-                });
+                theme.templates.push(Template { name: asset.relative, text, origin });
             }
         }
         for asset in list_assets(&dir.join("static"), diags) {
-            theme
-                .static_files
-                .retain(|f| f.relative() != asset.relative);
+            theme.static_files.retain(|f| f.relative() != asset.relative);
             theme.static_files.push(ThemeFile::Disk(asset));
         }
         theme
@@ -94,21 +81,14 @@ impl Theme {
                 let name = relative_to(file.path(), "templates");
                 if let Some(text) = file.contents_utf8() {
                     let origin = PathBuf::from("(built-in theme)/templates").join(&name);
-                    theme.templates.push(Template {
-                        name,
-                        text: text.to_string(),
-                        origin,
-                    });
+                    theme.templates.push(Template { name, text: text.to_string(), origin });
                 }
             });
         }
         if let Some(dir) = BUILT_IN.get_dir("static") {
             collect_embedded(dir, &mut |file| {
                 let relative = relative_to(file.path(), "static");
-                theme.static_files.push(ThemeFile::Embedded {
-                    relative,
-                    bytes: file.contents(),
-                });
+                theme.static_files.push(ThemeFile::Embedded { relative, bytes: file.contents() });
             });
         }
         theme
@@ -116,16 +96,11 @@ impl Theme {
 
     /// The built-in theme's files, for `parlor init --theme` style copying and tests.
     pub fn built_in_template(name: &str) -> Option<&'static str> {
-        BUILT_IN
-            .get_file(format!("templates/{name}"))
-            .and_then(|f| f.contents_utf8())
+        BUILT_IN.get_file(format!("templates/{name}")).and_then(|f| f.contents_utf8())
     }
 }
 
-fn collect_embedded(
-    dir: &'static Dir<'static>,
-    f: &mut dyn FnMut(&'static include_dir::File<'static>),
-) {
+fn collect_embedded(dir: &'static Dir<'static>, f: &mut dyn FnMut(&'static include_dir::File<'static>)) {
     for file in dir.files() {
         f(file);
     }
@@ -136,8 +111,5 @@ fn collect_embedded(
 
 fn relative_to(path: &Path, prefix: &str) -> String {
     let rel = path.strip_prefix(prefix).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }

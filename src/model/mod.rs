@@ -98,46 +98,23 @@ impl SiteModel {
     }
 }
 
-pub fn build(
-    parsed: Parsed,
-    config: Config,
-    options: ModelOptions,
-    diags: &Diagnostics,
-) -> SiteModel {
-    let Parsed {
-        posts,
-        pages,
-        static_files,
-        theme,
-    } = parsed;
+pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diagnostics) -> SiteModel {
+    let Parsed { posts, pages, static_files, theme } = parsed;
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let visible = |draft: bool, date: Option<&crate::parse::PostDate>| {
         options.include_drafts || (!draft && date.is_none_or(|d| d.timestamp <= now))
     };
     let total_posts = posts.len();
-    let mut posts: Vec<Post> = posts
-        .into_iter()
-        .filter(|p| visible(p.draft, Some(&p.date)))
-        .collect();
+    let mut posts: Vec<Post> = posts.into_iter().filter(|p| visible(p.draft, Some(&p.date))).collect();
     let hidden_posts = total_posts - posts.len();
-    let pages: Vec<Page> = pages
-        .into_iter()
-        .filter(|p| visible(p.draft, None))
-        .collect();
+    let pages: Vec<Page> = pages.into_iter().filter(|p| visible(p.draft, None)).collect();
     // Newest first; ties broken by slug so the order never depends on threads.
     posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
 
-    let post_urls: Vec<String> = posts
-        .iter()
-        .map(|p| permalink::post_url(&config.permalink, p))
-        .collect();
+    let post_urls: Vec<String> = posts.iter().map(|p| permalink::post_url(&config.permalink, p)).collect();
     let page_urls: Vec<String> = pages.iter().map(|p| format!("/{}/", p.slug)).collect();
-    let tags = group_terms(&posts, "/tags/", |p| {
-        p.tags.iter().map(String::as_str).collect()
-    });
-    let categories = group_terms(&posts, "/categories/", |p| {
-        p.category.as_deref().into_iter().collect()
-    });
+    let tags = group_terms(&posts, "/tags/", |p| p.tags.iter().map(String::as_str).collect());
+    let categories = group_terms(&posts, "/categories/", |p| p.category.as_deref().into_iter().collect());
     let authors = author_terms(&posts, &config);
     let years = archive(&posts);
     let listings = paginate_all(&posts, &tags, &categories, &authors, config.posts_per_page);
@@ -183,12 +160,7 @@ fn group_terms(posts: &[Post], base: &str, terms_of: impl Fn(&Post) -> Vec<&str>
         }
     }
     let mut terms: Vec<Term> = by_slug.into_values().collect();
-    terms.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
+    terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.slug.cmp(&b.slug)));
     terms
 }
 
@@ -219,11 +191,7 @@ fn archive(posts: &[Post]) -> Vec<YearArchive> {
     for (i, post) in posts.iter().enumerate() {
         let (year, month) = (post.date.year(), post.date.month());
         if years.last().is_none_or(|y| y.year != year) {
-            years.push(YearArchive {
-                year,
-                url: format!("/{year:04}/"),
-                months: Vec::new(),
-            });
+            years.push(YearArchive { year, url: format!("/{year:04}/"), months: Vec::new() });
         }
         let Some(y) = years.last_mut() else { continue };
         if y.months.last().is_none_or(|m| m.month != month) {
@@ -255,22 +223,10 @@ fn paginate_all(
         paginate(ListKind::Tag(i), &t.url, &t.posts, per_page, &mut listings);
     }
     for (i, t) in categories.iter().enumerate() {
-        paginate(
-            ListKind::Category(i),
-            &t.url,
-            &t.posts,
-            per_page,
-            &mut listings,
-        );
+        paginate(ListKind::Category(i), &t.url, &t.posts, per_page, &mut listings);
     }
     for (i, t) in authors.iter().enumerate() {
-        paginate(
-            ListKind::Author(i),
-            &t.url,
-            &t.posts,
-            per_page,
-            &mut listings,
-        );
+        paginate(ListKind::Author(i), &t.url, &t.posts, per_page, &mut listings);
     }
     listings
 }
@@ -300,15 +256,10 @@ fn check_url_collisions(model: &SiteModel, diags: &Diagnostics) {
     let mut claims: HashMap<String, String> = HashMap::new();
     let mut claim = |url: &str, what: String, path: Option<&std::path::Path>| {
         if let Some(first) = claims.get(url) {
-            let at = path.map_or_else(
-                || std::path::PathBuf::from("site.toml"),
-                |p| p.to_path_buf(),
-            );
+            let at = path.map_or_else(|| std::path::PathBuf::from("site.toml"), |p| p.to_path_buf());
             diags.push(
                 Diagnostic::error(at, format!("{what} and {first} both want the URL `{url}`"))
-                    .with_help(
-                        "give one of them another `slug` in its front matter (or rename the file)",
-                    ),
+                    .with_help("give one of them another `slug` in its front matter (or rename the file)"),
             );
         } else {
             claims.insert(url.to_string(), what);
@@ -318,20 +269,10 @@ fn check_url_collisions(model: &SiteModel, diags: &Diagnostics) {
     let owned: Vec<(String, String)> = model
         .listings
         .iter()
-        .map(|l| {
-            (
-                l.url.clone(),
-                format!("the generated list page `{}`", l.url),
-            )
-        })
+        .map(|l| (l.url.clone(), format!("the generated list page `{}`", l.url)))
         .chain(model.years.iter().flat_map(|y| {
             std::iter::once((y.url.clone(), format!("the archive of {}", y.year))).chain(
-                y.months.iter().map(|m| {
-                    (
-                        m.url.clone(),
-                        format!("the archive of {}-{:02}", m.year, m.month),
-                    )
-                }),
+                y.months.iter().map(|m| (m.url.clone(), format!("the archive of {}-{:02}", m.year, m.month))),
             )
         }))
         .chain(
@@ -381,15 +322,9 @@ mod tests {
 
     fn model(posts: Vec<Post>, per_page: usize) -> (SiteModel, Vec<Diagnostic>) {
         let diags = Diagnostics::new();
-        let mut config =
-            Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\n", &diags).unwrap();
+        let mut config = Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\n", &diags).unwrap();
         config.posts_per_page = per_page;
-        let parsed = Parsed {
-            posts,
-            pages: vec![],
-            static_files: vec![],
-            theme: Theme::default(),
-        };
+        let parsed = Parsed { posts, pages: vec![], static_files: vec![], theme: Theme::default() };
         let m = build(parsed, config, ModelOptions::default(), &diags);
         (m, diags.into_sorted())
     }
@@ -405,19 +340,12 @@ mod tests {
             2,
         );
         assert!(diags.is_empty());
-        assert_eq!(
-            m.posts.iter().map(|p| p.slug.as_str()).collect::<Vec<_>>(),
-            ["b", "c", "a"]
-        );
+        assert_eq!(m.posts.iter().map(|p| p.slug.as_str()).collect::<Vec<_>>(), ["b", "c", "a"]);
         let phone = m.tags.iter().find(|t| t.slug == "phone").unwrap();
         assert_eq!(phone.posts, [0, 2]);
         assert_eq!(m.years.len(), 2);
         assert_eq!(m.years[1].months.len(), 2);
-        let index: Vec<&Listing> = m
-            .listings
-            .iter()
-            .filter(|l| l.kind == ListKind::Index)
-            .collect();
+        let index: Vec<&Listing> = m.listings.iter().filter(|l| l.kind == ListKind::Index).collect();
         assert_eq!(index.len(), 2);
         assert_eq!(index[1].url, "/page/2/");
         assert_eq!(index[1].prev_url.as_deref(), Some("/"));
@@ -428,14 +356,7 @@ mod tests {
     fn drafts_and_future_posts_are_left_out() {
         let mut draft = post("d", "2020-01-01", &[]);
         draft.draft = true;
-        let (m, _) = model(
-            vec![
-                draft,
-                post("f", "2999-01-01", &[]),
-                post("p", "2020-01-01", &[]),
-            ],
-            10,
-        );
+        let (m, _) = model(vec![draft, post("f", "2999-01-01", &[]), post("p", "2020-01-01", &[])], 10);
         assert_eq!(m.posts.len(), 1);
         assert_eq!(m.hidden_posts, 2);
     }

@@ -6,11 +6,7 @@ use crate::parse::Post;
 /// The URL path of `post` under `pattern`, which config validation has
 /// checked (starts and ends with `/`, has `:slug`, known placeholders).
 pub fn post_url(pattern: &str, post: &Post) -> String {
-    let category = post
-        .category
-        .as_deref()
-        .map(slug::slugify)
-        .filter(|s| !s.is_empty());
+    let category = post.category.as_deref().map(slug::slugify).filter(|s| !s.is_empty());
     pattern
         .split('/')
         .map(|part| match part {
@@ -38,11 +34,7 @@ pub fn output_path(url: &str) -> String {
 
 /// The URL of page `n` (1-based) of a list whose first page is `base`.
 pub fn paginated(base: &str, n: usize) -> String {
-    if n <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{n}/")
-    }
+    if n <= 1 { base.to_string() } else { format!("{base}page/{n}/") }
 }
 
 #[cfg(test)]

@@ -17,15 +17,9 @@ use crate::render::{OutputContent, OutputFile, Rendered};
 /// Writes `rendered` to `dest`, replacing what was there only once the new
 /// site is complete on disk.
 pub fn write_site(rendered: &Rendered, dest: &Path) -> Result<()> {
-    let parent = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)
-        .with_context(|| format!("failed to create `{}`", parent.display()))?;
-    let name = dest
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).with_context(|| format!("failed to create `{}`", parent.display()))?;
+    let name = dest.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.building-"))
         .tempdir_in(parent)
@@ -36,10 +30,8 @@ pub fn write_site(rendered: &Rendered, dest: &Path) -> Result<()> {
 }
 
 fn write_files(files: &[OutputFile], root: &Path) -> Result<()> {
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| root.join(p)))
-        .collect();
+    let mut dirs: Vec<PathBuf> =
+        files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| root.join(p))).collect();
     dirs.sort();
     dirs.dedup();
     for dir in &dirs {
@@ -59,8 +51,7 @@ fn write_files(files: &[OutputFile], root: &Path) -> Result<()> {
 /// One `syncfs` flushes every file of the new site (cheaper than an fsync
 /// per file, and just as durable for the swap that follows).
 fn sync_tree(root: &Path) -> Result<()> {
-    let dir =
-        fs::File::open(root).with_context(|| format!("failed to open `{}`", root.display()))?;
+    let dir = fs::File::open(root).with_context(|| format!("failed to open `{}`", root.display()))?;
     rustix::fs::syncfs(&dir).with_context(|| format!("failed to sync `{}` to disk", root.display()))
 }
 
@@ -81,8 +72,7 @@ fn swap_in(staging: PathBuf, dest: &Path, parent: &Path, name: &str) -> Result<(
             let _ = fs::rename(aside, dest);
         }
         let _ = fs::remove_dir_all(&staging);
-        return Err(e)
-            .with_context(|| format!("failed to move the new site into `{}`", dest.display()));
+        return Err(e).with_context(|| format!("failed to move the new site into `{}`", dest.display()));
     }
     sync_dir(parent)?;
     if let Some(aside) = old {
@@ -102,10 +92,7 @@ fn sync_dir(dir: &Path) -> Result<()> {
 /// fsync, rename, fsync of the folder. `create_new` refuses to replace an
 /// existing file.
 pub fn atomic_write(path: &Path, bytes: &[u8], create_new: bool) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".parlor-")
@@ -148,18 +135,11 @@ mod tests {
     fn the_new_site_replaces_the_old_one_whole() {
         let tmp = tempfile::tempdir().unwrap();
         let dest = tmp.path().join("public");
-        write_site(
-            &rendered(&[("index.html", "one"), ("a/b/index.html", "x")]),
-            &dest,
-        )
-        .unwrap();
+        write_site(&rendered(&[("index.html", "one"), ("a/b/index.html", "x")]), &dest).unwrap();
         write_site(&rendered(&[("index.html", "two")]), &dest).unwrap();
         assert_eq!(fs::read_to_string(dest.join("index.html")).unwrap(), "two");
         assert!(!dest.join("a").exists(), "stale files are gone");
-        let leftovers: Vec<_> = fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, ["public"]);
     }
 

@@ -40,27 +40,15 @@ impl PostDate {
             let ts = Offset::UTC
                 .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
                 .map_err(|_| fail())?;
-            return Ok(PostDate {
-                timestamp: ts,
-                offset: Offset::UTC,
-                has_time: false,
-            });
+            return Ok(PostDate { timestamp: ts, offset: Offset::UTC, has_time: false });
         }
         if let Some(offset) = trailing_offset(text) {
             let ts: Timestamp = text.parse().map_err(|_| fail())?;
-            return Ok(PostDate {
-                timestamp: ts,
-                offset,
-                has_time: true,
-            });
+            return Ok(PostDate { timestamp: ts, offset, has_time: true });
         }
         let dt: DateTime = text.replacen(' ', "T", 1).parse().map_err(|_| fail())?;
         let ts = Offset::UTC.to_timestamp(dt).map_err(|_| fail())?;
-        Ok(PostDate {
-            timestamp: ts,
-            offset: Offset::UTC,
-            has_time: true,
-        })
+        Ok(PostDate { timestamp: ts, offset: Offset::UTC, has_time: true })
     }
 
     /// The wall-clock date and time where it was written.
@@ -70,11 +58,7 @@ impl PostDate {
 
     /// RFC 3339 with the offset it was written with.
     pub fn rfc3339(&self) -> String {
-        format!(
-            "{}{}",
-            self.zoned().strftime("%Y-%m-%dT%H:%M:%S"),
-            offset_text(self.offset)
-        )
+        format!("{}{}", self.zoned().strftime("%Y-%m-%dT%H:%M:%S"), offset_text(self.offset))
     }
 
     /// `November 22, 2009`
@@ -150,8 +134,7 @@ impl<'de> serde::Deserialize<'de> for DateInput {
                 while let Some((_, v)) = map.next_entry::<String, String>()? {
                     text = Some(v);
                 }
-                text.map(DateInput)
-                    .ok_or_else(|| de::Error::custom("empty date"))
+                text.map(DateInput).ok_or_else(|| de::Error::custom("empty date"))
             }
         }
         deserializer.deserialize_any(V)

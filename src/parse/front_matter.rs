@@ -89,14 +89,9 @@ pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(
-        "",
-        format!("front matter is not closed: no second `{fence}` line"),
-    )
-    .at(text, Location::at_line(text, 1))
-    .with_help(format!(
-        "add a line holding only `{fence}` after the last front matter key"
-    )))
+    Err(Diagnostic::error("", format!("front matter is not closed: no second `{fence}` line"))
+        .at(text, Location::at_line(text, 1))
+        .with_help(format!("add a line holding only `{fence}` after the last front matter key")))
 }
 
 /// Parses the front matter of `text` (the whole file). Errors carry the
@@ -108,9 +103,7 @@ pub fn parse(text: &str, split: &Split) -> Result<FrontMatter, Vec<Diagnostic>> 
         toml::de::Deserializer::parse(split.front)
             .and_then(|de| serde_ignored::deserialize(de, |p| unknown.push(p.to_string())))
             .map_err(|e| {
-                let loc = e
-                    .span()
-                    .map_or_else(|| at(0, 0), |s| at(s.start, s.end - s.start));
+                let loc = e.span().map_or_else(|| at(0, 0), |s| at(s.start, s.end - s.start));
                 Diagnostic::error("", e.message().trim().to_string()).at(text, loc)
             })
     } else if split.front.trim().is_empty() {
@@ -123,11 +116,7 @@ pub fn parse(text: &str, split: &Split) -> Result<FrontMatter, Vec<Diagnostic>> 
             let loc = e.location().map_or_else(|| at(0, 0), |l| at(l.index(), 1));
             let message = e.to_string();
             // serde_norway appends " at line N column M"; the location says it.
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
             Diagnostic::error("", message).at(text, loc)
         })
     };
@@ -180,13 +169,7 @@ mod tests {
     fn crlf_and_empty_front_matter() {
         let s = split("---\r\ntitle: A\r\n---\r\nBody\r\n").unwrap();
         assert_eq!(s.body, "Body\r\n");
-        assert_eq!(
-            parse("---\r\ntitle: A\r\n---\r\n", &s)
-                .unwrap()
-                .title
-                .as_deref(),
-            Some("A")
-        );
+        assert_eq!(parse("---\r\ntitle: A\r\n---\r\n", &s).unwrap().title.as_deref(), Some("A"));
     }
 
     #[test]

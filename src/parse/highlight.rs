@@ -23,16 +23,11 @@ fn syntaxes() -> &'static SyntaxSet {
 pub fn code_block(code: &str, lang: &str) -> String {
     let lang = lang.trim();
     let set = syntaxes();
-    let highlighted = (!lang.is_empty())
-        .then(|| set.find_syntax_by_token(lang))
-        .flatten()
-        .and_then(|syntax| {
-            let mut generator =
-                ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+    let highlighted =
+        (!lang.is_empty()).then(|| set.find_syntax_by_token(lang)).flatten().and_then(|syntax| {
+            let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
             for line in LinesWithEndings::from(code) {
-                generator
-                    .parse_html_for_line_which_includes_newline(line)
-                    .ok()?;
+                generator.parse_html_for_line_which_includes_newline(line).ok()?;
             }
             Some(generator.finalize())
         });

@@ -5,9 +5,7 @@
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
-};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use super::highlight;
 
@@ -38,14 +36,8 @@ pub fn render(text: &str) -> RenderedMarkdown {
     let mut parser = Parser::new_ext(text, options());
     while let Some(event) = parser.next() {
         match event {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
-                let inner =
-                    take_until(&mut parser, |e| matches!(e, Event::End(TagEnd::Heading(_))));
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                let inner = take_until(&mut parser, |e| matches!(e, Event::End(TagEnd::Heading(_))));
                 words += count_words(&inner);
                 heading(level, id, &classes, &attrs, inner, &mut ids, &mut events);
             }
@@ -53,13 +45,7 @@ pub fn render(text: &str) -> RenderedMarkdown {
                 let inner = take_until(&mut parser, |e| matches!(e, Event::End(TagEnd::CodeBlock)));
                 let code: String = inner
                     .iter()
-                    .filter_map(|e| {
-                        if let Event::Text(t) = e {
-                            Some(&**t)
-                        } else {
-                            None
-                        }
-                    })
+                    .filter_map(|e| if let Event::Text(t) = e { Some(&**t) } else { None })
                     .collect();
                 words += code.split_whitespace().count();
                 let lang = match &kind {
@@ -68,9 +54,7 @@ pub fn render(text: &str) -> RenderedMarkdown {
                 };
                 events.push(Event::Html(highlight::code_block(&code, lang).into()));
             }
-            Event::Html(ref h) | Event::InlineHtml(ref h)
-                if more_at.is_none() && is_more_marker(h) =>
-            {
+            Event::Html(ref h) | Event::InlineHtml(ref h) if more_at.is_none() && is_more_marker(h) => {
                 more_at = Some(events.len());
             }
             Event::Text(ref t) => {
@@ -105,10 +89,7 @@ fn to_html(events: &[Event], capacity: usize) -> String {
 }
 
 fn is_more_marker(html: &str) -> bool {
-    let inner = html
-        .trim()
-        .strip_prefix("<!--")
-        .and_then(|s| s.strip_suffix("-->"));
+    let inner = html.trim().strip_prefix("<!--").and_then(|s| s.strip_suffix("-->"));
     inner.is_some_and(|s| s.trim().eq_ignore_ascii_case("more"))
 }
 
@@ -126,26 +107,14 @@ fn take_until<'a>(parser: &mut Parser<'a>, end: impl Fn(&Event) -> bool) -> Vec<
 fn count_words(events: &[Event]) -> usize {
     events
         .iter()
-        .map(|e| {
-            if let Event::Text(t) | Event::Code(t) = e {
-                t.split_whitespace().count()
-            } else {
-                0
-            }
-        })
+        .map(|e| if let Event::Text(t) | Event::Code(t) = e { t.split_whitespace().count() } else { 0 })
         .sum()
 }
 
 fn plain_text(events: &[Event]) -> String {
     events
         .iter()
-        .filter_map(|e| {
-            if let Event::Text(t) | Event::Code(t) = e {
-                Some(&**t)
-            } else {
-                None
-            }
-        })
+        .filter_map(|e| if let Event::Text(t) | Event::Code(t) = e { Some(&**t) } else { None })
         .collect()
 }
 
@@ -162,11 +131,7 @@ fn heading<'a>(
 ) {
     let base = id.map(|i| i.to_string()).unwrap_or_else(|| {
         let s = slug::slugify(plain_text(&inner));
-        if s.is_empty() {
-            "section".to_string()
-        } else {
-            s
-        }
+        if s.is_empty() { "section".to_string() } else { s }
     });
     let mut unique = base.clone();
     let mut n = 1;
@@ -178,32 +143,23 @@ fn heading<'a>(
     let mut open = format!("<{level} id=\"{id}\"");
     if !classes.is_empty() {
         let list: Vec<&str> = classes.iter().map(|c| &**c).collect();
-        open.push_str(&format!(
-            " class=\"{}\"",
-            highlight::escape_html(&list.join(" "))
-        ));
+        open.push_str(&format!(" class=\"{}\"", highlight::escape_html(&list.join(" "))));
     }
     for (name, value) in attrs {
         let value = value.as_deref().unwrap_or("");
-        open.push_str(&format!(
-            " {}=\"{}\"",
-            highlight::escape_html(name),
-            highlight::escape_html(value)
-        ));
+        open.push_str(&format!(" {}=\"{}\"", highlight::escape_html(name), highlight::escape_html(value)));
     }
     open.push('>');
     out.push(Event::Html(open.into()));
     out.extend(inner);
     out.push(Event::Html(
-        format!("<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></{level}>\n").into(),
+        format!("<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></{level}>\n")
+            .into(),
     ));
 }
 
 fn first_paragraph<'e, 'a>(events: &'e [Event<'a>]) -> &'e [Event<'a>] {
-    let Some(start) = events
-        .iter()
-        .position(|e| matches!(e, Event::Start(Tag::Paragraph)))
-    else {
+    let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) else {
         return &[];
     };
     let end = events[start..]

@@ -85,32 +85,12 @@ pub fn parse(
     progress: &dyn crate::Progress,
     diags: &Diagnostics,
 ) -> Parsed {
-    let Sources {
-        posts,
-        pages,
-        static_files,
-        theme,
-    } = sources;
+    let Sources { posts, pages, static_files, theme } = sources;
     let (posts, pages) = rayon::join(
-        || {
-            posts
-                .into_par_iter()
-                .filter_map(|f| report(parse_post(&f, config), progress, diags))
-                .collect()
-        },
-        || {
-            pages
-                .into_par_iter()
-                .filter_map(|f| report(parse_page(&f), progress, diags))
-                .collect()
-        },
+        || posts.into_par_iter().filter_map(|f| report(parse_post(&f, config), progress, diags)).collect(),
+        || pages.into_par_iter().filter_map(|f| report(parse_page(&f), progress, diags)).collect(),
     );
-    Parsed {
-        posts,
-        pages,
-        static_files,
-        theme,
-    }
+    Parsed { posts, pages, static_files, theme }
 }
 
 fn report<T>(
@@ -133,20 +113,12 @@ struct Document<'a> {
 
 impl<'a> Document<'a> {
     fn read(file: &'a SourceFile) -> Result<Document<'a>, Vec<Diagnostic>> {
-        let with_path = |d: Diagnostic| Diagnostic {
-            path: file.path.clone(),
-            ..d
-        };
+        let with_path = |d: Diagnostic| Diagnostic { path: file.path.clone(), ..d };
         let split = front_matter::split(&file.text).map_err(|d| vec![with_path(d)])?;
         let front = front_matter::parse(&file.text, &split)
             .map_err(|errs| errs.into_iter().map(with_path).collect::<Vec<_>>())?;
         let front_region = &file.text[..split.front_offset + split.front.len()];
-        Ok(Document {
-            file,
-            front,
-            body: split.body,
-            front_region,
-        })
+        Ok(Document { file, front, body: split.body, front_region })
     }
 
     fn error(&self, key: &str, message: String, help: &str) -> Diagnostic {
@@ -161,10 +133,7 @@ impl<'a> Document<'a> {
             _ => {
                 errors.push(
                     Diagnostic::error(&self.file.path, "missing `title`")
-                        .at(
-                            &self.file.text,
-                            crate::diag::Location::at_line(&self.file.text, 1),
-                        )
+                        .at(&self.file.text, crate::diag::Location::at_line(&self.file.text, 1))
                         .with_help("add `title: Your title` to the front matter"),
                 );
                 String::new()
@@ -214,9 +183,7 @@ fn parse_post(file: &SourceFile, config: &Config) -> Result<Post, Vec<Diagnostic
         errors.push(
             Diagnostic::error(&file.path, "missing `date`")
                 .at(&file.text, crate::diag::Location::at_line(&file.text, 1))
-                .with_help(
-                    "add `date: 2011-06-10T12:00:00Z` (or `2011-06-10`) to the front matter",
-                ),
+                .with_help("add `date: 2011-06-10T12:00:00Z` (or `2011-06-10`) to the front matter"),
         );
     }
     let updated = doc.date("updated", doc.front.updated.as_ref(), &mut errors);
@@ -231,10 +198,7 @@ fn parse_post(file: &SourceFile, config: &Config) -> Result<Post, Vec<Diagnostic
             None if known.is_empty() => {
                 format!("add `[authors.{author}]` with a `name` to site.toml")
             }
-            None => format!(
-                "known authors: {}; or add `[authors.{author}]` to site.toml",
-                known.join(", ")
-            ),
+            None => format!("known authors: {}; or add `[authors.{author}]` to site.toml", known.join(", ")),
         };
         errors.push(doc.error("author", format!("unknown author `{author}`"), &help));
     }
@@ -252,22 +216,13 @@ fn parse_post(file: &SourceFile, config: &Config) -> Result<Post, Vec<Diagnostic
         }
     };
     let tags = clean_terms(&doc.front.tags);
-    let category = doc
-        .front
-        .category
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(String::from);
+    let category = doc.front.category.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(String::from);
     if let Some(source) = &doc.front.source
         && !(source.url.starts_with("http://") || source.url.starts_with("https://"))
     {
         errors.push(doc.error(
             "source",
-            format!(
-                "`source.url` must be an absolute http(s) URL, found `{}`",
-                source.url
-            ),
+            format!("`source.url` must be an absolute http(s) URL, found `{}`", source.url),
             "e.g. `source: {url: https://example.org/original}`",
         ));
     }
@@ -338,10 +293,7 @@ fn parse_page(file: &SourceFile) -> Result<Page, Vec<Diagnostic>> {
         date,
         updated,
         content_html: rendered.html,
-        summary_html: front
-            .summary
-            .as_deref()
-            .map_or(rendered.summary_html, markdown::render_summary),
+        summary_html: front.summary.as_deref().map_or(rendered.summary_html, markdown::render_summary),
         draft: front.draft,
         extra: front.extra,
         assets: file.assets.clone(),
@@ -365,11 +317,8 @@ mod tests {
 
     fn config() -> Config {
         let diags = Diagnostics::new();
-        Config::parse(
-            "title = \"T\"\nbase_url = \"https://x.org\"\n[authors.ann]\nname = \"Ann\"\n",
-            &diags,
-        )
-        .unwrap()
+        Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\n[authors.ann]\nname = \"Ann\"\n", &diags)
+            .unwrap()
     }
 
     fn file(text: &str) -> SourceFile {
@@ -396,27 +345,15 @@ mod tests {
 
     #[test]
     fn every_problem_in_a_post_is_reported() {
-        let errs = parse_post(
-            &file("---\ndate: someday\nauthor: anne\ncomments: maybe\n---\n"),
-            &config(),
-        )
-        .unwrap_err();
+        let errs = parse_post(&file("---\ndate: someday\nauthor: anne\ncomments: maybe\n---\n"), &config())
+            .unwrap_err();
         let messages: Vec<&str> = errs.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(messages.len(), 4, "{messages:?}");
         assert!(messages[0].contains("missing `title`"));
         assert!(messages.iter().any(|m| m.contains("bad `date`")));
-        let author = errs
-            .iter()
-            .find(|d| d.message.contains("unknown author"))
-            .unwrap();
+        let author = errs.iter().find(|d| d.message.contains("unknown author")).unwrap();
         assert_eq!(author.location.as_ref().unwrap().line, 3);
-        assert!(
-            author
-                .help
-                .as_deref()
-                .unwrap()
-                .contains("did you mean `ann`?")
-        );
+        assert!(author.help.as_deref().unwrap().contains("did you mean `ann`?"));
     }
 
     #[test]

@@ -12,12 +12,7 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::model::SiteModel;
 use crate::model::permalink::output_path;
 
-pub fn check_internal_links(
-    root: &Path,
-    model: &SiteModel,
-    rendered: &Rendered,
-    diags: &Diagnostics,
-) {
+pub fn check_internal_links(root: &Path, model: &SiteModel, rendered: &Rendered, diags: &Diagnostics) {
     let views = Views::new(model);
     let base_path = views.href("/");
     let absolute_root = model.config.root_url();
@@ -43,27 +38,20 @@ pub fn check_internal_links(
             let Some(target) = internal_target(link, &base_path, &absolute_root) else {
                 continue;
             };
-            if target_exists(&target, &files)
-                || !reported.insert((file.path.clone(), link.to_string()))
-            {
+            if target_exists(&target, &files) || !reported.insert((file.path.clone(), link.to_string())) {
                 continue;
             }
-            diags.push(broken_link(
-                root,
-                link,
-                &file.path,
-                sources.get(&file.path).copied(),
-            ));
+            diags.push(broken_link(root, link, &file.path, sources.get(&file.path).copied()));
         }
     }
 }
 
 fn broken_link(root: &Path, link: &str, page: &str, source: Option<&Path>) -> Diagnostic {
-    let help = "point the link at an existing post, page or static file (post URLs follow `permalink` in site.toml)";
+    let help =
+        "point the link at an existing post, page or static file (post URLs follow `permalink` in site.toml)";
     match source.and_then(|p| std::fs::read_to_string(root.join(p)).ok().map(|t| (p, t))) {
         Some((path, text)) => {
-            let d =
-                Diagnostic::error(path, format!("broken internal link `{link}`")).with_help(help);
+            let d = Diagnostic::error(path, format!("broken internal link `{link}`")).with_help(help);
             match text.find(link) {
                 Some(offset) => d.at(&text, Location::at_offset(&text, offset, link.len())),
                 None => d,
@@ -97,9 +85,7 @@ fn internal_target(link: &str, base_path: &str, absolute_root: &str) -> Option<S
         return None;
     };
     let path = path.split(['#', '?']).next().unwrap_or("/");
-    let decoded = percent_encoding::percent_decode_str(path)
-        .decode_utf8_lossy()
-        .replace("&amp;", "&");
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy().replace("&amp;", "&");
     Some(output_path(&decoded))
 }
 
@@ -114,21 +100,12 @@ mod tests {
     #[test]
     fn only_links_into_the_site_are_checked() {
         let root = "https://x.org/";
-        assert_eq!(
-            internal_target("/posts/a/#c", "/", root).as_deref(),
-            Some("posts/a/index.html")
-        );
-        assert_eq!(
-            internal_target("https://x.org/style.css", "/", root).as_deref(),
-            Some("style.css")
-        );
+        assert_eq!(internal_target("/posts/a/#c", "/", root).as_deref(), Some("posts/a/index.html"));
+        assert_eq!(internal_target("https://x.org/style.css", "/", root).as_deref(), Some("style.css"));
         assert_eq!(internal_target("https://other.org/", "/", root), None);
         assert_eq!(internal_target("//cdn.org/x", "/", root), None);
         assert_eq!(internal_target("#top", "/", root), None);
-        assert_eq!(
-            internal_target("/blog/a/", "/blog/", root).as_deref(),
-            Some("a/index.html")
-        );
+        assert_eq!(internal_target("/blog/a/", "/blog/", root).as_deref(), Some("a/index.html"));
     }
 
     #[test]

@@ -76,13 +76,8 @@ enum Taxonomy {
 /// Compiles the theme's templates. Errors name the template file and line.
 pub fn compile_theme(theme: &Theme) -> Result<Tera, Diagnostic> {
     let mut tera = Tera::new();
-    tera.add_raw_templates(
-        theme
-            .templates
-            .iter()
-            .map(|t| (t.name.as_str(), t.text.as_str())),
-    )
-    .map_err(|e| template_diagnostic(&e, theme))?;
+    tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
+        .map_err(|e| template_diagnostic(&e, theme))?;
     Ok(tera)
 }
 
@@ -105,8 +100,8 @@ pub fn render(
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let out = render_job(*job, &views, tera, &base)
-                .map_err(|e| template_diagnostic(&e, &model.theme));
+            let out =
+                render_job(*job, &views, tera, &base).map_err(|e| template_diagnostic(&e, &model.theme));
             progress.tick();
             out
         })
@@ -152,23 +147,12 @@ fn page_context(base: &Context, views: &Views, kind: &str, title: &str, url: &st
     ctx
 }
 
-fn render_job(
-    job: Job,
-    views: &Views,
-    tera: &Tera,
-    base: &Context,
-) -> tera::TeraResult<OutputFile> {
+fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::TeraResult<OutputFile> {
     let model = views.model;
     let (template, url, ctx) = match job {
         Job::Post(i) => {
             let post = views.post(i, true);
-            let mut ctx = page_context(
-                base,
-                views,
-                "post",
-                &model.posts[i].title,
-                &model.post_urls[i],
-            );
+            let mut ctx = page_context(base, views, "post", &model.posts[i].title, &model.post_urls[i]);
             let (older, newer) = model.neighbours(i);
             ctx.insert("post", &post);
             ctx.insert("older", &older.map(|o| views.post_link(o)));
@@ -180,13 +164,7 @@ fn render_job(
             ("post.html", model.post_urls[i].clone(), ctx)
         }
         Job::Page(i) => {
-            let mut ctx = page_context(
-                base,
-                views,
-                "page",
-                &model.pages[i].title,
-                &model.page_urls[i],
-            );
+            let mut ctx = page_context(base, views, "page", &model.pages[i].title, &model.page_urls[i]);
             ctx.insert("page", &views.page(i));
             ("page.html", model.page_urls[i].clone(), ctx)
         }
@@ -203,18 +181,9 @@ fn render_job(
         }
         Job::Archive => {
             let mut ctx = page_context(base, views, "archive", "Archive", "/archive/");
-            let years: Vec<_> = (0..model.years.len())
-                .map(|y| views.archive_year(y, true))
-                .collect();
+            let years: Vec<_> = (0..model.years.len()).map(|y| views.archive_year(y, true)).collect();
             ctx.insert("years", &years);
-            ctx.insert(
-                "period",
-                &Period {
-                    kind: "all",
-                    year: None,
-                    month: None,
-                },
-            );
+            ctx.insert("period", &Period { kind: "all", year: None, month: None });
             ("archive.html", "/archive/".to_string(), ctx)
         }
         Job::Year(y) => {
@@ -222,14 +191,7 @@ fn render_job(
             let title = format!("Posts from {}", year.year);
             let mut ctx = page_context(base, views, "archive", &title, &year.url);
             ctx.insert("years", &[views.archive_year(y, true)]);
-            ctx.insert(
-                "period",
-                &Period {
-                    kind: "year",
-                    year: Some(year.year),
-                    month: None,
-                },
-            );
+            ctx.insert("period", &Period { kind: "year", year: Some(year.year), month: None });
             ("archive.html", year.url.clone(), ctx)
         }
         Job::Month(y, m) => {
@@ -241,21 +203,10 @@ fn render_job(
             year.months = vec![view::ArchiveMonthView {
                 name: month_name.to_string(),
                 url: views.href(&month.url),
-                posts: month
-                    .posts
-                    .iter()
-                    .map(|&i| views.archive_entry(i))
-                    .collect(),
+                posts: month.posts.iter().map(|&i| views.archive_entry(i)).collect(),
             }];
             ctx.insert("years", &[year]);
-            ctx.insert(
-                "period",
-                &Period {
-                    kind: "month",
-                    year: Some(month.year),
-                    month: Some(month_name),
-                },
-            );
+            ctx.insert("period", &Period { kind: "month", year: Some(month.year), month: Some(month_name) });
             ("archive.html", month.url.clone(), ctx)
         }
         Job::NotFound => {
@@ -264,10 +215,7 @@ fn render_job(
         }
     };
     let html = tera.render(template, &ctx)?;
-    Ok(OutputFile {
-        path: output_path(&url),
-        content: OutputContent::Bytes(html.into_bytes()),
-    })
+    Ok(OutputFile { path: output_path(&url), content: OutputContent::Bytes(html.into_bytes()) })
 }
 
 #[derive(Serialize)]
@@ -285,40 +233,24 @@ fn listing_job(
     let model = views.model;
     let (template, kind, title, term) = match listing.kind {
         ListKind::Index => ("index.html", "index", model.config.title.clone(), None),
-        ListKind::Tag(t) => (
-            "taxonomy.html",
-            "tag",
-            format!("Posts tagged “{}”", model.tags[t].name),
-            Some(&model.tags[t]),
-        ),
+        ListKind::Tag(t) => {
+            ("taxonomy.html", "tag", format!("Posts tagged “{}”", model.tags[t].name), Some(&model.tags[t]))
+        }
         ListKind::Category(c) => (
             "taxonomy.html",
             "category",
             format!("Filed under “{}”", model.categories[c].name),
             Some(&model.categories[c]),
         ),
-        ListKind::Author(a) => (
-            "author.html",
-            "author",
-            format!("Posts by {}", model.authors[a].name),
-            Some(&model.authors[a]),
-        ),
+        ListKind::Author(a) => {
+            ("author.html", "author", format!("Posts by {}", model.authors[a].name), Some(&model.authors[a]))
+        }
     };
-    let title = if listing.number > 1 {
-        format!("{title} (page {})", listing.number)
-    } else {
-        title
-    };
+    let title = if listing.number > 1 { format!("{title} (page {})", listing.number) } else { title };
     let mut ctx = page_context(base, views, kind, &title, &listing.url);
     ctx.insert("paginator", &views.paginator(listing));
     if let Some(term) = term {
-        ctx.insert(
-            "term",
-            &Link {
-                title: &term.name,
-                url: views.href(&term.url),
-            },
-        );
+        ctx.insert("term", &Link { title: &term.name, url: views.href(&term.url) });
     }
     if let ListKind::Author(a) = listing.kind {
         ctx.insert("author", &views.author(&model.authors[a].slug));
@@ -341,11 +273,8 @@ fn support_files(model: &SiteModel, views: &Views) -> Vec<OutputFile> {
         OutputFile {
             path: "robots.txt".into(),
             content: OutputContent::Bytes(
-                format!(
-                    "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-                    views.absolute("/sitemap.xml")
-                )
-                .into_bytes(),
+                format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", views.absolute("/sitemap.xml"))
+                    .into_bytes(),
             ),
         },
     ];
@@ -354,10 +283,7 @@ fn support_files(model: &SiteModel, views: &Views) -> Vec<OutputFile> {
             ThemeFile::Embedded { bytes, .. } => OutputContent::Static(bytes),
             ThemeFile::Disk(a) => OutputContent::Copy(a.source.clone()),
         };
-        files.push(OutputFile {
-            path: file.relative().to_string(),
-            content,
-        });
+        files.push(OutputFile { path: file.relative().to_string(), content });
     }
     for asset in &model.static_files {
         files.push(OutputFile {
@@ -370,10 +296,7 @@ fn support_files(model: &SiteModel, views: &Views) -> Vec<OutputFile> {
     for (assets, url) in bundles.chain(page_bundles) {
         for asset in assets {
             let path = format!("{}{}", url.trim_start_matches('/'), asset.relative);
-            files.push(OutputFile {
-                path,
-                content: OutputContent::Copy(asset.source.clone()),
-            });
+            files.push(OutputFile { path, content: OutputContent::Copy(asset.source.clone()) });
         }
     }
     files
@@ -385,8 +308,7 @@ fn template_diagnostic(error: &tera::Error, theme: &Theme) -> Diagnostic {
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let template = theme.templates.iter().find(|t| t.name == report.filename());
-            let path =
-                template.map_or_else(|| PathBuf::from(report.filename()), |t| t.origin.clone());
+            let path = template.map_or_else(|| PathBuf::from(report.filename()), |t| t.origin.clone());
             let mut d = Diagnostic::error(path, report.message().to_string()).with_help(help);
             if let Some(t) = template {
                 let span = report.span();

@@ -44,11 +44,7 @@ impl DateView {
         DateView {
             iso: d.rfc3339(),
             long: d.long_date(),
-            time: if d.has_time {
-                d.time_of_day()
-            } else {
-                String::new()
-            },
+            time: if d.has_time { d.time_of_day() } else { String::new() },
             year: d.year(),
         }
     }
@@ -164,17 +160,9 @@ pub struct Views<'m> {
 
 impl<'m> Views<'m> {
     pub fn new(model: &'m SiteModel) -> Views<'m> {
-        let base_path = model
-            .config
-            .base_url
-            .splitn(4, '/')
-            .nth(3)
-            .map(|p| format!("/{p}"))
-            .unwrap_or_default();
-        Views {
-            model,
-            base_path: base_path.trim_end_matches('/').to_string(),
-        }
+        let base_path =
+            model.config.base_url.splitn(4, '/').nth(3).map(|p| format!("/{p}")).unwrap_or_default();
+        Views { model, base_path: base_path.trim_end_matches('/').to_string() }
     }
 
     /// A site URL (`/posts/a/`) as a link from any page.
@@ -194,10 +182,7 @@ impl<'m> Views<'m> {
             .pages
             .iter()
             .zip(&self.model.page_urls)
-            .map(|(p, u)| Link {
-                title: &p.title,
-                url: self.href(u),
-            });
+            .map(|(p, u)| Link { title: &p.title, url: self.href(u) });
         SiteView {
             title: &c.title,
             description: &c.description,
@@ -210,21 +195,13 @@ impl<'m> Views<'m> {
     }
 
     fn term_link(&self, base: &str, name: &'m str) -> TermLink<'m> {
-        TermLink {
-            name,
-            url: self.href(&format!("{base}{}/", slug::slugify(name))),
-            count: 0,
-        }
+        TermLink { name, url: self.href(&format!("{base}{}/", slug::slugify(name))), count: 0 }
     }
 
     pub fn terms(&self, terms: &'m [Term]) -> Vec<TermLink<'m>> {
         terms
             .iter()
-            .map(|t| TermLink {
-                name: &t.name,
-                url: self.href(&t.url),
-                count: t.posts.len(),
-            })
+            .map(|t| TermLink { name: &t.name, url: self.href(&t.url), count: t.posts.len() })
             .collect()
     }
 
@@ -252,10 +229,7 @@ impl<'m> Views<'m> {
             date: DateView::new(&p.date),
             updated: p.updated.as_ref().map(DateView::new),
             author: p.author.as_deref().and_then(|a| self.author(a)),
-            category: p
-                .category
-                .as_deref()
-                .map(|c| self.term_link("/categories/", c)),
+            category: p.category.as_deref().map(|c| self.term_link("/categories/", c)),
             tags: p.tags.iter().map(|t| self.term_link("/tags/", t)).collect(),
             reading_minutes: p.reading_minutes(),
             words: p.words,
@@ -272,10 +246,7 @@ impl<'m> Views<'m> {
     }
 
     pub fn post_link(&self, i: usize) -> PostLink<'m> {
-        PostLink {
-            title: &self.model.posts[i].title,
-            url: self.href(&self.model.post_urls[i]),
-        }
+        PostLink { title: &self.model.posts[i].title, url: self.href(&self.model.post_urls[i]) }
     }
 
     pub fn page(&self, i: usize) -> PageView<'m> {
@@ -339,17 +310,10 @@ impl<'m> Views<'m> {
     /// Plain share links: no scripts, no third-party widgets.
     pub fn share_links(&self, i: usize) -> Vec<ShareLink> {
         let title = utf8_percent_encode(&self.model.posts[i].title, NON_ALPHANUMERIC).to_string();
-        let url = utf8_percent_encode(&self.absolute(&self.model.post_urls[i]), NON_ALPHANUMERIC)
-            .to_string();
+        let url = utf8_percent_encode(&self.absolute(&self.model.post_urls[i]), NON_ALPHANUMERIC).to_string();
         vec![
-            ShareLink {
-                name: "Email",
-                url: format!("mailto:?subject={title}&body={url}"),
-            },
-            ShareLink {
-                name: "Mastodon",
-                url: format!("https://mastodonshare.com/?text={title}&url={url}"),
-            },
+            ShareLink { name: "Email", url: format!("mailto:?subject={title}&body={url}") },
+            ShareLink { name: "Mastodon", url: format!("https://mastodonshare.com/?text={title}&url={url}") },
             ShareLink {
                 name: "LinkedIn",
                 url: format!("https://www.linkedin.com/sharing/share-offsite/?url={url}"),
@@ -358,10 +322,7 @@ impl<'m> Views<'m> {
                 name: "Facebook",
                 url: format!("https://www.facebook.com/sharer/sharer.php?u={url}"),
             },
-            ShareLink {
-                name: "X",
-                url: format!("https://x.com/intent/post?text={title}&url={url}"),
-            },
+            ShareLink { name: "X", url: format!("https://x.com/intent/post?text={title}&url={url}") },
         ]
     }
 }
@@ -381,8 +342,5 @@ pub fn month_name(month: i8) -> &'static str {
         "November",
         "December",
     ];
-    NAMES
-        .get((month as usize).wrapping_sub(1))
-        .copied()
-        .unwrap_or("")
+    NAMES.get((month as usize).wrapping_sub(1)).copied().unwrap_or("")
 }

@@ -78,26 +78,14 @@ const GITIGNORE: &str = "/public/\n/.parlor/\n";
 /// Creates a new site in `dir`, which must not exist or be empty.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
     if dir.exists()
-        && dir
-            .read_dir()
-            .with_context(|| format!("cannot read `{}`", dir.display()))?
-            .next()
-            .is_some()
+        && dir.read_dir().with_context(|| format!("cannot read `{}`", dir.display()))?.next().is_some()
     {
-        bail!(
-            "`{}` is not empty; give `parlor init` a new or empty folder",
-            dir.display()
-        );
+        bail!("`{}` is not empty; give `parlor init` a new or empty folder", dir.display());
     }
-    let today = jiff::Timestamp::now()
-        .strftime("%Y-%m-%dT%H:%M:00Z")
-        .to_string();
+    let today = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:00Z").to_string();
     let files = [
         (CONFIG_FILE, SITE_TOML.to_string()),
-        (
-            "content/posts/the-refund-that-took-one-phone-call.md",
-            WELCOME_POST.replace("{date}", &today),
-        ),
+        ("content/posts/the-refund-that-took-one-phone-call.md", WELCOME_POST.replace("{date}", &today)),
         ("content/pages/about.md", ABOUT_PAGE.to_string()),
         ("content/pages/comment-policy.md", POLICY_PAGE.to_string()),
         ("static/.gitkeep", String::new()),
@@ -127,16 +115,10 @@ pub fn new_post(root: &Path, title: &str, now: jiff::Timestamp) -> Result<PathBu
     }
     let path = root.join("content/posts").join(format!("{slug}.md"));
     if path.exists() {
-        bail!(
-            "`{}` already exists; choose another title or edit that file",
-            path.display()
-        );
+        bail!("`{}` already exists; choose another title or edit that file", path.display());
     }
-    let mut text = format!(
-        "---\ntitle: {}\ndate: {}\n",
-        yaml_string(title),
-        now.strftime("%Y-%m-%dT%H:%M:%SZ")
-    );
+    let mut text =
+        format!("---\ntitle: {}\ndate: {}\n", yaml_string(title), now.strftime("%Y-%m-%dT%H:%M:%SZ"));
     if let Some(author) = config.authors.keys().next() {
         text.push_str(&format!("author: {author}\n"));
     }
@@ -166,23 +148,11 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         init(&tmp.path().join("site")).unwrap();
         let root = tmp.path().join("site");
-        let path = new_post(
-            &root,
-            "Why \"hold music\": a rant",
-            jiff::Timestamp::UNIX_EPOCH,
-        )
-        .unwrap();
+        let path = new_post(&root, "Why \"hold music\": a rant", jiff::Timestamp::UNIX_EPOCH).unwrap();
         assert!(path.ends_with("content/posts/why-hold-music-a-rant.md"));
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("title: \"Why \\\"hold music\\\": a rant\""));
         assert!(text.contains("author: me") && text.contains("draft: true"));
-        assert!(
-            new_post(
-                &root,
-                "Why \"hold music\": a rant",
-                jiff::Timestamp::UNIX_EPOCH
-            )
-            .is_err()
-        );
+        assert!(new_post(&root, "Why \"hold music\": a rant", jiff::Timestamp::UNIX_EPOCH).is_err());
     }
 }

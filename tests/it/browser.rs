@@ -34,15 +34,8 @@ fn chromium(profile: &Path, args: &[String]) -> std::process::Output {
 
 /// The DOM after Chromium has loaded and laid out `file`.
 fn rendered_dom(profile: &Path, file: &Path) -> Html {
-    let out = chromium(
-        profile,
-        &["--dump-dom".into(), format!("file://{}", file.display())],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = chromium(profile, &["--dump-dom".into(), format!("file://{}", file.display())]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     Html::parse_document(&String::from_utf8_lossy(&out.stdout))
 }
 
@@ -55,24 +48,14 @@ fn screenshot(profile: &Path, file: &Path, png: &Path, width: u32) {
             format!("file://{}", file.display()),
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let size = std::fs::metadata(png).map(|m| m.len()).unwrap_or(0);
-    assert!(
-        size > 10_000,
-        "{} is {size} bytes: an empty page?",
-        png.display()
-    );
+    assert!(size > 10_000, "{} is {size} bytes: an empty page?", png.display());
 }
 
 fn texts(html: &Html, css: &str) -> Vec<String> {
     let sel = Selector::parse(css).unwrap();
-    html.select(&sel)
-        .map(|e| e.text().collect::<String>().trim().to_string())
-        .collect()
+    html.select(&sel).map(|e| e.text().collect::<String>().trim().to_string()).collect()
 }
 
 #[test]
@@ -101,29 +84,18 @@ fn example_site_renders_for_a_reader() {
     std::fs::create_dir_all(&shots).unwrap();
     let pages = [
         ("index", "index.html"),
-        (
-            "post",
-            "posts/a-script-for-the-password-reset-queue/index.html",
-        ),
+        ("post", "posts/a-script-for-the-password-reset-queue/index.html"),
         ("tag", "tags/discussion/index.html"),
     ];
     for (name, path) in pages {
         let file = public.join(path);
         for (label, width) in [("narrow", 390), ("wide", 1280)] {
-            screenshot(
-                profile.path(),
-                &file,
-                &shots.join(format!("{name}-{label}.png")),
-                width,
-            );
+            screenshot(profile.path(), &file, &shots.join(format!("{name}-{label}.png")), width);
         }
     }
     let dom = rendered_dom(profile.path(), &public.join(pages[1].1));
     assert_eq!(texts(&dom, "a.skip-link"), ["Skip to content"]);
-    assert_eq!(
-        texts(&dom, "main h1"),
-        ["A script for the password-reset queue"]
-    );
+    assert_eq!(texts(&dom, "main h1"), ["A script for the password-reset queue"]);
     assert!(!texts(&dom, "pre code.language-python").is_empty());
     let index = rendered_dom(profile.path(), &public.join("index.html"));
     assert_eq!(texts(&index, ".post-card-title").len(), 5);

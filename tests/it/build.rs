@@ -7,36 +7,16 @@ fn five_posts() -> SiteTest {
     let site = SiteTest::new();
     site.file(
         "content/posts/a.md",
-        &post(
-            "Alpha",
-            "2020-01-10",
-            "author: ann\ncategory: Stories\ntags: [refunds, phone]\n",
-        ),
+        &post("Alpha", "2020-01-10", "author: ann\ncategory: Stories\ntags: [refunds, phone]\n"),
     )
     .file(
         "content/posts/b.md",
-        &post(
-            "Bravo",
-            "2020-03-05T10:00:00Z",
-            "category: Stories\ntags: [refunds]\n",
-        ),
+        &post("Bravo", "2020-03-05T10:00:00Z", "category: Stories\ntags: [refunds]\n"),
     )
-    .file(
-        "content/posts/c.md",
-        &post("Charlie", "2020-03-20 08:30", "category: Tools\n"),
-    )
-    .file(
-        "content/posts/d.md",
-        &post("Delta", "2021-07-01", "author: ann\ntags: [Phone]\n"),
-    )
-    .file(
-        "content/posts/e.md",
-        &post("Echo", "2021-07-02", "category: tools\n"),
-    )
-    .file(
-        "content/pages/about.md",
-        "---\ntitle: About us\n---\nWho we are.\n",
-    );
+    .file("content/posts/c.md", &post("Charlie", "2020-03-20 08:30", "category: Tools\n"))
+    .file("content/posts/d.md", &post("Delta", "2021-07-01", "author: ann\ntags: [Phone]\n"))
+    .file("content/posts/e.md", &post("Echo", "2021-07-02", "category: tools\n"))
+    .file("content/pages/about.md", "---\ntitle: About us\n---\nWho we are.\n");
     site.build().assert_ok();
     site
 }
@@ -48,19 +28,13 @@ fn index_is_paginated_newest_first() {
     assert_eq!(first.texts(".post-card-title"), ["Echo", "Delta"]);
     assert_eq!(first.attrs("a[rel=next]", "href"), ["/page/2/"]);
     assert_eq!(first.count("a[rel=prev]"), 0);
-    assert_eq!(
-        site.page("/page/2/").texts(".post-card-title"),
-        ["Charlie", "Bravo"]
-    );
+    assert_eq!(site.page("/page/2/").texts(".post-card-title"), ["Charlie", "Bravo"]);
     let last = site.page("/page/3/");
     assert_eq!(last.texts(".post-card-title"), ["Alpha"]);
     assert_eq!(last.count("a[rel=next]"), 0);
     assert_eq!(last.texts(".pagination span"), ["Page 3 of 3"]);
     assert!(!site.exists("page/4/index.html"));
-    assert!(
-        !site.exists("page/1/index.html"),
-        "page 1 is the index itself"
-    );
+    assert!(!site.exists("page/1/index.html"), "page 1 is the index itself");
 }
 
 #[test]
@@ -70,29 +44,17 @@ fn tags_and_categories_hold_their_posts() {
     // "Tools" and "tools" are one category.
     let phone = site.page("/tags/phone/");
     assert_eq!(phone.texts(".post-card-title"), ["Delta", "Alpha"]);
-    assert_eq!(
-        site.page("/tags/refunds/").texts(".post-card-title"),
-        ["Bravo", "Alpha"]
-    );
-    assert_eq!(
-        site.page("/categories/tools/").texts(".post-card-title"),
-        ["Echo", "Charlie"]
-    );
+    assert_eq!(site.page("/tags/refunds/").texts(".post-card-title"), ["Bravo", "Alpha"]);
+    assert_eq!(site.page("/categories/tools/").texts(".post-card-title"), ["Echo", "Charlie"]);
     let stories = site.page("/categories/stories/");
     assert_eq!(stories.texts(".post-card-title"), ["Bravo", "Alpha"]);
     let tags = site.page("/tags/");
     assert_eq!(tags.texts(".term-cloud li"), ["Phone (2)", "refunds (2)"]);
     assert_eq!(site.page("/categories/").count(".term-cloud li"), 2);
     // A tag page paginates like the index.
-    site.file(
-        "content/posts/f.md",
-        &post("Foxtrot", "2019-01-01", "tags: [refunds]\n"),
-    );
+    site.file("content/posts/f.md", &post("Foxtrot", "2019-01-01", "tags: [refunds]\n"));
     site.build().assert_ok();
-    assert_eq!(
-        site.page("/tags/refunds/page/2/").texts(".post-card-title"),
-        ["Foxtrot"]
-    );
+    assert_eq!(site.page("/tags/refunds/page/2/").texts(".post-card-title"), ["Foxtrot"]);
 }
 
 #[test]
@@ -100,17 +62,11 @@ fn archives_group_by_year_and_month() {
     let site = five_posts();
     let archive = site.page("/archive/");
     assert_eq!(archive.texts(".archive-year h2 a"), ["2021", "2020"]);
-    assert_eq!(
-        archive.texts(".archive-list a"),
-        ["Echo", "Delta", "Charlie", "Bravo", "Alpha"]
-    );
+    assert_eq!(archive.texts(".archive-list a"), ["Echo", "Delta", "Charlie", "Bravo", "Alpha"]);
     let year = site.page("/2020/");
     assert_eq!(year.texts("h3"), ["March 2020", "January 2020"]);
     assert_eq!(year.texts(".archive-list a"), ["Charlie", "Bravo", "Alpha"]);
-    assert_eq!(
-        site.page("/2020/03/").texts(".archive-list a"),
-        ["Charlie", "Bravo"]
-    );
+    assert_eq!(site.page("/2020/03/").texts(".archive-list a"), ["Charlie", "Bravo"]);
     assert_eq!(site.page("/2021/07/").texts("h1"), ["Posts from July 2021"]);
 }
 
@@ -119,37 +75,20 @@ fn post_page_has_meta_author_and_neighbours() {
     let site = five_posts();
     let page = site.page("/posts/a/");
     assert_eq!(page.texts("h1"), ["Alpha"]);
-    assert_eq!(
-        page.attrs("time", "datetime")[0],
-        "2020-01-10T00:00:00+00:00"
-    );
+    assert_eq!(page.attrs("time", "datetime")[0], "2020-01-10T00:00:00+00:00");
     assert!(page.texts(".post-meta")[0].contains("January 10, 2020"));
     assert!(page.texts(".post-meta")[0].contains("Filed under Stories"));
-    assert_eq!(
-        page.texts(".author-box .author-name"),
-        ["Written by Ann Example"]
-    );
+    assert_eq!(page.texts(".author-box .author-name"), ["Written by Ann Example"]);
     assert_eq!(page.texts(".author-bio"), ["Answers phones."]);
     assert_eq!(page.attrs(".post-nav a[rel=next]", "href"), ["/posts/b/"]);
-    assert_eq!(
-        page.count(".post-nav a[rel=prev]"),
-        0,
-        "Alpha is the oldest"
-    );
-    assert_eq!(
-        page.attrs("link[rel=canonical]", "href"),
-        ["https://blog.example.org/posts/a/"]
-    );
+    assert_eq!(page.count(".post-nav a[rel=prev]"), 0, "Alpha is the oldest");
+    assert_eq!(page.attrs("link[rel=canonical]", "href"), ["https://blog.example.org/posts/a/"]);
     assert!(page.count(".share a") >= 3);
     let author = site.page("/authors/ann/");
     assert_eq!(author.texts(".post-card-title"), ["Delta", "Alpha"]);
     let about = site.page("/about/");
     assert_eq!(about.texts("h1"), ["About us"]);
-    assert!(
-        site.page("/")
-            .attrs(".site-nav a", "href")
-            .contains(&"/about/".to_string())
-    );
+    assert!(site.page("/").attrs(".site-nav a", "href").contains(&"/about/".to_string()));
 }
 
 #[test]
@@ -161,14 +100,8 @@ fn republished_posts_point_canonical_at_the_source() {
     );
     site.build().assert_ok();
     let page = site.page("/posts/r/");
-    assert_eq!(
-        page.attrs("link[rel=canonical]", "href"),
-        ["https://orig.example.net/x"]
-    );
-    assert_eq!(
-        page.attrs(".attribution a", "href"),
-        ["https://orig.example.net/x"]
-    );
+    assert_eq!(page.attrs("link[rel=canonical]", "href"), ["https://orig.example.net/x"]);
+    assert_eq!(page.attrs(".attribution a", "href"), ["https://orig.example.net/x"]);
     assert!(page.texts(".attribution")[0].starts_with("Republished with permission."));
     assert_eq!(page.texts(".photo-credit"), ["Photo: Jo"]);
 }
@@ -177,18 +110,11 @@ fn republished_posts_point_canonical_at_the_source() {
 fn drafts_and_future_posts_are_left_out_unless_asked() {
     let site = SiteTest::new();
     site.file("content/posts/now.md", &post("Published", "2020-01-01", ""))
-        .file(
-            "content/posts/draft.md",
-            &post("Draft", "2020-01-02", "draft: true\n"),
-        )
+        .file("content/posts/draft.md", &post("Draft", "2020-01-02", "draft: true\n"))
         .file("content/posts/future.md", &post("Future", "2999-01-01", ""));
     let run = site.build();
     run.assert_ok();
-    assert!(
-        run.stdout().contains("2 drafts or future posts left out"),
-        "{}",
-        run.stdout()
-    );
+    assert!(run.stdout().contains("2 drafts or future posts left out"), "{}", run.stdout());
     assert_eq!(site.page("/").texts(".post-card-title"), ["Published"]);
     assert!(!site.exists("posts/draft/index.html") && !site.exists("posts/future/index.html"));
     assert!(!site.read("sitemap.xml").contains("draft"));
@@ -198,32 +124,19 @@ fn drafts_and_future_posts_are_left_out_unless_asked() {
 
 #[test]
 fn permalink_patterns_place_posts() {
-    let site = SiteTest::with_config(&crate::support::CONFIG.replace(
-        "posts_per_page = 2",
-        "permalink = \"/:year/:month/:day/:slug/\"",
-    ));
-    site.file(
-        "content/posts/a.md",
-        &post("Alpha", "2020-01-10T23:30:00Z", ""),
+    let site = SiteTest::with_config(
+        &crate::support::CONFIG.replace("posts_per_page = 2", "permalink = \"/:year/:month/:day/:slug/\""),
     );
+    site.file("content/posts/a.md", &post("Alpha", "2020-01-10T23:30:00Z", ""));
     site.build().assert_ok();
     assert!(site.exists("2020/01/10/a/index.html"));
-    assert_eq!(
-        site.page("/").attrs(".post-card-title a", "href"),
-        ["/2020/01/10/a/"]
-    );
-    assert!(
-        site.read("sitemap.xml")
-            .contains("<loc>https://blog.example.org/2020/01/10/a/</loc>")
-    );
+    assert_eq!(site.page("/").attrs(".post-card-title a", "href"), ["/2020/01/10/a/"]);
+    assert!(site.read("sitemap.xml").contains("<loc>https://blog.example.org/2020/01/10/a/</loc>"));
 
     let site = SiteTest::with_config(
         &crate::support::CONFIG.replace("posts_per_page = 2", "permalink = \"/:category/:slug/\""),
     );
-    site.file(
-        "content/posts/a.md",
-        &post("Alpha", "2020-01-10", "category: Phone Support\n"),
-    );
+    site.file("content/posts/a.md", &post("Alpha", "2020-01-10", "category: Phone Support\n"));
     site.build().assert_ok();
     assert!(site.exists("phone-support/a/index.html"));
 }
@@ -233,25 +146,16 @@ fn a_site_under_a_path_links_below_it() {
     let site = SiteTest::with_config(
         &crate::support::CONFIG.replace("https://blog.example.org/", "https://example.org/blog/"),
     );
-    site.file(
-        "content/posts/a.md",
-        &post("Alpha", "2020-01-10", "tags: [x]\n"),
-    );
+    site.file("content/posts/a.md", &post("Alpha", "2020-01-10", "tags: [x]\n"));
     site.build().assert_ok();
     let index = site.page("/");
-    assert_eq!(
-        index.attrs(".post-card-title a", "href"),
-        ["/blog/posts/a/"]
-    );
+    assert_eq!(index.attrs(".post-card-title a", "href"), ["/blog/posts/a/"]);
     assert!(
         index
             .attrs("link[rel=stylesheet]", "href")
             .contains(&"https://example.org/blog/style.css".to_string())
     );
-    assert_eq!(
-        site.page("/posts/a/").attrs(".tag-list a", "href"),
-        ["/blog/tags/x/"]
-    );
+    assert_eq!(site.page("/posts/a/").attrs(".tag-list a", "href"), ["/blog/tags/x/"]);
 }
 
 #[test]
@@ -270,10 +174,7 @@ fn script_in_titles_and_tags_is_escaped() {
     let page = site.page("/posts/x/");
     assert_eq!(page.texts("h1"), ["<script>alert(1)</script> & more"]);
     assert_eq!(page.texts(".tag-list a"), ["<script>alert(2)</script>"]);
-    assert!(
-        site.read("posts/x/index.html")
-            .contains("&lt;script&gt;alert(1)")
-    );
+    assert!(site.read("posts/x/index.html").contains("&lt;script&gt;alert(1)"));
 }
 
 #[test]
@@ -292,11 +193,7 @@ fn one_template_can_be_overridden() {
         ["Test Blog"],
         "base.html still the built-in one"
     );
-    assert_eq!(
-        site.page("/posts/a/").texts("h1"),
-        ["Alpha"],
-        "post.html still the built-in one"
-    );
+    assert_eq!(site.page("/posts/a/").texts("h1"), ["Alpha"], "post.html still the built-in one");
     assert!(site.exists("extra.css") && site.exists("style.css"));
 }
 
@@ -304,22 +201,13 @@ fn one_template_can_be_overridden() {
 fn a_whole_theme_of_its_own() {
     let site = SiteTest::with_config(&format!(
         "{}theme = \"plain\"\n",
-        crate::support::CONFIG
-            .split("\n\n")
-            .next()
-            .unwrap()
-            .to_string()
-            + "\n"
+        crate::support::CONFIG.split("\n\n").next().unwrap().to_string() + "\n"
     ));
     site.file("content/posts/a.md", &post("Alpha", "2020-01-10", ""))
         .file("themes/plain/templates/base.html", "<!DOCTYPE html><html><head>{% block head %}{% endblock head %}</head><body><main>{% block main %}{% endblock main %}</main></body></html>");
     site.build().assert_ok();
     let page = site.page("/posts/a/");
-    assert_eq!(
-        page.count(".site-header"),
-        0,
-        "the site's base.html is used"
-    );
+    assert_eq!(page.count(".site-header"), 0, "the site's base.html is used");
     assert_eq!(page.texts("h1"), ["Alpha"]);
 }
 
@@ -341,14 +229,8 @@ fn bundles_highlighting_and_support_files() {
     let page = site.page("/posts/trip/");
     assert!(page.count("pre code.language-rust span[class^=hl-]") > 0);
     assert_eq!(page.texts("pre code.language-nosuchlang"), ["<x>"]);
-    assert!(
-        site.read("syntax.css")
-            .contains("prefers-color-scheme: dark")
-    );
-    assert!(
-        site.read("robots.txt")
-            .contains("Sitemap: https://blog.example.org/sitemap.xml")
-    );
+    assert!(site.read("syntax.css").contains("prefers-color-scheme: dark"));
+    assert!(site.read("robots.txt").contains("Sitemap: https://blog.example.org/sitemap.xml"));
     let sitemap = site.read("sitemap.xml");
     assert!(
         sitemap.contains("<loc>https://blog.example.org/posts/trip/</loc>")
@@ -365,10 +247,7 @@ fn a_rebuild_replaces_the_output_and_leaves_no_temp_folders() {
     site.build().assert_ok();
     site.remove("content/posts/b.md");
     site.build().assert_ok();
-    assert!(
-        !site.exists("posts/b/index.html"),
-        "a removed post's page is gone"
-    );
+    assert!(!site.exists("posts/b/index.html"), "a removed post's page is gone");
     let names: Vec<String> = std::fs::read_dir(site.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -6,10 +6,7 @@ use crate::support::{SiteTest, post};
 /// A site that built once, so that `public/` holds a good build.
 fn built_site() -> SiteTest {
     let site = SiteTest::new();
-    site.file(
-        "content/posts/good.md",
-        &post("Good", "2020-01-01", "author: ann\n"),
-    );
+    site.file("content/posts/good.md", &post("Good", "2020-01-01", "author: ann\n"));
     site.build().assert_ok();
     site
 }
@@ -22,21 +19,11 @@ fn fails_at(site: &SiteTest, path_line: &str, message: &str) -> String {
     let run = site.build();
     let stderr = run.stderr();
     assert_eq!(run.code(), 1, "stderr:\n{stderr}");
-    let headline = stderr
-        .lines()
-        .find(|l| l.starts_with("error: ") && l.contains(message));
-    let headline =
-        headline.unwrap_or_else(|| panic!("no error line containing {message:?} in:\n{stderr}"));
-    assert!(
-        headline.contains(path_line),
-        "{headline:?} should name {path_line}"
-    );
+    let headline = stderr.lines().find(|l| l.starts_with("error: ") && l.contains(message));
+    let headline = headline.unwrap_or_else(|| panic!("no error line containing {message:?} in:\n{stderr}"));
+    assert!(headline.contains(path_line), "{headline:?} should name {path_line}");
     assert!(stderr.contains("nothing was written"), "{stderr}");
-    assert_eq!(
-        site.read("posts/good/index.html"),
-        before,
-        "previous output changed"
-    );
+    assert_eq!(site.read("posts/good/index.html"), before, "previous output changed");
     stderr
 }
 
@@ -51,42 +38,26 @@ fn missing_title() {
 #[test]
 fn bad_date() {
     let site = built_site();
-    site.file(
-        "content/posts/bad.md",
-        "---\ntitle: Bad\ndate: 2020-13-45\n---\nx\n",
-    );
+    site.file("content/posts/bad.md", "---\ntitle: Bad\ndate: 2020-13-45\n---\nx\n");
     fails_at(&site, "content/posts/bad.md:3:1", "bad `date`");
 }
 
 #[test]
 fn unknown_front_matter_key_with_suggestion() {
     let site = built_site();
-    site.file(
-        "content/posts/bad.md",
-        "---\ntitle: Bad\ndate: 2020-01-01\ntagz: [a]\n---\nx\n",
-    );
-    let stderr = fails_at(
-        &site,
-        "content/posts/bad.md:4:1",
-        "unknown front matter key `tagz`",
-    );
+    site.file("content/posts/bad.md", "---\ntitle: Bad\ndate: 2020-01-01\ntagz: [a]\n---\nx\n");
+    let stderr = fails_at(&site, "content/posts/bad.md:4:1", "unknown front matter key `tagz`");
     assert!(stderr.contains("help: did you mean `tags`?"), "{stderr}");
 }
 
 #[test]
 fn broken_yaml() {
     let site = built_site();
-    site.file(
-        "content/posts/bad.md",
-        "---\ntitle: Bad\ndate: 2020-01-01\ntags: [a, b\n---\nx\n",
-    );
+    site.file("content/posts/bad.md", "---\ntitle: Bad\ndate: 2020-01-01\ntags: [a, b\n---\nx\n");
     let run = site.build();
     assert_eq!(run.code(), 1);
     let stderr = run.stderr();
-    let headline = stderr
-        .lines()
-        .find(|l| l.starts_with("error: content/posts/bad.md:"))
-        .expect(&stderr);
+    let headline = stderr.lines().find(|l| l.starts_with("error: content/posts/bad.md:")).expect(&stderr);
     let line: usize = headline.split(':').nth(2).unwrap().parse().unwrap();
     assert!((4..=5).contains(&line), "{headline}");
 }
@@ -94,26 +65,16 @@ fn broken_yaml() {
 #[test]
 fn broken_toml_front_matter() {
     let site = built_site();
-    site.file(
-        "content/posts/bad.md",
-        "+++\ntitle = \"Bad\"\ndate = 2020-01-01\ntags = [\"a\"\n+++\nx\n",
-    );
+    site.file("content/posts/bad.md", "+++\ntitle = \"Bad\"\ndate = 2020-01-01\ntags = [\"a\"\n+++\nx\n");
     let run = site.build();
     assert_eq!(run.code(), 1);
-    assert!(
-        run.stderr().contains("error: content/posts/bad.md:"),
-        "{}",
-        run.stderr()
-    );
+    assert!(run.stderr().contains("error: content/posts/bad.md:"), "{}", run.stderr());
 }
 
 #[test]
 fn unknown_author() {
     let site = built_site();
-    site.file(
-        "content/posts/bad.md",
-        "---\ntitle: Bad\ndate: 2020-01-01\nauthor: anne\n---\nx\n",
-    );
+    site.file("content/posts/bad.md", "---\ntitle: Bad\ndate: 2020-01-01\nauthor: anne\n---\nx\n");
     let stderr = fails_at(&site, "content/posts/bad.md:4:1", "unknown author `anne`");
     assert!(stderr.contains("did you mean `ann`?"), "{stderr}");
 }
@@ -121,19 +82,9 @@ fn unknown_author() {
 #[test]
 fn two_posts_with_one_slug() {
     let site = built_site();
-    site.file(
-        "content/posts/other.md",
-        &post("Other", "2020-01-02", "slug: good\n"),
-    );
-    let stderr = fails_at(
-        &site,
-        "content/posts/other.md",
-        "both want the URL `/posts/good/`",
-    );
-    assert!(
-        stderr.contains("content/posts/good.md"),
-        "names both files: {stderr}"
-    );
+    site.file("content/posts/other.md", &post("Other", "2020-01-02", "slug: good\n"));
+    let stderr = fails_at(&site, "content/posts/other.md", "both want the URL `/posts/good/`");
+    assert!(stderr.contains("content/posts/good.md"), "names both files: {stderr}");
 }
 
 #[test]
@@ -156,14 +107,14 @@ fn template_syntax_error() {
 #[test]
 fn template_render_error_names_template_and_line() {
     let site = built_site();
-    site.file("themes/default/templates/post.html", "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ post.titel }}</h1>\n{% endblock main %}\n");
+    site.file(
+        "themes/default/templates/post.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ post.titel }}</h1>\n{% endblock main %}\n",
+    );
     let stderr = fails_at(&site, "themes/default/templates/post.html:3:", "titel");
     // The same error on every post is reported once.
     assert_eq!(
-        stderr
-            .lines()
-            .filter(|l| l.starts_with("error: ") && l.contains("post.html:3:"))
-            .count(),
+        stderr.lines().filter(|l| l.starts_with("error: ") && l.contains("post.html:3:")).count(),
         1,
         "{stderr}"
     );
@@ -174,23 +125,14 @@ fn every_problem_is_reported_in_one_run() {
     let site = built_site();
     site.file("content/posts/one.md", "---\ntitle: One\ndate: nope\n---\n")
         .file("content/posts/two.md", "no front matter\n")
-        .file(
-            "content/posts/three.md",
-            "---\ntitle: Three\ndate: 2020-01-01\ncomments: maybe\n---\n",
-        )
-        .file(
-            "site.toml",
-            &format!("{}titel = \"x\"\n", crate::support::CONFIG),
-        );
+        .file("content/posts/three.md", "---\ntitle: Three\ndate: 2020-01-01\ncomments: maybe\n---\n")
+        .file("site.toml", &format!("{}titel = \"x\"\n", crate::support::CONFIG));
     let run = site.build();
     assert_eq!(run.code(), 1);
     let stderr = run.stderr();
-    for needle in [
-        "content/posts/one.md:3",
-        "content/posts/two.md:1",
-        "content/posts/three.md:4",
-        "site.toml:",
-    ] {
+    for needle in
+        ["content/posts/one.md:3", "content/posts/two.md:1", "content/posts/three.md:4", "site.toml:"]
+    {
         assert!(stderr.contains(needle), "{needle} missing from:\n{stderr}");
     }
     assert!(stderr.contains("the site has 4 problems"), "{stderr}");
@@ -207,44 +149,21 @@ fn missing_config_and_bad_config() {
         "{}",
         run.stderr()
     );
-    site.file(
-        "site.toml",
-        "title = \"T\"\nbase_url = \"https://x.org\"\nposts_per_page = \"ten\"\n",
-    );
+    site.file("site.toml", "title = \"T\"\nbase_url = \"https://x.org\"\nposts_per_page = \"ten\"\n");
     let run = site.build();
     assert_eq!(run.code(), 1);
-    assert!(
-        run.stderr().contains("error: site.toml:3:"),
-        "{}",
-        run.stderr()
-    );
+    assert!(run.stderr().contains("error: site.toml:3:"), "{}", run.stderr());
 }
 
 #[test]
 fn invalid_utf8_and_a_bom() {
     let site = built_site();
-    std::fs::write(
-        site.root().join("content/posts/bin.md"),
-        b"---\ntitle: \xff\xfe\n---\n",
-    )
-    .unwrap();
-    site.file(
-        "content/posts/bom.md",
-        &format!("\u{feff}{}", post("Bom", "2020-01-01", "")),
-    );
+    std::fs::write(site.root().join("content/posts/bin.md"), b"---\ntitle: \xff\xfe\n---\n").unwrap();
+    site.file("content/posts/bom.md", &format!("\u{feff}{}", post("Bom", "2020-01-01", "")));
     let run = site.build();
     assert_eq!(run.code(), 1);
-    assert!(
-        run.stderr()
-            .contains("content/posts/bin.md: not valid UTF-8"),
-        "{}",
-        run.stderr()
-    );
-    assert!(
-        !run.stderr().contains("bom.md"),
-        "a BOM is fine: {}",
-        run.stderr()
-    );
+    assert!(run.stderr().contains("content/posts/bin.md: not valid UTF-8"), "{}", run.stderr());
+    assert!(!run.stderr().contains("bom.md"), "a BOM is fine: {}", run.stderr());
 }
 
 #[test]
@@ -252,10 +171,8 @@ fn check_reports_broken_internal_links() {
     let site = SiteTest::new();
     site.file(
         "content/posts/a.md",
-        &post("Alpha", "2020-01-01", "").replace(
-            "More text.",
-            "See [this](/posts/nope/) and [that](/posts/a/#top).",
-        ),
+        &post("Alpha", "2020-01-01", "")
+            .replace("More text.", "See [this](/posts/nope/) and [that](/posts/a/#top)."),
     );
     let run = site.run(&["check"]);
     assert_eq!(run.code(), 1, "{}", run.stderr());
@@ -264,15 +181,7 @@ fn check_reports_broken_internal_links() {
         stderr.contains("error: content/posts/a.md:8:12: broken internal link `/posts/nope/`"),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("broken internal link `/posts/nope/`"),
-        "{stderr}"
-    );
-    assert!(
-        !stderr
-            .lines()
-            .any(|l| l.starts_with("error: ") && l.contains("#top")),
-        "{stderr}"
-    );
+    assert!(stderr.contains("broken internal link `/posts/nope/`"), "{stderr}");
+    assert!(!stderr.lines().any(|l| l.starts_with("error: ") && l.contains("#top")), "{stderr}");
     assert!(!site.exists("index.html"), "check writes nothing");
 }

@@ -27,13 +27,7 @@ impl Run {
     }
     #[track_caller]
     pub(crate) fn assert_ok(&self) -> &Self {
-        assert_eq!(
-            self.code(),
-            0,
-            "stderr:\n{}\nstdout:\n{}",
-            self.stderr(),
-            self.stdout()
-        );
+        assert_eq!(self.code(), 0, "stderr:\n{}\nstdout:\n{}", self.stderr(), self.stdout());
         self
     }
 }
@@ -52,9 +46,7 @@ impl SiteTest {
     }
 
     pub(crate) fn with_config(config: &str) -> SiteTest {
-        let site = SiteTest {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
+        let site = SiteTest { dir: tempfile::tempdir().expect("temp dir") };
         site.file("site.toml", config);
         site
     }
@@ -98,8 +90,7 @@ impl SiteTest {
     }
 
     pub(crate) fn read(&self, path: &str) -> String {
-        std::fs::read_to_string(self.public(path))
-            .unwrap_or_else(|e| panic!("read public/{path}: {e}"))
+        std::fs::read_to_string(self.public(path)).unwrap_or_else(|e| panic!("read public/{path}: {e}"))
     }
 
     /// The page at site URL `url` (`/posts/a/`), parsed.
@@ -110,9 +101,7 @@ impl SiteTest {
         } else {
             path.to_string()
         };
-        Page {
-            html: Html::parse_document(&self.read(&path)),
-        }
+        Page { html: Html::parse_document(&self.read(&path)) }
     }
 }
 
@@ -127,22 +116,13 @@ impl Page {
         let sel = Selector::parse(css).unwrap_or_else(|e| panic!("selector {css}: {e:?}"));
         self.html
             .select(&sel)
-            .map(|e| {
-                e.text()
-                    .collect::<String>()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
+            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
             .collect()
     }
 
     pub(crate) fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
         let sel = Selector::parse(css).unwrap();
-        self.html
-            .select(&sel)
-            .filter_map(|e| e.value().attr(attr).map(String::from))
-            .collect()
+        self.html.select(&sel).filter_map(|e| e.value().attr(attr).map(String::from)).collect()
     }
 
     pub(crate) fn count(&self, css: &str) -> usize {
