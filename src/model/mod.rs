@@ -254,13 +254,13 @@ fn paginate(kind: ListKind, base: &str, posts: &[usize], per_page: usize, out: &
 /// URL are an error naming both.
 fn check_url_collisions(model: &SiteModel, diags: &Diagnostics) {
     let mut claims: HashMap<String, String> = HashMap::new();
-    let mut claim = |url: &str, what: String, path: Option<&std::path::Path>| {
+    let mut claim = |url: &str, what: String, source: Option<(&std::path::Path, usize)>| {
         if let Some(first) = claims.get(url) {
-            let at = path.map_or_else(|| std::path::PathBuf::from("site.toml"), |p| p.to_path_buf());
-            diags.push(
-                Diagnostic::error(at, format!("{what} and {first} both want the URL `{url}`"))
-                    .with_help("give one of them another `slug` in its front matter (or rename the file)"),
-            );
+            let (path, line) = source.unwrap_or((std::path::Path::new("site.toml"), 1));
+            let mut d = Diagnostic::error(path, format!("{what} and {first} both want the URL `{url}`"))
+                .with_help("give one of them another `slug` in its front matter (or rename the file)");
+            d.location = Some(crate::diag::Location { line, col: 1, span: 0..0 });
+            diags.push(d);
         } else {
             claims.insert(url.to_string(), what);
         }
@@ -284,10 +284,10 @@ fn check_url_collisions(model: &SiteModel, diags: &Diagnostics) {
         claim(url, what.clone(), None);
     }
     for (post, url) in model.posts.iter().zip(&model.post_urls) {
-        claim(url, format!("`{}`", post.path.display()), Some(&post.path));
+        claim(url, format!("`{}`", post.path.display()), Some((&post.path, post.slug_line)));
     }
     for (page, url) in model.pages.iter().zip(&model.page_urls) {
-        claim(url, format!("`{}`", page.path.display()), Some(&page.path));
+        claim(url, format!("`{}`", page.path.display()), Some((&page.path, page.slug_line)));
     }
 }
 
@@ -300,6 +300,7 @@ mod tests {
         Post {
             path: format!("content/posts/{slug}.md").into(),
             slug: slug.into(),
+            slug_line: 1,
             title: slug.into(),
             date: PostDate::parse(date).unwrap(),
             updated: None,

@@ -30,6 +30,9 @@ pub enum CommentsMode {
 pub struct Post {
     pub path: PathBuf,
     pub slug: String,
+    /// The line that decides the slug (`slug:`, else the first), for
+    /// diagnostics about the URL.
+    pub slug_line: usize,
     pub title: String,
     pub date: PostDate,
     pub updated: Option<PostDate>,
@@ -61,6 +64,7 @@ impl Post {
 pub struct Page {
     pub path: PathBuf,
     pub slug: String,
+    pub slug_line: usize,
     pub title: String,
     pub date: Option<PostDate>,
     pub updated: Option<PostDate>,
@@ -159,6 +163,10 @@ impl<'a> Document<'a> {
             .ok()
     }
 
+    fn slug_line(&self) -> usize {
+        if self.front.slug.is_some() { key_location(self.front_region, "slug").line } else { 1 }
+    }
+
     fn slug(&self, errors: &mut Vec<Diagnostic>) -> String {
         let raw = self.front.slug.as_deref().unwrap_or(&self.file.stem);
         let slug = slug::slugify(raw);
@@ -234,10 +242,12 @@ fn parse_post(file: &SourceFile, config: &Config) -> Result<Post, Vec<Diagnostic
         Some(s) => markdown::render_summary(s),
         None => rendered.summary_html,
     };
+    let slug_line = doc.slug_line();
     let front = doc.front;
     Ok(Post {
         path: file.path.clone(),
         slug,
+        slug_line,
         title,
         date,
         updated,
@@ -285,10 +295,12 @@ fn parse_page(file: &SourceFile) -> Result<Page, Vec<Diagnostic>> {
         return Err(errors);
     }
     let rendered = markdown::render(doc.body);
+    let slug_line = doc.slug_line();
     let front = doc.front;
     Ok(Page {
         path: file.path.clone(),
         slug,
+        slug_line,
         title,
         date,
         updated,

@@ -83,15 +83,15 @@ fn unknown_author() {
 fn two_posts_with_one_slug() {
     let site = built_site();
     site.file("content/posts/other.md", &post("Other", "2020-01-02", "slug: good\n"));
-    let stderr = fails_at(&site, "content/posts/other.md", "both want the URL `/posts/good/`");
-    assert!(stderr.contains("content/posts/good.md"), "names both files: {stderr}");
+    let stderr = fails_at(&site, "content/posts/good.md:1:1", "both want the URL `/posts/good/`");
+    assert!(stderr.contains("`content/posts/other.md`"), "names both files: {stderr}");
 }
 
 #[test]
 fn a_post_and_a_page_with_one_url() {
     let site = built_site();
     site.file("content/pages/tags.md", "---\ntitle: Tags\n---\nx\n");
-    fails_at(&site, "content/pages/tags.md", "both want the URL `/tags/`");
+    fails_at(&site, "content/pages/tags.md:1:1", "both want the URL `/tags/`");
 }
 
 #[test]
