@@ -25,8 +25,8 @@ const TOP_KEYS: &[&str] = &[
 ];
 const AUTHOR_KEYS: &[&str] = &["name", "bio", "url", "avatar"];
 
-/// The permalink placeholders a pattern may use.
-pub const PERMALINK_PLACEHOLDERS: &[&str] = &[":year", ":month", ":day", ":slug", ":category", ":author"];
+/// The variables a permalink pattern may use.
+pub const PERMALINK_VARIABLES: &[&str] = &[":year", ":month", ":day", ":slug", ":category", ":author"];
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Config {
@@ -189,10 +189,10 @@ fn check_permalink(pattern: &str) -> Result<(), String> {
         ));
     }
     for part in pattern.split('/').filter(|p| p.starts_with(':')) {
-        if !PERMALINK_PLACEHOLDERS.contains(&part) {
+        if !PERMALINK_VARIABLES.contains(&part) {
             return Err(format!(
-                "unknown placeholder `{part}` in `permalink`; known ones are {}",
-                PERMALINK_PLACEHOLDERS.join(", ")
+                "unknown variable `{part}` in `permalink`; known ones are {}",
+                PERMALINK_VARIABLES.join(", ")
             ));
         }
     }

@@ -166,13 +166,16 @@ impl Diagnostics {
         self.items.lock().unwrap_or_else(|e| e.into_inner()).iter().any(|d| d.severity == Severity::Error)
     }
 
-    /// All diagnostics, sorted by path and line so output is stable.
+    /// All diagnostics, sorted by path and line so output is stable, each
+    /// once: a broken template fails every page that uses it, and should be
+    /// reported once, not once a page.
     pub fn into_sorted(self) -> Vec<Diagnostic> {
         let mut items = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
         items.sort_by(|a, b| {
             let line = |d: &Diagnostic| d.location.as_ref().map_or(0, |l| l.line);
             (&a.path, line(a), b.severity).cmp(&(&b.path, line(b), a.severity))
         });
+        items.dedup_by(|a, b| a.path == b.path && a.location == b.location && a.message == b.message);
         items
     }
 }
@@ -226,6 +229,16 @@ mod tests {
         let text = "a: 1\nbé: 2\nc: 3\n";
         let loc = Location::at_offset(text, 9, 1);
         assert_eq!((loc.line, loc.col), (2, 4));
+    }
+
+    #[test]
+    fn identical_diagnostics_are_reported_once() {
+        let diags = Diagnostics::new();
+        for _ in 0..3 {
+            diags.push(Diagnostic::error("t.html", "broken"));
+        }
+        diags.push(Diagnostic::error("t.html", "other"));
+        assert_eq!(diags.into_sorted().len(), 2);
     }
 
     #[test]

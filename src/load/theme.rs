@@ -93,11 +93,6 @@ impl Theme {
         }
         theme
     }
-
-    /// The built-in theme's files, for `parlor init --theme` style copying and tests.
-    pub fn built_in_template(name: &str) -> Option<&'static str> {
-        BUILT_IN.get_file(format!("templates/{name}")).and_then(|f| f.contents_utf8())
-    }
 }
 
 fn collect_embedded(dir: &'static Dir<'static>, f: &mut dyn FnMut(&'static include_dir::File<'static>)) {

@@ -4,7 +4,7 @@
 use crate::parse::Post;
 
 /// The URL path of `post` under `pattern`, which config validation has
-/// checked (starts and ends with `/`, has `:slug`, known placeholders).
+/// checked (starts and ends with `/`, has `:slug`, known variables).
 pub fn post_url(pattern: &str, post: &Post) -> String {
     let category = post.category.as_deref().map(slug::slugify).filter(|s| !s.is_empty());
     pattern

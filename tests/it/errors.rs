@@ -107,6 +107,9 @@ fn template_syntax_error() {
 #[test]
 fn template_render_error_names_template_and_line() {
     let site = built_site();
+    for n in 0..5 {
+        site.file(&format!("content/posts/p{n}.md"), &post("P", "2020-02-01", ""));
+    }
     site.file(
         "themes/default/templates/post.html",
         "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ post.titel }}</h1>\n{% endblock main %}\n",
