@@ -171,9 +171,10 @@ impl Diagnostics {
     /// reported once, not once a page.
     pub fn into_sorted(self) -> Vec<Diagnostic> {
         let mut items = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
+        // Errors before warnings at the same place; equal ones end up adjacent.
+        let place = |d: &Diagnostic| d.location.as_ref().map_or((0, 0), |l| (l.line, l.col));
         items.sort_by(|a, b| {
-            let line = |d: &Diagnostic| d.location.as_ref().map_or(0, |l| l.line);
-            (&a.path, line(a), b.severity).cmp(&(&b.path, line(b), a.severity))
+            (&a.path, place(a), b.severity, &a.message).cmp(&(&b.path, place(b), a.severity, &b.message))
         });
         items.dedup_by(|a, b| a.path == b.path && a.location == b.location && a.message == b.message);
         items
@@ -234,10 +235,9 @@ mod tests {
     #[test]
     fn identical_diagnostics_are_reported_once() {
         let diags = Diagnostics::new();
-        for _ in 0..3 {
-            diags.push(Diagnostic::error("t.html", "broken"));
+        for message in ["broken", "other", "broken", "broken"] {
+            diags.push(Diagnostic::error("t.html", message));
         }
-        diags.push(Diagnostic::error("t.html", "other"));
         assert_eq!(diags.into_sorted().len(), 2);
     }
 
