@@ -21,9 +21,26 @@ const TOP_KEYS: &[&str] = &[
     "posts_per_page",
     "permalink",
     "authors",
+    "comments",
+    "moderation",
     "extra",
 ];
 const AUTHOR_KEYS: &[&str] = &["name", "bio", "url", "avatar"];
+const COMMENTS_KEYS: &[&str] =
+    &["order", "threading_depth", "close_after_days", "members_only", "policy_page"];
+const MODERATION_KEYS: &[&str] = &[
+    "mode",
+    "max_links",
+    "min_words",
+    "max_length",
+    "flood_seconds",
+    "link_allow",
+    "link_deny",
+    "blocked_words",
+    "hold_words",
+    "praise_phrases",
+    "verdicts",
+];
 
 /// The variables a permalink pattern may use.
 pub const PERMALINK_VARIABLES: &[&str] = &[":year", ":month", ":day", ":slug", ":category", ":author"];
@@ -44,9 +61,109 @@ pub struct Config {
     pub permalink: String,
     #[serde(default)]
     pub authors: BTreeMap<String, Author>,
+    #[serde(default)]
+    pub comments: CommentSettings,
+    #[serde(default)]
+    pub moderation: Moderation,
     /// Free-form values for themes.
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// `[comments]`: how comments are shown and when they close.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CommentSettings {
+    /// `oldest` (first) or `newest` (first).
+    pub order: CommentOrder,
+    /// Replies nest this deep; deeper replies attach to the deepest level.
+    pub threading_depth: usize,
+    /// Posts older than this many days take no new comments; 0: never close.
+    pub close_after_days: u32,
+    /// Every post is members-only.
+    pub members_only: bool,
+    /// The slug of the page that states the comment policy.
+    pub policy_page: String,
+}
+
+impl Default for CommentSettings {
+    fn default() -> Self {
+        CommentSettings {
+            order: CommentOrder::Oldest,
+            threading_depth: 5,
+            close_after_days: 0,
+            members_only: false,
+            policy_page: "comment-policy".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentOrder {
+    Oldest,
+    Newest,
+}
+
+/// `[moderation]`: the limits and word lists of the rules. The defaults are
+/// the seed blogs' written policy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Moderation {
+    pub mode: ModerationMode,
+    pub max_links: usize,
+    pub min_words: usize,
+    pub max_length: usize,
+    pub flood_seconds: u64,
+    /// Domains whose links are never commercial (suffix match: `example.org`
+    /// covers `www.example.org`).
+    pub link_allow: Vec<String>,
+    /// Domains whose links are always commercial.
+    pub link_deny: Vec<String>,
+    pub blocked_words: Vec<String>,
+    pub hold_words: Vec<String>,
+    /// More phrases that count as generic praise, beside the built-in ones.
+    pub praise_phrases: Vec<String>,
+    /// A rule's verdict changed (`hold`, `reject`, `spam`, `pass`) or the
+    /// rule turned `off`, by rule code.
+    pub verdicts: BTreeMap<String, VerdictSetting>,
+}
+
+impl Default for Moderation {
+    fn default() -> Self {
+        Moderation {
+            mode: ModerationMode::Hold,
+            max_links: 1,
+            min_words: 4,
+            max_length: 5000,
+            flood_seconds: 15,
+            link_allow: Vec::new(),
+            link_deny: Vec::new(),
+            blocked_words: Vec::new(),
+            hold_words: Vec::new(),
+            praise_phrases: Vec::new(),
+            verdicts: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModerationMode {
+    /// A comment that passes every rule still waits for the moderator.
+    Hold,
+    /// A comment that passes every rule is approved at once.
+    Auto,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerdictSetting {
+    Off,
+    Pass,
+    Hold,
+    Reject,
+    Spam,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -156,6 +273,19 @@ impl Config {
         if let Err(msg) = check_permalink(&self.permalink) {
             err("permalink", msg, "e.g. `permalink = \"/posts/:slug/\"` or `\"/:year/:month/:day/:slug/\"`");
         }
+        for code in self.moderation.verdicts.keys() {
+            if !crate::moderate::RULE_CODES.contains(&code.as_str()) {
+                let help = crate::diag::unknown_key_help(code, crate::moderate::RULE_CODES);
+                err(code, format!("unknown rule `{code}` in `[moderation.verdicts]`"), &help);
+            }
+        }
+        if self.comments.threading_depth == 0 {
+            err(
+                "threading_depth",
+                "`threading_depth` must be at least 1".into(),
+                "1 shows no replies nested; 5 is WordPress's default",
+            );
+        }
         for (id, author) in &self.authors {
             if author.name.trim().is_empty() {
                 err(
@@ -202,8 +332,10 @@ fn check_permalink(pattern: &str) -> Result<(), String> {
 fn unknown_config_key(text: &str, path: &str) -> Diagnostic {
     let parts: Vec<&str> = path.split('.').collect();
     let key = parts.last().copied().unwrap_or(path);
-    let known = match parts.first() {
-        Some(&"authors") if parts.len() == 3 => AUTHOR_KEYS,
+    let known = match (parts.first(), parts.len()) {
+        (Some(&"authors"), 3) => AUTHOR_KEYS,
+        (Some(&"comments"), 2) => COMMENTS_KEYS,
+        (Some(&"moderation"), 2) => MODERATION_KEYS,
         _ => TOP_KEYS,
     };
     Diagnostic::error(CONFIG_FILE, format!("unknown key `{path}`"))

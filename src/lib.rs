@@ -16,6 +16,7 @@ pub mod config;
 pub mod diag;
 pub mod load;
 pub mod model;
+pub mod moderate;
 pub mod output;
 pub mod parse;
 pub mod render;

@@ -2,6 +2,7 @@
 //! Each file's problems become diagnostics and the file is left out; the
 //! rest of the site still parses, so one run reports everything.
 
+pub mod comment;
 pub mod date;
 pub mod front_matter;
 pub mod highlight;

@@ -1,0 +1,194 @@
+//! The moderation engine: every rule of the comment policy as a small pure
+//! unit that looks at one comment in its context and says whether it
+//! applies, why, and where. The strongest verdict wins:
+//! spam > reject > hold > pass. Nothing here does IO, so the same engine
+//! serves `parlor moderate`, `parlor comments show` and comment intake.
+
+mod links;
+mod rules;
+mod text;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::config::{CommentSettings, Moderation, ModerationMode, VerdictSetting};
+use crate::parse::comment::{Comment, Status};
+use crate::parse::{CommentsMode, PostDate};
+pub use links::{FoundLink, find_links};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Hold,
+    Reject,
+    Spam,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Hold => "hold",
+            Verdict::Reject => "reject",
+            Verdict::Spam => "spam",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Verdict> {
+        match s {
+            "pass" => Some(Verdict::Pass),
+            "hold" => Some(Verdict::Hold),
+            "reject" => Some(Verdict::Reject),
+            "spam" => Some(Verdict::Spam),
+            _ => None,
+        }
+    }
+}
+
+/// What a rule found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub applies: bool,
+    /// Said so a person understands it, whether or not the rule applies.
+    pub message: String,
+    /// Byte ranges in the comment body that made the rule apply.
+    pub spans: Vec<Range<usize>>,
+}
+
+impl Check {
+    fn clear(message: impl Into<String>) -> Check {
+        Check { applies: false, message: message.into(), spans: Vec::new() }
+    }
+    fn hit(message: impl Into<String>, spans: Vec<Range<usize>>) -> Check {
+        Check { applies: true, message: message.into(), spans }
+    }
+}
+
+/// The post a comment is on, as the rules need it.
+#[derive(Debug, Clone, Copy)]
+pub struct PostFacts {
+    pub comments: CommentsMode,
+    pub date: PostDate,
+}
+
+/// Everything a rule may look at.
+pub struct Context<'a> {
+    pub comment: &'a Comment,
+    pub post: PostFacts,
+    pub settings: &'a Moderation,
+    pub comment_settings: &'a CommentSettings,
+    /// The post's other comments, in any status.
+    pub siblings: &'a [&'a Comment],
+    /// `(name, email)`, lower-cased, of everyone with an approved comment.
+    pub known_authors: &'a HashSet<(String, String)>,
+    /// Seconds since the same client last sent a comment (intake only).
+    pub seconds_since_last_from_client: Option<u64>,
+}
+
+/// One rule of the policy.
+pub trait Rule: Sync {
+    fn code(&self) -> &'static str;
+    fn default_verdict(&self) -> Verdict;
+    /// What the rule catches, for `parlor comments show` and the docs.
+    fn describe(&self) -> &'static str;
+    fn check(&self, cx: &Context) -> Check;
+}
+
+/// Every rule, in the order they are reported.
+pub fn rules() -> &'static [&'static dyn Rule] {
+    rules::ALL
+}
+
+/// Every rule code, for validating `[moderation.verdicts]`.
+pub const RULE_CODES: &[&str] = &[
+    "comments_closed",
+    "members_only",
+    "too_many_links",
+    "generic_praise",
+    "too_short",
+    "link_promotion",
+    "commercial_link",
+    "blocked_words",
+    "hold_words",
+    "keyword_stuffing",
+    "duplicate",
+    "too_long",
+    "flood",
+    "first_comment",
+];
+
+/// One rule's result on one comment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleResult {
+    pub code: &'static str,
+    /// `None` when the site turned the rule off.
+    pub verdict: Option<Verdict>,
+    pub check: Check,
+}
+
+impl RuleResult {
+    /// The rule applied and gives a verdict stronger than pass.
+    pub fn counts(&self) -> bool {
+        self.check.applies && self.verdict.is_some_and(|v| v > Verdict::Pass)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub verdict: Verdict,
+    /// Every rule, in order, whether it applied or not.
+    pub results: Vec<RuleResult>,
+}
+
+impl Evaluation {
+    /// The rules that decided the verdict (those that applied and count).
+    pub fn findings(&self) -> impl Iterator<Item = &RuleResult> {
+        self.results.iter().filter(|r| r.counts())
+    }
+
+    /// The status applying this evaluation gives a comment.
+    pub fn status(&self, mode: ModerationMode) -> Status {
+        match (self.verdict, mode) {
+            (Verdict::Pass, ModerationMode::Auto) => Status::Approved,
+            (Verdict::Pass | Verdict::Hold, _) => Status::Pending,
+            (Verdict::Reject, _) => Status::Rejected,
+            (Verdict::Spam, _) => Status::Spam,
+        }
+    }
+}
+
+/// Runs every rule over the comment in `cx`.
+pub fn evaluate(cx: &Context) -> Evaluation {
+    let results: Vec<RuleResult> = rules()
+        .iter()
+        .map(|rule| {
+            let verdict = match cx.settings.verdicts.get(rule.code()) {
+                Some(VerdictSetting::Off) => None,
+                Some(VerdictSetting::Pass) => Some(Verdict::Pass),
+                Some(VerdictSetting::Hold) => Some(Verdict::Hold),
+                Some(VerdictSetting::Reject) => Some(Verdict::Reject),
+                Some(VerdictSetting::Spam) => Some(Verdict::Spam),
+                None => Some(rule.default_verdict()),
+            };
+            let check = match verdict {
+                Some(_) => rule.check(cx),
+                None => Check::clear("turned off in `[moderation.verdicts]`"),
+            };
+            RuleResult { code: rule.code(), verdict, check }
+        })
+        .collect();
+    let verdict =
+        results.iter().filter(|r| r.counts()).filter_map(|r| r.verdict).max().unwrap_or(Verdict::Pass);
+    Evaluation { verdict, results }
+}
+
+/// The key `first_comment` and `duplicate` know an author by.
+pub fn author_key(comment: &Comment) -> (String, String) {
+    (comment.author.trim().to_lowercase(), comment.email.as_deref().unwrap_or("").trim().to_lowercase())
+}
+
+#[cfg(test)]
+mod tests;

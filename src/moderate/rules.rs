@@ -1,0 +1,671 @@
+//! The rules. Each is a unit struct with its code, default verdict, what it
+//! catches, and its check, side by side; their tests are in `tests.rs`.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::links::{commercial_reason, find_links};
+use super::text::{is_function_word, squeeze, words};
+use super::{Check, Context, Rule, Verdict};
+use crate::config::ModerationMode;
+use crate::parse::CommentsMode;
+
+pub(super) static ALL: &[&dyn Rule] = &[
+    &CommentsClosed,
+    &MembersOnly,
+    &TooManyLinks,
+    &GenericPraise,
+    &TooShort,
+    &LinkPromotion,
+    &CommercialLink,
+    &BlockedWords,
+    &HoldWords,
+    &KeywordStuffing,
+    &Duplicate,
+    &TooLong,
+    &Flood,
+    &FirstComment,
+];
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
+/// The body with every link blanked out by as many spaces, so that byte
+/// offsets still point into the original body.
+fn without_links(body: &str) -> String {
+    let mut out = body.to_string();
+    for link in find_links(body).iter().rev() {
+        out.replace_range(link.span.clone(), &" ".repeat(link.span.len()));
+    }
+    out
+}
+
+struct CommentsClosed;
+impl Rule for CommentsClosed {
+    fn code(&self) -> &'static str {
+        "comments_closed"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Reject
+    }
+    fn describe(&self) -> &'static str {
+        "the post is closed (`comments: closed`, or older than `close_after_days`)"
+    }
+    fn check(&self, cx: &Context) -> Check {
+        if cx.post.comments == CommentsMode::Closed {
+            return Check::hit("comments on this post are closed", vec![]);
+        }
+        let days = cx.comment_settings.close_after_days;
+        if days > 0 {
+            let age = cx.comment.date.timestamp.as_second() - cx.post.date.timestamp.as_second();
+            if age > i64::from(days) * 86_400 {
+                return Check::hit(
+                    format!(
+                        "sent {} after the post; comments close after {days} days",
+                        plural((age / 86_400) as usize, "day", "days")
+                    ),
+                    vec![],
+                );
+            }
+        }
+        Check::clear("the post is open for comments")
+    }
+}
+
+struct MembersOnly;
+impl Rule for MembersOnly {
+    fn code(&self) -> &'static str {
+        "members_only"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Reject
+    }
+    fn describe(&self) -> &'static str {
+        "the post or site is members-only and the author is not a verified member"
+    }
+    fn check(&self, cx: &Context) -> Check {
+        let members_only = cx.post.comments == CommentsMode::Members || cx.comment_settings.members_only;
+        match (members_only, cx.comment.member) {
+            (true, false) => {
+                Check::hit("only members may comment here, and the author is not a verified member", vec![])
+            }
+            (true, true) => Check::clear("members-only, and the author is a verified member"),
+            (false, _) => Check::clear("anyone may comment on this post"),
+        }
+    }
+}
+
+struct TooManyLinks;
+impl Rule for TooManyLinks {
+    fn code(&self) -> &'static str {
+        "too_many_links"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Reject
+    }
+    fn describe(&self) -> &'static str {
+        "more than `max_links` links (Markdown links, autolinks and bare URLs)"
+    }
+    fn check(&self, cx: &Context) -> Check {
+        let links = find_links(&cx.comment.body);
+        let max = cx.settings.max_links;
+        let found = plural(links.len(), "link", "links");
+        if links.len() > max {
+            Check::hit(
+                format!("{found}; the policy allows at most {max}"),
+                links.into_iter().map(|l| l.span).collect(),
+            )
+        } else {
+            Check::clear(format!("{found}, within the limit of {max}"))
+        }
+    }
+}
+
+const PRAISE_WORDS: &[&str] = &[
+    "good",
+    "great",
+    "nice",
+    "awesome",
+    "excellent",
+    "amazing",
+    "wonderful",
+    "fantastic",
+    "cool",
+    "brilliant",
+    "superb",
+    "informative",
+    "helpful",
+    "useful",
+    "interesting",
+    "lovely",
+    "perfect",
+    "beautiful",
+    "best",
+    "outstanding",
+    "impressive",
+    "insightful",
+    "thanks",
+    "thank",
+    "thx",
+    "ty",
+    "+1",
+    "bookmarked",
+    "love",
+    "loved",
+    "like",
+    "liked",
+    "agree",
+    "kudos",
+    "bravo",
+    "wow",
+    "well",
+    "done",
+    "written",
+    "keep",
+    "up",
+    "sharing",
+    "share",
+    "shared",
+    "enjoyed",
+    "appreciate",
+    "appreciated",
+];
+const PRAISE_NOUNS: &[&str] = &[
+    "post",
+    "posts",
+    "article",
+    "articles",
+    "blog",
+    "read",
+    "info",
+    "information",
+    "write-up",
+    "writeup",
+    "content",
+    "piece",
+    "site",
+    "website",
+    "stuff",
+    "topic",
+    "one",
+    "work",
+    "job",
+    "page",
+    "posting",
+    "effort",
+];
+const FILLER: &[&str] = &[
+    "very",
+    "really",
+    "so",
+    "such",
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "your",
+    "you",
+    "is",
+    "was",
+    "what",
+    "it's",
+    "its",
+    "it",
+    "for",
+    "too",
+    "indeed",
+    "truly",
+    "i",
+    "me",
+    "my",
+    "much",
+    "lot",
+    "lots",
+    "of",
+    "and",
+    "man",
+    "dude",
+    "bro",
+    "sir",
+    "guys",
+    "all",
+    "everyone",
+    "here",
+    "again",
+    "always",
+    "buddy",
+    "friend",
+    "admin",
+    "author",
+    "mate",
+    "just",
+    "quite",
+    "totally",
+    "absolutely",
+    "definitely",
+    "simply",
+    "keep",
+    "up",
+    "to",
+    "reading",
+    "once",
+    "more",
+    "ever",
+    "am",
+    "i'm",
+    "with",
+    "us",
+    "everybody",
+];
+
+fn greeting() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?x)^\s*(?i:hi|hello|hey|hiya|howdy|dear|greetings|good\s+(?:morning|afternoon|evening))\b
+              (?: [^,.!?\n]{0,30}[,.!?] | \s+\p{Lu}[\p{L}'-]* | \s+(?i:admin|there|all|everyone|team|author|sir|madam|guys|folks) )?",
+        )
+        .expect("valid regex")
+    })
+}
+
+struct GenericPraise;
+impl Rule for GenericPraise {
+    fn code(&self) -> &'static str {
+        "generic_praise"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Reject
+    }
+    fn describe(&self) -> &'static str {
+        "nothing but generic praise (\"good post\", \"nice blog, thanks for sharing\"), whatever the case, punctuation, emoji, greeting or stretched letters"
+    }
+    fn check(&self, cx: &Context) -> Check {
+        let text = without_links(&cx.comment.body);
+        let text = greeting().replace(&text, "");
+        let extra: Vec<String> =
+            cx.settings.praise_phrases.iter().flat_map(|p| words(p)).map(|w| squeeze(&w)).collect();
+        let sets = praise_sets();
+        let tokens: Vec<String> = words(&text).iter().map(|w| squeeze(w)).collect();
+        let is_praise = |t: &String| sets.praise.contains(t) || extra.contains(t);
+        let generic = |t: &String| is_praise(t) || sets.nouns.contains(t) || sets.filler.contains(t);
+        if tokens.iter().any(is_praise) && tokens.iter().all(generic) {
+            let trimmed: String = cx.comment.body.trim().chars().take(80).collect();
+            Check::hit(
+                format!(
+                    "says only generic praise (\u{201c}{trimmed}\u{201d}): the policy asks for what you think, not only that you liked it"
+                ),
+                std::iter::once(0..cx.comment.body.trim_end().len()).collect(),
+            )
+        } else {
+            Check::clear("says more than generic praise")
+        }
+    }
+}
+
+struct PraiseSets {
+    praise: Vec<String>,
+    nouns: Vec<String>,
+    filler: Vec<String>,
+}
+
+fn praise_sets() -> &'static PraiseSets {
+    static SETS: OnceLock<PraiseSets> = OnceLock::new();
+    SETS.get_or_init(|| {
+        let squeezed = |list: &[&str]| list.iter().map(|w| squeeze(w)).collect();
+        PraiseSets { praise: squeezed(PRAISE_WORDS), nouns: squeezed(PRAISE_NOUNS), filler: squeezed(FILLER) }
+    })
+}
+
+struct TooShort;
+impl Rule for TooShort {
+    fn code(&self) -> &'static str {
+        "too_short"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Hold
+    }
+    fn describe(&self) -> &'static str {
+        "fewer than `min_words` words"
+    }
+    fn check(&self, cx: &Context) -> Check {
+        let count = words(&without_links(&cx.comment.body)).len();
+        let min = cx.settings.min_words;
+        let found = plural(count, "word", "words");
+        if count < min {
+            Check::hit(format!("{found}; comments under {min} words wait for a moderator"), vec![])
+        } else {
+            Check::clear(found)
+        }
+    }
+}
+
+fn self_promotion() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?ix)\b(?:
+                (?:check\s*out|visit|follow|subscribe\s+to|sub\s+to|look\s+at|click\s+on|go\s+to|head\s+over\s+to)\s+(?:my|our)\b
+              | follow\s+me\b | subscribe\s+(?:to\s+)?me\b | sub\s*(?:4|for)\s*sub\b
+              | click\s+(?:here|this\s+link|the\s+link|my\s+link)\b
+              | (?:my|our)\s+(?:youtube|tiktok|instagram|twitch)\s+(?:channel|page|account)\b
+            )",
+        )
+        .expect("valid regex")
+    })
+}
+
+struct LinkPromotion;
+impl Rule for LinkPromotion {
+    fn code(&self) -> &'static str {
+        "link_promotion"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Reject
+    }
+    fn describe(&self) -> &'static str {
+        "mainly promotes links or the commenter's own channel, site or product (\"check out my channel\", \"sub 4 sub\")"
+    }
+    fn check(&self, cx: &Context) -> Check {
+        let body = &cx.comment.body;
+        let asks: Vec<_> = self_promotion().find_iter(body).map(|m| m.range()).collect();
+        if !asks.is_empty() {
+            let phrase = &body[asks[0].clone()];
+            return Check::hit(
+                format!(
+                    "asks readers to \u{201c}{phrase}\u{201d}: promotion of the commenter's own channel or site"
+                ),
+                asks,
+            );
+        }
+        let links = find_links(body);
+        if links.is_empty() {
+            return Check::clear("has no links");
+        }
+        // Words, not characters: one long URL must not outweigh a real sentence.
+        let prose = words(&without_links(body)).len();
+        let link_words: usize = links.iter().filter(|l| l.text != l.url).map(|l| words(&l.text).len()).sum();
+        let spans = || links.iter().map(|l| l.span.clone()).collect();
+        if prose < 5 {
+            return Check::hit(
+                format!("little but links: {} outside them", plural(prose, "word", "words")),
+                spans(),
+            );
+        }
+        if link_words > prose {
+            return Check::hit(
+                format!("more of it is link text ({link_words} words) than comment ({prose})"),
+                spans(),
+            );
+        }
+        Check::clear(format!(
+            "{} of comment around {}",
+            plural(prose, "word", "words"),
+            plural(links.len(), "link", "links")
+        ))
+    }
+}
+
+struct CommercialLink;
+impl Rule for CommercialLink {
+    fn code(&self) -> &'static str {
+        "commercial_link"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Reject
+    }
+    fn describe(&self) -> &'static str {
+        "a link to a company, product or service: a `link_deny` domain, a shop-like path, tracking parameters, or a bare homepage (`link_allow` overrides)"
+    }
+    fn check(&self, cx: &Context) -> Check {
+        let s = cx.settings;
+        let hits: Vec<(String, std::ops::Range<usize>)> = find_links(&cx.comment.body)
+            .into_iter()
+            .filter_map(|l| {
+                commercial_reason(&l.url, &s.link_allow, &s.link_deny)
+                    .map(|why| (format!("`{}`: {why}", l.url), l.span))
+            })
+            .collect();
+        if hits.is_empty() {
+            return Check::clear("no link to a company, product or service");
+        }
+        let reasons: Vec<&str> = hits.iter().map(|(r, _)| r.as_str()).collect();
+        Check::hit(
+            format!("links to a company, product or service: {}", reasons.join("; ")),
+            hits.into_iter().map(|(_, s)| s).collect(),
+        )
+    }
+}
+
+/// Whole-word, case-insensitive matches of `list` in the comment's body,
+/// author name, email and website (as WordPress checks them).
+fn word_list_check(cx: &Context, list: &[String], what: &str) -> Check {
+    let c = cx.comment;
+    let mut spans = Vec::new();
+    let mut found = Vec::new();
+    for entry in list.iter().map(|w| w.trim()).filter(|w| !w.is_empty()) {
+        let Ok(re) = Regex::new(&format!(r"(?i)(?:^|\b|\W){}(?:\b|\W|$)", regex::escape(entry))) else {
+            continue;
+        };
+        let in_body: Vec<_> = re.find_iter(&c.body).map(|m| m.range()).collect();
+        let elsewhere =
+            [c.author.as_str(), c.email.as_deref().unwrap_or(""), c.website.as_deref().unwrap_or("")]
+                .iter()
+                .any(|f| re.is_match(f));
+        if !in_body.is_empty() || elsewhere {
+            found.push(format!("\u{201c}{entry}\u{201d}"));
+            spans.extend(in_body);
+        }
+    }
+    if found.is_empty() {
+        Check::clear(format!("no {what}"))
+    } else {
+        Check::hit(format!("contains {what}: {}", found.join(", ")), spans)
+    }
+}
+
+struct BlockedWords;
+impl Rule for BlockedWords {
+    fn code(&self) -> &'static str {
+        "blocked_words"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Spam
+    }
+    fn describe(&self) -> &'static str {
+        "a word or phrase of `blocked_words` in the body, name, email or website"
+    }
+    fn check(&self, cx: &Context) -> Check {
+        word_list_check(cx, &cx.settings.blocked_words, "blocked words")
+    }
+}
+
+struct HoldWords;
+impl Rule for HoldWords {
+    fn code(&self) -> &'static str {
+        "hold_words"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Hold
+    }
+    fn describe(&self) -> &'static str {
+        "a word or phrase of `hold_words` in the body, name, email or website"
+    }
+    fn check(&self, cx: &Context) -> Check {
+        word_list_check(cx, &cx.settings.hold_words, "words that need a moderator")
+    }
+}
+
+struct KeywordStuffing;
+impl Rule for KeywordStuffing {
+    fn code(&self) -> &'static str {
+        "keyword_stuffing"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Spam
+    }
+    fn describe(&self) -> &'static str {
+        "a run of unconnected keywords with repeated words and no sentence structure"
+    }
+    fn check(&self, cx: &Context) -> Check {
+        // URLs are not words and their `.` and `:` are not punctuation.
+        let body = &without_links(&cx.comment.body);
+        let mut offset = 0;
+        for line in body.split_inclusive('\n') {
+            if let Some(why) = stuffed(line) {
+                let start = offset + (line.len() - line.trim_start().len());
+                return Check::hit(
+                    format!("a run of keywords without sentences ({why})"),
+                    std::iter::once(start..offset + line.trim_end().len()).collect(),
+                );
+            }
+            offset += line.len();
+        }
+        Check::clear("reads as sentences")
+    }
+}
+
+/// Why a line is a keyword list rather than a sentence, if it is one.
+fn stuffed(line: &str) -> Option<String> {
+    let tokens: Vec<String> =
+        words(line).into_iter().filter(|w| w.chars().any(char::is_alphabetic)).collect();
+    if tokens.len() < 6 {
+        return None;
+    }
+    let function = tokens.iter().filter(|w| is_function_word(w)).count();
+    // Sentences lean on function words; keyword runs have (almost) none.
+    if function * 10 > tokens.len() {
+        return None;
+    }
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for t in &tokens {
+        *counts.entry(t.as_str()).or_default() += 1;
+    }
+    let repeated: Vec<&str> = {
+        let mut r: Vec<&str> = counts.iter().filter(|(_, n)| **n > 1).map(|(w, _)| *w).collect();
+        r.sort_unstable();
+        r
+    };
+    let sentence_marks = line
+        .trim_end()
+        .trim_end_matches(['.', '!', '?'])
+        .chars()
+        .filter(|c| matches!(c, '.' | '!' | '?' | ';' | ':'))
+        .count();
+    if sentence_marks > 0 {
+        return None;
+    }
+    if !repeated.is_empty() {
+        return Some(format!(
+            "{} words, {} function words, repeated: {}",
+            tokens.len(),
+            function,
+            repeated.join(", ")
+        ));
+    }
+    (tokens.len() >= 10).then(|| format!("{} words in a row with no function words", tokens.len()))
+}
+
+struct Duplicate;
+impl Rule for Duplicate {
+    fn code(&self) -> &'static str {
+        "duplicate"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Reject
+    }
+    fn describe(&self) -> &'static str {
+        "the same body from the same author already on the post"
+    }
+    fn check(&self, cx: &Context) -> Check {
+        let c = cx.comment;
+        let key = super::author_key(c);
+        let body = words(&c.body);
+        let earlier = cx.siblings.iter().find(|s| {
+            s.id != c.id
+                && (s.date.timestamp, &s.id) < (c.date.timestamp, &c.id)
+                && super::author_key(s) == key
+                && words(&s.body) == body
+        });
+        match earlier {
+            Some(s) => Check::hit(
+                format!("the same text from the same author is already on this post as `{}`", s.id),
+                vec![],
+            ),
+            None => Check::clear("not a repeat of an earlier comment"),
+        }
+    }
+}
+
+struct TooLong;
+impl Rule for TooLong {
+    fn code(&self) -> &'static str {
+        "too_long"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Reject
+    }
+    fn describe(&self) -> &'static str {
+        "longer than `max_length` characters"
+    }
+    fn check(&self, cx: &Context) -> Check {
+        let len = cx.comment.body.trim().chars().count();
+        let max = cx.settings.max_length;
+        if len > max {
+            Check::hit(format!("{len} characters; the limit is {max}"), vec![])
+        } else {
+            Check::clear(format!("{len} characters"))
+        }
+    }
+}
+
+struct Flood;
+impl Rule for Flood {
+    fn code(&self) -> &'static str {
+        "flood"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Reject
+    }
+    fn describe(&self) -> &'static str {
+        "(intake only) the same client again within `flood_seconds`"
+    }
+    fn check(&self, cx: &Context) -> Check {
+        let limit = cx.settings.flood_seconds;
+        match cx.seconds_since_last_from_client {
+            Some(s) if s < limit => Check::hit(
+                format!("the same client sent a comment {s} s ago; wait {limit} s between comments"),
+                vec![],
+            ),
+            Some(s) => Check::clear(format!("{s} s since this client's last comment")),
+            None => Check::clear("applies when a comment arrives, not to stored comments"),
+        }
+    }
+}
+
+struct FirstComment;
+impl Rule for FirstComment {
+    fn code(&self) -> &'static str {
+        "first_comment"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Hold
+    }
+    fn describe(&self) -> &'static str {
+        "(in `auto` mode) the author, by name and email, has no approved comment yet"
+    }
+    fn check(&self, cx: &Context) -> Check {
+        if cx.settings.mode != ModerationMode::Auto {
+            return Check::clear("applies in `auto` mode only");
+        }
+        if cx.known_authors.contains(&super::author_key(cx.comment)) {
+            Check::clear("the author has an approved comment already")
+        } else {
+            Check::hit("the author's first comment: it waits for a moderator", vec![])
+        }
+    }
+}

@@ -1,0 +1,372 @@
+//! The moderation corpus: comments we wrote, each labelled with the verdict
+//! it must get and the rule that must decide it (or none), covering every
+//! rule with cases that trigger it and near-misses that must not. The two
+//! real comments of the seed blogs must pass.
+
+use std::collections::HashSet;
+
+use super::*;
+use crate::config::{CommentSettings, Moderation, ModerationMode, VerdictSetting};
+use crate::parse::comment::{Comment, Status};
+use crate::parse::{CommentsMode, PostDate};
+
+/// The situation a comment arrives in.
+#[derive(Debug, Clone, Copy)]
+enum Setup {
+    Open,
+    ClosedPost,
+    /// The post is 400 days older than the comment; `close_after_days = 365`.
+    OldPost,
+    MembersPost,
+    MembersPostByMember,
+    /// An earlier comment on the post has the same author and body.
+    RepeatOfEarlier,
+    /// `blocked_words = ["casino", "viagra"]`, `hold_words = ["lawyer"]`.
+    WordLists,
+    /// `link_deny = ["acme.example"]`, `link_allow = ["shop.example"]`.
+    DomainLists,
+    /// `mode = "auto"`, and the author has never been approved.
+    AutoNewAuthor,
+    /// `mode = "auto"`, and the author has an approved comment.
+    AutoKnownAuthor,
+    /// The same client sent a comment 3 seconds ago.
+    Flood,
+}
+
+struct Case {
+    setup: Setup,
+    body: &'static str,
+    verdict: Verdict,
+    /// The rule that must be among the findings; `None`: no findings at all.
+    rule: Option<&'static str>,
+}
+
+const fn case(setup: Setup, body: &'static str, verdict: Verdict, rule: Option<&'static str>) -> Case {
+    Case { setup, body, verdict, rule }
+}
+
+use Setup::*;
+use Verdict::{Hold, Pass, Reject, Spam};
+
+const ORDINARY: &str = "The agent called me back the next morning, which I did not expect at all.";
+
+#[rustfmt::skip]
+const CORPUS: &[Case] = &[
+    // --- ordinary comments that pass every rule
+    case(Open, ORDINARY, Pass, None),
+    case(Open, "I worked a phone line for six years, and the worst calls were the ones where policy tied my hands.", Pass, None),
+    case(Open, "Would you still recommend them after the second outage? I am on the fence about renewing.", Pass, None),
+    case(Open, "We tried a callback queue at my last job. Complaints about waiting dropped, but nobody measured why.", Pass, None),
+    case(Open, "El servicio al cliente de mi banco tardó tres semanas en responder, pero al final resolvieron el problema.", Pass, None),
+    case(Open, "Der Kundendienst hat sich sofort entschuldigt und mir das Geld noch am selben Tag zurückerstattet.", Pass, None),
+    case(Open, "Le service client a répondu en dix minutes et le remboursement est arrivé le lendemain.", Pass, None),
+    case(Open, "Ich finde, dass die Firma den Fehler zu spät zugegeben hat, aber die Lösung war fair.", Pass, None),
+    case(Open, "Mi experiencia fue la contraria: nadie me llamó y tuve que ir a la tienda dos veces.", Pass, None),
+    case(Open, "😤 Three hours on hold, then the line dropped. Reading this made me feel less alone in that.", Pass, None),
+    case(Open, "Honestly the refund matters less to me than being told the truth about what happened.", Pass, None),
+    case(Open, "> they actively and willingly solved my problem\n\nThat line is the whole post for me. Scripts never do that.", Pass, None),
+    case(Open, "- they listened\n- they apologised\n- they fixed it\n\nThree things, in that order, every time.", Pass, None),
+    case(Open, "The `check-by-hand` row is where my team spends most of its week, so this rings true.", Pass, None),
+    // --- too_many_links (default max 1) and near-misses
+    case(Open, "Two sources: https://en.wikipedia.org/wiki/Call_centre and https://en.wikipedia.org/wiki/Service_recovery_paradox", Reject, Some("too_many_links")),
+    case(Open, "See [this study](https://journal.example.org/2019/05/wait-times) and <https://journal.example.org/2020/01/callbacks> on waiting.", Reject, Some("too_many_links")),
+    case(Open, "Read [the first][a] and [the second][b] before deciding.\n\n[a]: https://blog.example.org/2018/02/one\n[b]: https://blog.example.org/2018/03/two", Reject, Some("too_many_links")),
+    case(Open, "HTTPS://BLOG.EXAMPLE.ORG/2017/04/HOLD-MUSIC and WWW.BLOG.EXAMPLE.ORG/2017/05/CALLBACKS both argue the same point.", Reject, Some("too_many_links")),
+    case(Open, "The same article twice, on purpose: https://blog.example.org/2016/a-story and again https://blog.example.org/2016/a-story", Reject, Some("too_many_links")),
+    case(Open, "A related study of service recovery: https://en.wikipedia.org/wiki/Service_recovery_paradox says the same thing.", Pass, None),
+    case(Open, "One [article on callbacks](https://blog.example.org/2019/07/10/callbacks-work/) helped me argue for them at work.", Pass, None),
+    case(Open, "I looked this up at www dot something but could not find the study anyone cites for it.", Pass, None),
+    case(Open, "Mentions of MyPublisher.com and Restaurant.com are names, not links, so they should not count here.", Pass, None),
+    // --- generic_praise and near-misses
+    case(Open, "Good post", Reject, Some("generic_praise")),
+    case(Open, "Great article!!", Reject, Some("generic_praise")),
+    case(Open, "nice blog, thanks for sharing", Reject, Some("generic_praise")),
+    case(Open, "goooood post 👍", Reject, Some("generic_praise")),
+    case(Open, "Nice blog 👍👍", Reject, Some("generic_praise")),
+    case(Open, "Hi admin, very informative article, thank you so much for sharing this!", Reject, Some("generic_praise")),
+    case(Open, "Hello John. Awesome write-up, keep it up!", Reject, Some("generic_praise")),
+    case(Open, "GREAT POST!!! REALLY HELPFUL INFO!!!", Reject, Some("generic_praise")),
+    case(Open, "+1 great read", Reject, Some("generic_praise")),
+    case(Open, "Thanks for sharing this wonderful information with us, it's really very useful.", Reject, Some("generic_praise")),
+    case(Open, "Well done! Excellent job. Bookmarked.", Reject, Some("generic_praise")),
+    case(Open, "Good morning everyone, superb article and nice blog.", Reject, Some("generic_praise")),
+    case(Open, "Good post. I would add that training matters: new agents need authority, not only scripts.", Pass, None),
+    case(Open, "Good post-mortem analysis would have helped them see the billing bug much earlier.", Pass, None),
+    case(Open, "Great point about the handoff notes; we do three lines too and it cut our repeat calls.", Pass, None),
+    case(Open, "Thanks. I disagree with the second half though: escalation should cost the agent something.", Pass, None),
+    case(Open, "Nice try by the airline, but a voucher for a four hour delay is an insult to most travellers.", Pass, None),
+    // --- too_short (hold) and near-misses
+    case(Open, "Agreed.", Hold, Some("too_short")),
+    case(Open, "Not my experience.", Hold, Some("too_short")),
+    case(Open, "Same here, sadly", Hold, Some("too_short")),
+    case(Open, "🤔🤔", Hold, Some("too_short")),
+    case(Open, "Same thing happened to me.", Pass, None),
+    case(Open, "Exactly what my bank did.", Pass, None),
+    // --- link_promotion and near-misses
+    case(Open, "Check out my channel for more stories like this one, I post every week!", Reject, Some("link_promotion")),
+    case(Open, "sub 4 sub? I will follow back everyone who comments here", Reject, Some("link_promotion")),
+    case(Open, "Visit my blog, it covers the same topic in more depth than anyone else does.", Reject, Some("link_promotion")),
+    case(Open, "Follow me for daily customer service tips and tricks that actually work.", Reject, Some("link_promotion")),
+    case(Open, "[My story about a refund](https://mystories.example.net/2020/refund-story)", Reject, Some("link_promotion")),
+    case(Open, "https://mystories.example.net/2021/03/another-long-article-about-everything wow", Reject, Some("link_promotion")),
+    case(Open, "I checked out the store the next day and the manager remembered the whole story.", Pass, None),
+    case(Open, "Do you follow up with customers after a complaint is closed, or only when they write again?", Pass, None),
+    case(Open, "My channel of choice for complaints is email, because I get a written record of the promises.", Pass, None),
+    // --- commercial_link and near-misses
+    case(Open, "This happened to me too, their support site is https://www.acmechairs.example/ if anyone wants to complain.", Reject, Some("commercial_link")),
+    case(Open, "I found a better chair for less at https://furniture.example/shop/office-chairs after that mess.", Reject, Some("commercial_link")),
+    case(Open, "There is a discount for readers here: https://deals.example/coupon?code=SAVE10 if you need a new phone.", Reject, Some("commercial_link")),
+    case(Open, "Their own write-up is at https://blog.vendor.example/2020/outage-report?utm_source=newsletter for those curious.", Reject, Some("commercial_link")),
+    case(Open, "We moved to the plan at https://hosting.example/pricing after the second outage and never looked back.", Reject, Some("commercial_link")),
+    case(DomainLists, "Acme's own explanation is https://news.acme.example/2020/05/what-went-wrong and it is thin.", Reject, Some("commercial_link")),
+    case(DomainLists, "The maker explains the return process at https://shop.example/ and it is fair, honestly.", Pass, None),
+    case(Open, "The Wikipedia article https://en.wikipedia.org/wiki/Customer_service has a decent history section.", Pass, None),
+    case(Open, "A longer account is on my blog: https://notes.example.org/2012/03/14/the-wardrobe-that-arrived-twice/ if useful.", Pass, None),
+    case(Open, "Background on the law here: https://xn--verbraucherschtz-szb.example/artikel/widerrufsrecht explains refunds.", Pass, None),
+    // --- blocked_words (spam) / hold_words (hold) and near-misses
+    case(WordLists, "Best online casino bonuses are waiting for every reader who clicks through today.", Spam, Some("blocked_words")),
+    case(WordLists, "CASINO nights aside, the staff there were kind to my mother on the phone.", Spam, Some("blocked_words")),
+    case(WordLists, "I talked to a lawyer about the double charge, and she said to write to them first.", Hold, Some("hold_words")),
+    case(WordLists, "The occasional caller was rude, but most were patient with the new system.", Pass, None),
+    case(WordLists, "My lawyerly friend says the contract terms were probably unenforceable anyway.", Pass, None),
+    // --- keyword_stuffing (spam) and near-misses
+    case(Open, "gaslight justin timberlake michael dyer bachmann bachmann iowa caucus results sickle cell trait", Spam, Some("keyword_stuffing")),
+    case(Open, "cheap loans payday loans fast loans best loans online instant approval", Spam, Some("keyword_stuffing")),
+    case(Open, "Good story.\n\nrefund refund chargeback dispute bank credit card fraud claim win money fast", Spam, Some("keyword_stuffing")),
+    case(Open, "customer service tips customer service training customer service jobs customer service skills", Spam, Some("keyword_stuffing")),
+    case(Open, "billing error overcharge refund delay callback apology voucher upgrade compensation complaint escalation", Spam, Some("keyword_stuffing")),
+    case(Open, "The refund took three weeks, and the bank blamed the shop while the shop blamed the bank.", Pass, None),
+    case(Open, "La tienda dijo que el reembolso era imposible, pero el banco me devolvió el dinero en dos días.", Pass, None),
+    case(Open, "Die Rückerstattung kam nach drei Wochen, und der Händler hat sich nicht einmal entschuldigt.", Pass, None),
+    case(Open, "Refunds, returns, exchanges: we handled all three badly until we wrote them down.", Pass, None),
+    // --- too_long
+    case(Open, LONG, Reject, Some("too_long")),
+    // --- comments_closed and near-miss
+    case(ClosedPost, ORDINARY, Reject, Some("comments_closed")),
+    case(OldPost, ORDINARY, Reject, Some("comments_closed")),
+    case(ClosedPost, "Good post", Reject, Some("comments_closed")),
+    // --- members_only and near-miss
+    case(MembersPost, ORDINARY, Reject, Some("members_only")),
+    case(MembersPostByMember, ORDINARY, Pass, None),
+    // --- duplicate and near-miss
+    case(RepeatOfEarlier, "Posting again because I am not sure the first one went through: same story here.", Reject, Some("duplicate")),
+    case(RepeatOfEarlier, "A different comment from the same person is fine, even right after the first one.", Pass, None),
+    // --- first_comment (auto mode) and near-miss
+    case(AutoNewAuthor, ORDINARY, Hold, Some("first_comment")),
+    case(AutoKnownAuthor, ORDINARY, Pass, None),
+    // --- flood (intake) and the strongest verdict winning
+    case(Flood, ORDINARY, Reject, Some("flood")),
+    case(WordLists, "Good post, and the casino link below is great too.", Spam, Some("blocked_words")),
+    case(Open, "cheap loans payday loans fast loans https://loans.example/ https://loans.example/apply", Spam, Some("keyword_stuffing")),
+    case(Open, "Nice blog https://cheap.example/shop", Reject, Some("commercial_link")),
+    case(Open, "Nice blog https://cheap.example/shop", Reject, Some("generic_praise")),
+];
+
+const LONG: &str = include_str!("tests_long_comment.txt");
+
+const REPEATED: &str = "Posting again because I am not sure the first one went through: same story here.";
+
+fn date(s: &str) -> PostDate {
+    PostDate::parse(s).unwrap()
+}
+
+fn comment(id: &str, body: &str) -> Comment {
+    Comment {
+        path: format!("content/comments/p/{id}.md").into(),
+        post_slug: "p".into(),
+        id: id.into(),
+        author: "Robin".into(),
+        email: Some("robin@example.org".into()),
+        website: None,
+        date: date("2020-06-02T10:00:00Z"),
+        reply_to: None,
+        member: false,
+        status: Status::Pending,
+        moderation: None,
+        body: body.into(),
+        text: String::new(),
+        reply_to_line: 1,
+    }
+}
+
+fn run(setup: Setup, body: &str) -> Evaluation {
+    let mut settings = Moderation::default();
+    let mut comment_settings = CommentSettings::default();
+    let mut post = PostFacts { comments: CommentsMode::Open, date: date("2020-06-01T09:00:00Z") };
+    let mut c = comment("c2", body);
+    let mut known = HashSet::new();
+    let mut flood = None;
+    let earlier = comment("c1", REPEATED);
+    let mut siblings: Vec<&Comment> = Vec::new();
+    match setup {
+        Open => {}
+        ClosedPost => post.comments = CommentsMode::Closed,
+        OldPost => {
+            post.date = date("2019-04-29T09:00:00Z");
+            comment_settings.close_after_days = 365;
+        }
+        MembersPost => post.comments = CommentsMode::Members,
+        MembersPostByMember => {
+            post.comments = CommentsMode::Members;
+            c.member = true;
+        }
+        RepeatOfEarlier => siblings.push(&earlier),
+        WordLists => {
+            settings.blocked_words = vec!["casino".into(), "viagra".into()];
+            settings.hold_words = vec!["lawyer".into()];
+        }
+        DomainLists => {
+            settings.link_deny = vec!["acme.example".into()];
+            settings.link_allow = vec!["shop.example".into()];
+        }
+        AutoNewAuthor => settings.mode = ModerationMode::Auto,
+        AutoKnownAuthor => {
+            settings.mode = ModerationMode::Auto;
+            known.insert(author_key(&c));
+        }
+        Flood => flood = Some(3),
+    }
+    let cx = Context {
+        comment: &c,
+        post,
+        settings: &settings,
+        comment_settings: &comment_settings,
+        siblings: &siblings,
+        known_authors: &known,
+        seconds_since_last_from_client: flood,
+    };
+    evaluate(&cx)
+}
+
+#[test]
+fn the_corpus_gets_its_labels() {
+    assert!(CORPUS.len() >= 80, "the corpus has {} comments", CORPUS.len());
+    let mut failures = Vec::new();
+    for (i, case) in CORPUS.iter().enumerate() {
+        let eval = run(case.setup, case.body);
+        let findings: Vec<&str> = eval.findings().map(|r| r.code).collect();
+        let rule_ok = match case.rule {
+            Some(rule) => findings.contains(&rule),
+            None => findings.is_empty(),
+        };
+        if eval.verdict != case.verdict || !rule_ok {
+            failures.push(format!(
+                "#{i} {:?} {:?}: expected {:?} by {:?}, got {:?} by {findings:?}",
+                case.setup, case.body, case.verdict, case.rule, eval.verdict
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        CORPUS.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_rule_is_covered_by_the_corpus() {
+    for code in RULE_CODES {
+        assert!(CORPUS.iter().any(|c| c.rule == Some(code)), "no case triggers `{code}`");
+    }
+    assert_eq!(RULE_CODES.len(), rules().len());
+    for (rule, code) in rules().iter().zip(RULE_CODES) {
+        assert_eq!(rule.code(), *code);
+        assert!(!rule.describe().is_empty());
+    }
+}
+
+#[test]
+fn findings_point_at_what_they_found() {
+    let body = "See https://a.example.org/2020/x and https://b.example.org/2021/y today.";
+    let eval = run(Open, body);
+    let links = eval.results.iter().find(|r| r.code == "too_many_links").unwrap();
+    let found: Vec<&str> = links.check.spans.iter().map(|s| &body[s.clone()]).collect();
+    assert_eq!(found, ["https://a.example.org/2020/x", "https://b.example.org/2021/y"]);
+    assert_eq!(links.check.message, "2 links; the policy allows at most 1");
+}
+
+#[test]
+fn a_rule_can_be_softened_or_turned_off() {
+    let body = "Two studies changed my mind on callbacks: https://a.example.org/2020/x and https://b.example.org/2021/y are both worth reading.";
+    let mut settings = Moderation::default();
+    settings.verdicts.insert("too_many_links".into(), VerdictSetting::Hold);
+    let c = comment("c9", body);
+    let cs = CommentSettings::default();
+    let known = HashSet::new();
+    let post = PostFacts { comments: CommentsMode::Open, date: date("2020-01-01") };
+    let eval = |s: &Moderation| {
+        evaluate(&Context {
+            comment: &c,
+            post,
+            settings: s,
+            comment_settings: &cs,
+            siblings: &[],
+            known_authors: &known,
+            seconds_since_last_from_client: None,
+        })
+    };
+    assert_eq!(eval(&settings).verdict, Verdict::Hold, "WordPress behaviour: links hold");
+    settings.verdicts.insert("too_many_links".into(), VerdictSetting::Off);
+    let eval = eval(&settings);
+    assert_eq!(eval.verdict, Verdict::Pass);
+    assert_eq!(eval.results.iter().find(|r| r.code == "too_many_links").unwrap().verdict, None);
+}
+
+#[test]
+fn applying_a_verdict_depends_on_the_mode() {
+    let pass = run(Open, ORDINARY);
+    assert_eq!(pass.status(ModerationMode::Hold), Status::Pending);
+    assert_eq!(pass.status(ModerationMode::Auto), Status::Approved);
+    assert_eq!(run(Open, "Good post").status(ModerationMode::Auto), Status::Rejected);
+    assert_eq!(run(Open, "Agreed.").status(ModerationMode::Auto), Status::Pending);
+}
+
+#[test]
+fn moderation_is_deterministic() {
+    for case in CORPUS {
+        assert_eq!(run(case.setup, case.body), run(case.setup, case.body));
+    }
+}
+
+/// The real comments of the seed blogs, read from `../shared/seeds/`.
+fn seed_comment(prefix: &str, after: &str, before: Option<&str>) -> Option<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    let entries = std::fs::read_dir(&dir).ok()?;
+    let path = entries
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(prefix)))?;
+    let text = std::fs::read_to_string(path).ok()?;
+    let start = text.find(after)? + after.len();
+    let rest = &text[start..];
+    let end = before.and_then(|b| rest.find(b)).unwrap_or(rest.len());
+    let body = rest[..end].trim().trim_start_matches("1.").trim();
+    // Paragraphs in the seeds are indented lines; Markdown wants them flush.
+    Some(body.lines().map(str::trim).collect::<Vec<_>>().join("\n"))
+}
+
+#[test]
+fn the_seed_blogs_real_comments_pass() {
+    let seeds = [("001_", "One Comment:", Some("Comments are closed")), ("004_", "Anonymous said...", None)];
+    let mut checked = 0;
+    for (prefix, after, before) in seeds {
+        let Some(body) = seed_comment(prefix, after, before) else {
+            // shared/ sits beside the repository in CI and in our sessions;
+            // a clone on its own has no seeds to read.
+            assert!(std::env::var_os("CI").is_none(), "seed {prefix} not found under ../shared/seeds");
+            eprintln!("seed {prefix} not found under ../shared/seeds: skipped");
+            continue;
+        };
+        assert!(body.len() > 300, "{prefix}: {body}");
+        let eval = run(Open, &body);
+        let findings: Vec<(&str, &str)> =
+            eval.findings().map(|r| (r.code, r.check.message.as_str())).collect();
+        assert_eq!(eval.verdict, Verdict::Pass, "{prefix}: {findings:?}\n{body}");
+        checked += 1;
+    }
+    if std::env::var_os("CI").is_some() {
+        assert_eq!(checked, 2);
+    }
+}

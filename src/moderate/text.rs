@@ -1,0 +1,81 @@
+//! Words: tokenising comment text, normalising it for comparison, and the
+//! small word lists the rules use.
+
+/// Lower-cased words of `text`: letters, digits, and hyphens or apostrophes
+/// inside a word (`post-mortem` is one word). Emoji and punctuation go.
+pub(super) fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let joins = (c == '-' || c == '\'' || c == '\u{2019}')
+            && !current.is_empty()
+            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        if c.is_alphanumeric() || c == '+' && current.is_empty() && chars.get(i + 1) == Some(&'1') {
+            current.extend(c.to_lowercase());
+        } else if joins {
+            current.push(if c == '\u{2019}' { '\'' } else { c });
+        } else if !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// A word with runs of one letter collapsed to one (`goooood` -> `god`,
+/// `good` -> `god`), so stretched spellings compare equal.
+pub(super) fn squeeze(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut last = None;
+    for c in word.chars() {
+        if Some(c) != last || !c.is_alphabetic() {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    out
+}
+
+/// Function words of English, Spanish, German and French: ordinary
+/// sentences are full of them, keyword lists have none.
+pub(super) fn is_function_word(word: &str) -> bool {
+    const WORDS: &[&str] = &[
+        // English
+        "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from",
+        "about", "as", "into", "that", "this", "these", "those", "it", "its", "is", "are", "was", "were",
+        "be", "been", "have", "has", "had", "do", "does", "did", "i", "you", "he", "she", "we", "they", "me",
+        "my", "your", "our", "their", "his", "her", "not", "no", "so", "than", "then", "there", "what",
+        "which", "who", "when", "how", "would", "could", "should", "can", "will", "just", "all", "some",
+        "any", // Spanish
+        "el", "la", "los", "las", "un", "una", "y", "o", "de", "del", "que", "en", "por", "para", "con",
+        "es", "son", "fue", "se", "su", "sus", "lo", "le", "mi", "tu", "pero", "como", "más", "muy", "yo",
+        "nos", // German
+        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "und", "oder", "aber", "ist",
+        "sind", "war", "zu", "mit", "von", "auf", "für", "nicht", "ich", "du", "wir", "sie", "es", "dass",
+        "auch", "im", "am", "bei", "nach", "wie", "hat", "haben", "mein", "kein", // French
+        "le", "les", "et", "ou", "mais", "est", "sont", "au", "aux", "pour", "avec", "pas", "je", "il",
+        "elle", "nous", "vous", "ils", "qui", "dans", "sur", "ce", "cette", "une", "des",
+    ];
+    WORDS.contains(&word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_keep_inner_hyphens_and_drop_emoji() {
+        assert_eq!(words("Good post-mortem, JOHN's 👍👍 +1!"), ["good", "post-mortem", "john's", "+1"]);
+        assert_eq!(words("Überraschung: ¡qué bien!"), ["überraschung", "qué", "bien"]);
+    }
+
+    #[test]
+    fn squeeze_collapses_stretched_letters() {
+        assert_eq!(squeeze("goooood"), squeeze("good"));
+        assert_eq!(squeeze("greeeat"), squeeze("great"));
+        assert_ne!(squeeze("post"), squeeze("past"));
+    }
+}

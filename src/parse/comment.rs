@@ -1,0 +1,360 @@
+//! Comment files: `content/comments/<post-slug>/<id>.md`. Front matter as
+//! PRODUCT.md gives it; the body is restricted Markdown (paragraphs,
+//! emphasis, links, inline code, quotes, lists), rendered and then cleaned
+//! by a real HTML sanitiser as a second fence.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
+use serde::Deserialize;
+
+use super::date::{DateInput, PostDate};
+use super::front_matter;
+use crate::diag::{Diagnostic, Location, key_location, unknown_key_help};
+
+pub const KNOWN_KEYS: &[&str] =
+    &["id", "author", "email", "website", "date", "reply_to", "member", "status", "moderation"];
+const MODERATION_KEYS: &[&str] = &["verdict", "rules", "at", "reason", "by"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pending,
+    Approved,
+    Rejected,
+    Spam,
+}
+
+impl Status {
+    pub fn parse(s: &str) -> Option<Status> {
+        match s {
+            "pending" => Some(Status::Pending),
+            "approved" => Some(Status::Approved),
+            "rejected" => Some(Status::Rejected),
+            "spam" => Some(Status::Spam),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+            Status::Spam => "spam",
+        }
+    }
+}
+
+/// What `parlor moderate --apply` or a moderator recorded.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+pub struct ModerationRecord {
+    pub verdict: Option<String>,
+    #[serde(default)]
+    pub rules: Vec<String>,
+    pub at: Option<DateInput>,
+    pub reason: Option<String>,
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CommentFront {
+    id: Option<String>,
+    #[serde(default)]
+    author: Option<String>,
+    email: Option<String>,
+    website: Option<String>,
+    date: Option<DateInput>,
+    reply_to: Option<String>,
+    #[serde(default)]
+    member: bool,
+    status: Option<String>,
+    moderation: Option<ModerationRecord>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Comment {
+    /// Relative to the site root.
+    pub path: PathBuf,
+    /// The post it belongs to: the name of the folder it is in.
+    pub post_slug: String,
+    pub id: String,
+    /// Empty when the commenter gave no name; shown as "Anonymous".
+    pub author: String,
+    /// Never published: kept for the moderator and for `first_comment`.
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub date: PostDate,
+    pub reply_to: Option<String>,
+    pub member: bool,
+    pub status: Status,
+    pub moderation: Option<ModerationRecord>,
+    /// The Markdown body exactly as in the file.
+    pub body: String,
+    /// The whole file, so a rewrite can keep the body byte for byte.
+    pub text: String,
+    /// The 1-based line of `reply_to:`, for diagnostics found later.
+    pub reply_to_line: usize,
+}
+
+/// A comment file as read from disk.
+#[derive(Debug, Clone)]
+pub struct CommentSource {
+    pub path: PathBuf,
+    pub post_slug: String,
+    /// The file name without `.md`.
+    pub stem: String,
+    pub text: String,
+}
+
+pub fn parse(source: CommentSource) -> Result<Comment, Vec<Diagnostic>> {
+    let CommentSource { path, post_slug, stem, text } = source;
+    let with_path = |d: Diagnostic| Diagnostic { path: path.clone(), ..d };
+    let split = front_matter::split(&text).map_err(|d| vec![with_path(d)])?;
+    let region_end = split.front_offset + split.front.len();
+    let mut unknown = Vec::new();
+    let front: CommentFront = if split.toml {
+        toml::de::Deserializer::parse(split.front)
+            .and_then(|de| serde_ignored::deserialize(de, |p| unknown.push(p.to_string())))
+            .map_err(|e| {
+                let loc = e.span().map_or_else(
+                    || Location::at_line(&text, 1),
+                    |s| Location::at_offset(&text, split.front_offset + s.start, s.end - s.start),
+                );
+                vec![with_path(Diagnostic::error("", e.message().trim().to_string()).at(&text, loc))]
+            })?
+    } else {
+        serde_ignored::deserialize(serde_norway::Deserializer::from_str(split.front), |p| {
+            unknown.push(p.to_string())
+        })
+        .map_err(|e| {
+            let loc = e.location().map_or_else(
+                || Location::at_line(&text, 1),
+                |l| Location::at_offset(&text, split.front_offset + l.index(), 1),
+            );
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+            vec![with_path(Diagnostic::error("", message).at(&text, loc))]
+        })?
+    };
+    let region = &text[..region_end];
+    let error = |key: &str, message: String, help: &str| {
+        Diagnostic::error(&path, message).at(&text, key_location(region, key)).with_help(help)
+    };
+    let mut errors: Vec<Diagnostic> = unknown
+        .iter()
+        .map(|p| {
+            let (key, known) = match p.split_once('.') {
+                Some(("moderation", k)) => (k, MODERATION_KEYS),
+                _ => (p.as_str(), KNOWN_KEYS),
+            };
+            Diagnostic::error(&path, format!("unknown comment key `{p}`"))
+                .at(&text, key_location(region, key))
+                .with_help(unknown_key_help(key, known))
+        })
+        .collect();
+    let id = front.id.clone().unwrap_or_else(|| stem.clone());
+    if front.id.is_none() {
+        errors.push(
+            Diagnostic::error(&path, "missing `id`")
+                .at(&text, Location::at_line(&text, 1))
+                .with_help(format!("add `id: {stem}` (a comment file is named `<id>.md`)")),
+        );
+    } else if id != stem {
+        errors.push(error(
+            "id",
+            format!("`id: {id}` does not match the file name `{stem}.md`"),
+            "rename the file to `<id>.md`, or fix the id",
+        ));
+    }
+    let date = match &front.date {
+        Some(d) => PostDate::parse(&d.0)
+            .map_err(|m| {
+                errors.push(error("date", format!("bad `date`: {m}"), "e.g. `date: 2011-06-10T12:00:00Z`"))
+            })
+            .ok(),
+        None => {
+            errors.push(
+                Diagnostic::error(&path, "missing `date`")
+                    .at(&text, Location::at_line(&text, 1))
+                    .with_help("add `date: 2011-06-10T12:00:00Z`"),
+            );
+            None
+        }
+    };
+    let status = match front.status.as_deref() {
+        None => Some(Status::Pending),
+        Some(s) => Status::parse(s).or_else(|| {
+            errors.push(error(
+                "status",
+                format!("unknown status `{s}`"),
+                "use `pending`, `approved`, `rejected` or `spam`",
+            ));
+            None
+        }),
+    };
+    if let Some(site) = &front.website
+        && !(site.starts_with("http://") || site.starts_with("https://"))
+    {
+        errors.push(error(
+            "website",
+            format!("`website` must be an http(s) URL, found `{site}`"),
+            "e.g. `website: https://example.org/`",
+        ));
+    }
+    let (Some(date), Some(status), true) = (date, status, errors.is_empty()) else {
+        return Err(errors);
+    };
+    let reply_to_line = key_location(region, "reply_to").line;
+    Ok(Comment {
+        body: split.body.to_string(),
+        path,
+        post_slug,
+        id,
+        author: front.author.unwrap_or_default().trim().to_string(),
+        email: front.email.filter(|e| !e.trim().is_empty()),
+        website: front.website.filter(|w| !w.trim().is_empty()),
+        date,
+        reply_to: front.reply_to.filter(|r| !r.trim().is_empty()),
+        member: front.member,
+        status,
+        moderation: front.moderation,
+        reply_to_line,
+        text,
+    })
+}
+
+/// A comment body as safe HTML: restricted Markdown first (raw HTML shown
+/// as text, images as their alt text, headings as paragraphs), then
+/// ammonia, which allows only those elements, only http(s) and mailto
+/// links, and gives every link `rel="nofollow ugc noopener"`.
+pub fn render_body(markdown: &str) -> String {
+    let options = Options::ENABLE_STRIKETHROUGH;
+    let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+        Event::Start(Tag::Heading { .. }) => Some(Event::Start(Tag::Paragraph)),
+        Event::End(TagEnd::Heading(_)) => Some(Event::End(TagEnd::Paragraph)),
+        Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell) => None,
+        Event::End(TagEnd::Table | TagEnd::TableHead | TagEnd::TableRow | TagEnd::TableCell) => None,
+        Event::Rule => None,
+        other => Some(other),
+    });
+    let mut unsafe_html = String::with_capacity(markdown.len() + markdown.len() / 4);
+    html::push_html(&mut unsafe_html, events);
+    sanitizer().clean(&unsafe_html).to_string()
+}
+
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let tags: HashSet<&str> =
+            ["p", "br", "em", "strong", "del", "a", "code", "pre", "blockquote", "ul", "ol", "li"].into();
+        let mut attributes = HashMap::new();
+        attributes.insert("a", HashSet::from(["href"]));
+        attributes.insert("ol", HashSet::from(["start"]));
+        let mut builder = ammonia::Builder::empty();
+        builder
+            .tags(tags)
+            .tag_attributes(attributes)
+            .url_schemes(HashSet::from(["http", "https", "mailto"]))
+            .url_relative(ammonia::UrlRelative::Deny)
+            .link_rel(Some("nofollow ugc noopener"));
+        builder
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> CommentSource {
+        CommentSource {
+            path: "content/comments/a-post/c1.md".into(),
+            post_slug: "a-post".into(),
+            stem: "c1".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_full_comment_parses() {
+        let c = parse(source(
+            "---\nid: c1\nauthor: Linda\nemail: l@example.org\nwebsite: https://example.org/a\ndate: 2011-06-10T12:00:00Z\nreply_to: c0\nstatus: approved\nmoderation: { verdict: reject, rules: [too_many_links], at: 2011-06-10T12:05:00Z }\n---\nHello *there*.\n",
+        ))
+        .unwrap();
+        assert_eq!(c.author, "Linda");
+        assert_eq!(c.status, Status::Approved);
+        assert_eq!(c.reply_to.as_deref(), Some("c0"));
+        assert_eq!(c.reply_to_line, 7);
+        assert_eq!(c.body, "Hello *there*.\n");
+        assert_eq!(c.moderation.unwrap().rules, ["too_many_links"]);
+    }
+
+    #[test]
+    fn problems_name_the_line() {
+        let errs = parse(source("---\nid: c2\ndate: soon\nstatus: maybe\nemial: x\n---\nHi\n")).unwrap_err();
+        let lines: Vec<(usize, &str)> =
+            errs.iter().map(|d| (d.location.as_ref().unwrap().line, d.message.as_str())).collect();
+        assert!(lines.iter().any(|(l, m)| *l == 5 && m.contains("emial")), "{lines:?}");
+        assert!(lines.iter().any(|(l, m)| *l == 2 && m.contains("does not match")), "{lines:?}");
+        assert!(lines.iter().any(|(l, m)| *l == 3 && m.contains("bad `date`")), "{lines:?}");
+        assert!(lines.iter().any(|(l, m)| *l == 4 && m.contains("unknown status")), "{lines:?}");
+        assert_eq!(
+            errs.iter().find(|d| d.message.contains("emial")).unwrap().help.as_deref(),
+            Some("did you mean `email`?")
+        );
+    }
+
+    #[test]
+    fn bodies_are_inert() {
+        let cases = [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "[click](javascript:alert(1))",
+            "[click](JaVaScRiPt:alert(1))",
+            "[click](&#106;avascript:alert(1))",
+            "[x](data:text/html;base64,PHNjcmlwdD4=)",
+            "[x](vbscript:msgbox)",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "![alt](http://x.org/i.png)",
+            "<iframe src=//evil></iframe>",
+            "<svg onload=alert(1)>",
+        ];
+        for case in cases {
+            let html = render_body(case);
+            let lower = html.to_lowercase();
+            for bad in [
+                "<script",
+                "<img",
+                "onerror",
+                "javascript:",
+                "data:",
+                "vbscript:",
+                "<iframe",
+                "<svg",
+                "onload=",
+            ] {
+                assert!(
+                    !lower.contains(bad) || lower.contains(&format!("&lt;{}", &bad[1..])),
+                    "{case} -> {html}"
+                );
+            }
+            assert!(!html.contains("href=\"javascript"), "{case} -> {html}");
+        }
+        assert!(render_body("<script>x</script>").contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn links_get_rel_and_allowed_markup_survives() {
+        let html = render_body("# Big\n\n*em* **strong** `code` [a](https://x.org/a)\n\n> quote\n\n- item\n");
+        assert!(html.contains("<a href=\"https://x.org/a\" rel=\"nofollow ugc noopener\">a</a>"), "{html}");
+        for tag in ["<em>", "<strong>", "<code>", "<blockquote>", "<li>"] {
+            assert!(html.contains(tag), "{tag} in {html}");
+        }
+        assert!(!html.contains("<h1"), "{html}");
+        assert!(html.contains("<p>Big</p>"), "{html}");
+    }
+}
