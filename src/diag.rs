@@ -88,6 +88,14 @@ impl Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, message) }
     }
 
+    /// The same problem as a warning: the build goes on without the thing
+    /// it is about, and says what happens to it.
+    pub fn into_warning(mut self, consequence: &str) -> Diagnostic {
+        self.severity = Severity::Warning;
+        self.message = format!("{} ({consequence})", self.message);
+        self
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self

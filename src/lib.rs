@@ -69,6 +69,7 @@ pub struct BuildReport {
     pub site_pages: usize,
     /// Drafts and future posts left out.
     pub hidden_posts: usize,
+    pub comments: model::comments::CommentStats,
     pub output: PathBuf,
     pub elapsed: Duration,
     /// Warnings and errors, sorted by file and line.
@@ -83,14 +84,23 @@ impl BuildReport {
     }
 
     pub fn summary(&self) -> String {
+        let c = &self.comments;
         let mut s = format!(
-            "built {} ({}, {}) into {} in {:.2} s",
+            "built {} ({}, {}, {} published, {} awaiting moderation) into {} in {:.2} s",
             plural(self.pages, "page"),
             plural(self.posts, "post"),
             plural(self.site_pages, "page"),
+            plural(c.published, "comment"),
+            c.pending,
             self.output.display(),
             self.elapsed.as_secs_f64()
         );
+        if c.broken > 0 {
+            s.push_str(&format!(
+                "; {} left out for problems (see the warnings above)",
+                plural(c.broken, "comment")
+            ));
+        }
         if self.hidden_posts > 0 {
             s.push_str(&format!("; {} drafts or future posts left out (see --drafts)", self.hidden_posts));
         }
@@ -144,6 +154,7 @@ fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
     report.posts = model.posts.len();
     report.site_pages = model.pages.len();
     report.hidden_posts = model.hidden_posts;
+    report.comments = model.comment_stats;
     lap(&mut report, "model");
     let Some(tera) = tera else {
         report.diagnostics = diags.into_sorted();

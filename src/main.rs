@@ -38,6 +38,12 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                     eprintln!("  {stage:<7} {:>8.1} ms", took.as_secs_f64() * 1000.0);
                 }
             }
+            let warnings = report.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+            // `check` holds a site to every problem, warnings included.
+            if !is_build && warnings > 0 && !report.has_errors() {
+                eprintln!("error: the site has {}", parlor::plural(warnings, "problem"));
+                return Ok(ExitCode::from(1));
+            }
             if report.has_errors() {
                 let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
                 let what = if is_build { "; nothing was written" } else { "" };

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::parse::comment::CommentSource;
 
 pub use theme::{Template, Theme, ThemeFile};
 
@@ -38,19 +39,26 @@ pub struct Asset {
 pub struct Sources {
     pub posts: Vec<SourceFile>,
     pub pages: Vec<SourceFile>,
+    pub comments: Vec<CommentSource>,
     /// The site's `static/` folder.
     pub static_files: Vec<Asset>,
     pub theme: Theme,
 }
 
 pub fn load(root: &Path, theme_name: &str, diags: &Diagnostics) -> Sources {
-    let (posts, pages) = rayon::join(
-        || read_markdown_dir(root, "content/posts", diags),
-        || read_markdown_dir(root, "content/pages", diags),
+    let ((posts, pages), comments) = rayon::join(
+        || {
+            rayon::join(
+                || read_markdown_dir(root, "content/posts", diags),
+                || read_markdown_dir(root, "content/pages", diags),
+            )
+        },
+        || read_comments(root, diags),
     );
     Sources {
         posts,
         pages,
+        comments,
         static_files: list_assets(&root.join("static"), diags),
         theme: Theme::load(root, theme_name, diags),
     }
@@ -99,6 +107,37 @@ fn read_markdown_dir(root: &Path, dir: &str, diags: &Diagnostics) -> Vec<SourceF
             let text = read_text(&path, &relative, diags)?;
             let assets = bundle.map(|b| bundle_assets(&b, diags)).unwrap_or_default();
             Some(SourceFile { path: relative, stem, text, assets })
+        })
+        .collect()
+}
+
+pub const COMMENTS_DIR: &str = "content/comments";
+
+/// Every `content/comments/<post-slug>/<id>.md`, read in parallel.
+pub fn read_comments(root: &Path, diags: &Diagnostics) -> Vec<CommentSource> {
+    let base = root.join(COMMENTS_DIR);
+    let Ok(entries) = std::fs::read_dir(&base) else { return Vec::new() };
+    let mut files: Vec<(PathBuf, String, String)> = Vec::new();
+    for dir in entries.flatten() {
+        let post_slug = dir.file_name().to_string_lossy().into_owned();
+        if is_ignored(&post_slug) || !dir.path().is_dir() {
+            continue;
+        }
+        let Ok(inner) = std::fs::read_dir(dir.path()) else { continue };
+        for file in inner.flatten() {
+            let name = file.file_name().to_string_lossy().into_owned();
+            if let (false, Some(stem)) = (is_ignored(&name), name.strip_suffix(".md")) {
+                files.push((file.path(), post_slug.clone(), stem.to_string()));
+            }
+        }
+    }
+    files.sort();
+    files
+        .into_par_iter()
+        .filter_map(|(path, post_slug, stem)| {
+            let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            let text = read_text(&path, &relative, diags)?;
+            Some(CommentSource { path: relative, post_slug, stem, text })
         })
         .collect()
 }

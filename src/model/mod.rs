@@ -3,6 +3,7 @@
 //! order and URLs, tags, categories, authors, archives, pagination, and
 //! that no two things claim one URL. No IO happens here.
 
+pub mod comments;
 pub mod permalink;
 
 use std::collections::{BTreeMap, HashMap};
@@ -10,7 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{Asset, Theme};
+use crate::parse::comment::Comment;
 use crate::parse::{Page, Parsed, Post};
+use comments::{CommentStats, Thread};
 
 /// What the user asked of the build that changes the model.
 #[derive(Debug, Clone, Copy, Default)]
@@ -83,6 +86,11 @@ pub struct SiteModel {
     pub authors: Vec<Term>,
     pub years: Vec<YearArchive>,
     pub listings: Vec<Listing>,
+    /// Valid comments of the whole site, in any status.
+    pub comments: Vec<Comment>,
+    /// The published comments of `posts[i]`, threaded.
+    pub threads: Vec<Thread>,
+    pub comment_stats: CommentStats,
     pub static_files: Vec<Asset>,
     pub theme: Theme,
     /// Drafts and future posts left out of this build.
@@ -99,7 +107,10 @@ impl SiteModel {
 }
 
 pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diagnostics) -> SiteModel {
-    let Parsed { posts, pages, static_files, theme } = parsed;
+    let Parsed { posts, pages, comments, broken_comments, static_files, theme } = parsed;
+    let all_slugs: std::collections::HashSet<&str> = posts.iter().map(|p| p.slug.as_str()).collect();
+    let (comments, invalid) = comments::validate(comments, &all_slugs, diags);
+    let comment_stats = comments::stats(&comments, broken_comments + invalid);
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let visible = |draft: bool, date: Option<&crate::parse::PostDate>| {
         options.include_drafts || (!draft && date.is_none_or(|d| d.timestamp <= now))
@@ -118,6 +129,7 @@ pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diag
     let authors = author_terms(&posts, &config);
     let years = archive(&posts);
     let listings = paginate_all(&posts, &tags, &categories, &authors, config.posts_per_page);
+    let threads = thread_all(&posts, &comments, &config);
 
     let model = SiteModel {
         config,
@@ -130,12 +142,31 @@ pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diag
         authors,
         years,
         listings,
+        comments,
+        threads,
+        comment_stats,
         static_files,
         theme,
         hidden_posts,
     };
     check_url_collisions(&model, diags);
     model
+}
+
+/// Each post's published comments, threaded.
+fn thread_all(posts: &[Post], comments: &[Comment], config: &Config) -> Vec<Thread> {
+    let mut by_post: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, c) in comments.iter().enumerate() {
+        by_post.entry(c.post_slug.as_str()).or_default().push(i);
+    }
+    posts
+        .iter()
+        .map(|p| {
+            by_post
+                .get(p.slug.as_str())
+                .map_or_else(Thread::default, |ix| comments::thread(comments, ix, &config.comments))
+        })
+        .collect()
 }
 
 /// Groups posts by term; terms whose slugs are equal are one term, named
@@ -325,7 +356,14 @@ mod tests {
         let diags = Diagnostics::new();
         let mut config = Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\n", &diags).unwrap();
         config.posts_per_page = per_page;
-        let parsed = Parsed { posts, pages: vec![], static_files: vec![], theme: Theme::default() };
+        let parsed = Parsed {
+            posts,
+            pages: vec![],
+            comments: vec![],
+            broken_comments: 0,
+            static_files: vec![],
+            theme: Theme::default(),
+        };
         let m = build(parsed, config, ModelOptions::default(), &diags);
         (m, diags.into_sorted())
     }

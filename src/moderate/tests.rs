@@ -186,6 +186,7 @@ fn comment(id: &str, body: &str) -> Comment {
         body: body.into(),
         text: String::new(),
         reply_to_line: 1,
+        html: String::new(),
     }
 }
 

@@ -97,6 +97,8 @@ pub struct Comment {
     pub text: String,
     /// The 1-based line of `reply_to:`, for diagnostics found later.
     pub reply_to_line: usize,
+    /// The sanitised body; rendered by the build for approved comments only.
+    pub html: String,
 }
 
 /// A comment file as read from disk.
@@ -223,6 +225,7 @@ pub fn parse(source: CommentSource) -> Result<Comment, Vec<Diagnostic>> {
         moderation: front.moderation,
         reply_to_line,
         text,
+        html: String::new(),
     })
 }
 

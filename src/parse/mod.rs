@@ -80,6 +80,10 @@ pub struct Page {
 pub struct Parsed {
     pub posts: Vec<Post>,
     pub pages: Vec<Page>,
+    /// Comments whose files parse; approved ones have their `html`.
+    pub comments: Vec<comment::Comment>,
+    /// Comment files left out for problems (reported as warnings).
+    pub broken_comments: usize,
     pub static_files: Vec<Asset>,
     pub theme: Theme,
 }
@@ -90,12 +94,52 @@ pub fn parse(
     progress: &dyn crate::Progress,
     diags: &Diagnostics,
 ) -> Parsed {
-    let Sources { posts, pages, static_files, theme } = sources;
-    let (posts, pages) = rayon::join(
-        || posts.into_par_iter().filter_map(|f| report(parse_post(&f, config), progress, diags)).collect(),
-        || pages.into_par_iter().filter_map(|f| report(parse_page(&f), progress, diags)).collect(),
+    let Sources { posts, pages, comments, static_files, theme } = sources;
+    let ((posts, pages), comments) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    posts
+                        .into_par_iter()
+                        .filter_map(|f| report(parse_post(&f, config), progress, diags))
+                        .collect()
+                },
+                || pages.into_par_iter().filter_map(|f| report(parse_page(&f), progress, diags)).collect(),
+            )
+        },
+        || parse_comments(comments, diags),
     );
-    Parsed { posts, pages, static_files, theme }
+    let (comments, broken_comments) = comments;
+    Parsed { posts, pages, comments, broken_comments, static_files, theme }
+}
+
+/// Comment files: a broken one is a warning (the build goes on without it,
+/// `check` fails on it); approved ones get their sanitised HTML.
+fn parse_comments(
+    sources: Vec<comment::CommentSource>,
+    diags: &Diagnostics,
+) -> (Vec<comment::Comment>, usize) {
+    let total = sources.len();
+    let comments: Vec<comment::Comment> = sources
+        .into_par_iter()
+        .filter_map(|source| match comment::parse(source) {
+            Ok(mut c) => {
+                if c.status == comment::Status::Approved {
+                    c.html = comment::render_body(&c.body);
+                }
+                Some(c)
+            }
+            Err(errs) => {
+                diags.extend(
+                    errs.into_iter()
+                        .map(|d| d.into_warning("this comment is not published until it is fixed")),
+                );
+                None
+            }
+        })
+        .collect();
+    let broken = total - comments.len();
+    (comments, broken)
 }
 
 fn report<T>(

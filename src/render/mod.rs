@@ -158,6 +158,8 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             ctx.insert("older", &older.map(|o| views.post_link(o)));
             ctx.insert("newer", &newer.map(|n| views.post_link(n)));
             ctx.insert("share", &views.share_links(i));
+            ctx.insert("comments", &views.comments(i));
+            ctx.insert("comment_policy_url", &views.policy_url());
             if let Some(source) = &model.posts[i].source {
                 ctx.insert("canonical_url", &source.url);
             }

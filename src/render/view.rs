@@ -6,6 +6,7 @@
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
+use crate::model::comments::CommentNode;
 use crate::model::{Listing, SiteModel, Term};
 use crate::parse::{CommentsMode, PostDate, SourceAttribution};
 
@@ -87,12 +88,33 @@ pub struct PostView<'a> {
     pub has_more: bool,
     /// Only on the post's own page.
     pub content_html: Option<&'a str>,
+    /// Who may comment now: `open`, `closed` (by front matter, or by age
+    /// under `close_after_days`) or `members`.
     pub comments: CommentsMode,
+    /// Published comments.
+    pub comment_count: usize,
     pub source: Option<&'a SourceAttribution>,
     pub photo_credit: Option<&'a str>,
     pub image: Option<&'a str>,
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
     pub draft: bool,
+}
+
+/// A published comment. There is deliberately no email here: nothing a
+/// template can reach holds one.
+#[derive(Serialize)]
+pub struct CommentView<'a> {
+    pub id: &'a str,
+    pub number: usize,
+    /// "Anonymous" when the commenter gave no name.
+    pub author: &'a str,
+    pub website: Option<&'a str>,
+    pub member: bool,
+    pub date: DateView,
+    /// The comment's permalink: the post's URL with `#comment-<id>`.
+    pub url: String,
+    pub body_html: &'a str,
+    pub replies: Vec<CommentView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -236,13 +258,59 @@ impl<'m> Views<'m> {
             summary_html: &p.summary_html,
             has_more: p.has_more,
             content_html: full.then_some(p.content_html.as_str()),
-            comments: p.comments,
+            comments: self.comments_mode(i),
+            comment_count: self.model.threads[i].count,
             source: p.source.as_ref(),
             photo_credit: p.photo_credit.as_deref(),
             image: p.image.as_deref(),
             extra: &p.extra,
             draft: p.draft,
         }
+    }
+
+    /// Who may comment on post `i` now.
+    pub fn comments_mode(&self, i: usize) -> CommentsMode {
+        let p = &self.model.posts[i];
+        let days = self.model.config.comments.close_after_days;
+        let too_old = days > 0
+            && jiff::Timestamp::now().as_second() - p.date.timestamp.as_second() > i64::from(days) * 86_400;
+        match p.comments {
+            CommentsMode::Open if too_old => CommentsMode::Closed,
+            CommentsMode::Open if self.model.config.comments.members_only => CommentsMode::Members,
+            mode => mode,
+        }
+    }
+
+    /// Post `i`'s published comments, threaded.
+    pub fn comments(&self, i: usize) -> Vec<CommentView<'m>> {
+        let post_url = self.href(&self.model.post_urls[i]);
+        self.model.threads[i].roots.iter().map(|n| self.comment(n, &post_url)).collect()
+    }
+
+    fn comment(&self, node: &'m CommentNode, post_url: &str) -> CommentView<'m> {
+        let c = &self.model.comments[node.comment];
+        CommentView {
+            id: &c.id,
+            number: node.number,
+            author: if c.author.is_empty() { "Anonymous" } else { &c.author },
+            website: c.website.as_deref(),
+            member: c.member,
+            date: DateView::new(&c.date),
+            url: format!("{post_url}#comment-{}", c.id),
+            body_html: &c.html,
+            replies: node.children.iter().map(|n| self.comment(n, post_url)).collect(),
+        }
+    }
+
+    /// The comment policy page's URL, when the site has that page.
+    pub fn policy_url(&self) -> Option<String> {
+        let slug = &self.model.config.comments.policy_page;
+        self.model
+            .pages
+            .iter()
+            .zip(&self.model.page_urls)
+            .find(|(p, _)| &p.slug == slug)
+            .map(|(_, u)| self.href(u))
     }
 
     pub fn post_link(&self, i: usize) -> PostLink<'m> {

@@ -73,6 +73,37 @@ Comments are welcome, and every one is read before it is published.
 Your email address is never published.
 "#;
 
+const COMMENT_1: &str = r#"---
+id: 20240101T090000Z-1a2b
+author: Priya
+date: {date}
+status: approved
+---
+The refund while I was still on the line is what I remember too. Being told
+what is happening, step by step, matters more than the speed.
+"#;
+
+const COMMENT_2: &str = r#"---
+id: 20240101T093000Z-3c4d
+author: Sam
+website: https://example.org/
+date: {date}
+reply_to: 20240101T090000Z-1a2b
+status: approved
+---
+Agreed, and the agent's limit matters: a refund she could give without asking
+anyone is the whole reason the call was short.
+"#;
+
+const COMMENT_3: &str = r#"---
+id: 20240101T100000Z-5e6f
+author: ""
+date: {date}
+status: pending
+---
+Great post!
+"#;
+
 const GITIGNORE: &str = "/public/\n/.parlor/\n";
 
 /// Creates a new site in `dir`, which must not exist or be empty.
@@ -88,6 +119,18 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         ("content/posts/the-refund-that-took-one-phone-call.md", WELCOME_POST.replace("{date}", &today)),
         ("content/pages/about.md", ABOUT_PAGE.to_string()),
         ("content/pages/comment-policy.md", POLICY_PAGE.to_string()),
+        (
+            "content/comments/the-refund-that-took-one-phone-call/20240101T090000Z-1a2b.md",
+            COMMENT_1.replace("{date}", &today),
+        ),
+        (
+            "content/comments/the-refund-that-took-one-phone-call/20240101T093000Z-3c4d.md",
+            COMMENT_2.replace("{date}", &today),
+        ),
+        (
+            "content/comments/the-refund-that-took-one-phone-call/20240101T100000Z-5e6f.md",
+            COMMENT_3.replace("{date}", &today),
+        ),
         ("static/.gitkeep", String::new()),
         (".gitignore", GITIGNORE.to_string()),
     ];

@@ -17,7 +17,11 @@ fn init_then_build_works_with_the_built_in_theme() {
     let out = parlor(&["--root", dir.to_str().unwrap(), "build"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.starts_with("built ") && stdout.contains("(1 post, 2 pages)"), "{stdout}");
+    assert!(
+        stdout.starts_with("built ")
+            && stdout.contains("(1 post, 2 pages, 2 comments published, 1 awaiting moderation)"),
+        "{stdout}"
+    );
     for file in ["index.html", "comment-policy/index.html", "about/index.html", "style.css", "sitemap.xml"] {
         assert!(dir.join("public").join(file).exists(), "{file}");
     }
