@@ -5,5 +5,6 @@
 mod browser;
 mod build;
 mod cli;
+mod comments;
 mod errors;
 mod support;

@@ -1,0 +1,150 @@
+//! Comments on built pages: only approved ones, threaded, counted, inert,
+//! and never an email address anywhere in the output.
+
+use crate::support::{SiteTest, post};
+
+fn comment(post: &str, id: &str, extra: &str, body: &str) -> (String, String) {
+    let path = format!("content/comments/{post}/{id}.md");
+    let text = format!(
+        "---\nid: {id}\nauthor: Reader {id}\nemail: {id}@private.example\ndate: 2020-02-0{}T10:00:00Z\n{extra}---\n{body}\n",
+        &id[1..2]
+    );
+    (path, text)
+}
+
+/// One post with comments in every status, a thread, and hostile bodies.
+fn site_with_comments() -> SiteTest {
+    let site = SiteTest::new();
+    site.file("content/posts/p.md", &post("The post", "2020-01-01", ""))
+        .file("content/posts/quiet.md", &post("Quiet", "2020-01-02", ""))
+        .file("content/posts/closed.md", &post("Closed", "2020-01-03", "comments: closed\n"))
+        .file("content/posts/members.md", &post("Members", "2020-01-04", "comments: members\n"));
+    let comments = [
+        comment("p", "c1", "status: approved\nwebsite: https://reader.example/\n", "First, and *approved*."),
+        comment("p", "c2", "status: approved\nreply_to: c1\n", "A reply to the first."),
+        comment("p", "c3", "status: approved\nreply_to: c2\n", "A reply to the reply."),
+        comment("p", "c4", "status: pending\n", "Pending, not shown."),
+        comment("p", "c5", "status: rejected\n", "Rejected, not shown."),
+        comment("p", "c6", "status: spam\n", "Spam, not shown."),
+        comment(
+            "p",
+            "c7",
+            "status: approved\nauthor: \"<script>alert(1)</script>\"\n",
+            "<script>alert(2)</script> <img src=x onerror=alert(3)> [x](javascript:alert(4)) <b onclick=alert(5)>raw</b> [y](JAVASCRIPT:alert(6)) <a href=\"data:text/html,x\">d</a>",
+        ),
+        comment("closed", "c8", "status: approved\n", "Said before it closed."),
+    ];
+    for (path, text) in &comments {
+        // c7's author line overrides the default one: YAML keeps the last.
+        let text = if text.contains("author: \"<script>") {
+            text.replacen("author: Reader c7\n", "", 1)
+        } else {
+            text.clone()
+        };
+        site.file(path, &text);
+    }
+    site
+}
+
+#[test]
+fn only_approved_comments_are_shown_threaded_and_counted() {
+    let site = site_with_comments();
+    let run = site.build();
+    run.assert_ok();
+    assert!(run.stdout().contains("5 comments published, 1 awaiting moderation"), "{}", run.stdout());
+    let page = site.page("/posts/p/");
+    assert_eq!(page.texts("#comments-title"), ["4 comments"]);
+    let ids = page.attrs("li.comment", "id");
+    assert_eq!(ids, ["comment-c1", "comment-c2", "comment-c3", "comment-c7"]);
+    // c2 is inside c1's replies, c3 inside c2's.
+    assert_eq!(page.count("#comment-c1 > ol.comment-replies > #comment-c2"), 1);
+    assert_eq!(page.count("#comment-c2 > ol.comment-replies > #comment-c3"), 1);
+    assert_eq!(page.texts(".comment-number"), ["1.", "2.", "3.", "4."]);
+    assert_eq!(page.attrs("#comment-c1 .comment-author a", "href"), ["https://reader.example/"]);
+    assert_eq!(page.attrs("#comment-c1 .comment-author a", "rel"), ["nofollow ugc noopener"]);
+    assert_eq!(page.attrs("#comment-c1 > article .comment-permalink", "href"), ["/posts/p/#comment-c1"]);
+    let html = site.read("posts/p/index.html");
+    for hidden in ["Pending, not shown", "Rejected, not shown", "Spam, not shown"] {
+        assert!(!html.contains(hidden), "{hidden}");
+    }
+    // Counts on list pages, and the empty, closed and members-only cases.
+    let index = site.page("/page/2/");
+    assert!(index.texts(".post-meta a[href$='#comments']").contains(&"4 comments".to_string()));
+    assert_eq!(site.page("/posts/quiet/").texts("#comments-title"), ["No comments yet."]);
+    let closed = site.page("/posts/closed/");
+    assert_eq!(closed.texts("#comments-title"), ["One comment"]);
+    assert_eq!(closed.texts(".comments-closed"), ["Comments are closed."]);
+    assert_eq!(
+        site.page("/posts/members/").texts(".comments-members"),
+        ["Only members of this blog may comment on this post."]
+    );
+}
+
+#[test]
+fn no_email_appears_anywhere_in_the_output() {
+    let site = site_with_comments();
+    site.build().assert_ok();
+    for entry in walk(&site.root().join("public")) {
+        let bytes = std::fs::read(&entry).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("@private.example"), "an email address in {}", entry.display());
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+    }
+    out
+}
+
+#[test]
+fn hostile_comments_render_inert() {
+    let site = site_with_comments();
+    site.build().assert_ok();
+    let page = site.page("/posts/p/");
+    assert_eq!(page.count("script"), 0);
+    assert_eq!(page.count(".comment-body img"), 0);
+    assert_eq!(page.count(".comment-body b"), 0, "raw HTML is shown as text");
+    for (name, value) in
+        page.html.root_element().descendants().filter_map(|n| n.value().as_element()).flat_map(|e| e.attrs())
+    {
+        assert!(!name.starts_with("on"), "event handler {name}={value}");
+        if name == "href" {
+            let v = value.to_ascii_lowercase();
+            assert!(
+                !v.starts_with("javascript:") && !v.starts_with("data:") && !v.starts_with("vbscript:"),
+                "{v}"
+            );
+        }
+    }
+    assert_eq!(page.texts("#comment-c7 .comment-author"), ["<script>alert(1)</script>"]);
+    assert!(
+        page.texts("#comment-c7 .comment-body")[0].contains("<script>alert(2)</script>"),
+        "shown as text"
+    );
+}
+
+#[test]
+fn broken_comments_are_left_out_with_a_warning_and_check_fails() {
+    let site = site_with_comments();
+    site.file("content/comments/nosuchpost/c1x.md", "---\nid: c1x\nauthor: A\ndate: 2020-02-01T00:00:00Z\nstatus: approved\n---\nHi there reader.\n")
+        .file("content/comments/p/c9.md", "---\nid: c9\nauthor: A\ndate: 2020-02-09T00:00:00Z\nstatus: approved\nreply_to: nope\n---\nOrphan reply.\n")
+        .file("content/comments/p/c0.md", "---\nid: c0\nauthor: A\ndate: tomorrow\nstatus: approvd\n---\nBad fields.\n");
+    let run = site.build();
+    run.assert_ok();
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("warning: content/comments/nosuchpost/c1x.md:1:1: comment on post `nosuchpost`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("warning: content/comments/p/c9.md:6:1: `reply_to: nope`"), "{stderr}");
+    assert!(stderr.contains("warning: content/comments/p/c0.md:4:1: bad `date`"), "{stderr}");
+    assert!(stderr.contains("warning: content/comments/p/c0.md:5:1: unknown status `approvd`"), "{stderr}");
+    assert!(run.stdout().contains("3 comments left out for problems"), "{}", run.stdout());
+    assert!(!site.read("posts/p/index.html").contains("Orphan reply"));
+    let check = site.run(&["check"]);
+    assert_eq!(check.code(), 1, "{}", check.stderr());
+}
