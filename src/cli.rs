@@ -38,6 +38,65 @@ pub(crate) enum Command {
     /// Create new content.
     #[command(subcommand)]
     New(NewCommand),
+    /// Run the moderation rules over pending comments and print each verdict with its reasons.
+    Moderate(ModerateArgs),
+    /// The moderator's queue: list, explain, approve, reject or mark comments as spam.
+    #[command(subcommand)]
+    Comments(CommentsCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ModerateArgs {
+    /// Only the comments on this post (its slug).
+    #[arg(long, value_name = "SLUG")]
+    pub(crate) post: Option<String>,
+    /// Record each verdict in its comment file (`status` and `moderation`). In `hold`
+    /// mode a comment that passes stays pending; in `auto` mode it is approved.
+    #[arg(long, conflicts_with = "recheck")]
+    pub(crate) apply: bool,
+    /// Run the current rules over approved comments and list those that would no
+    /// longer pass; changes nothing.
+    #[arg(long)]
+    pub(crate) recheck: bool,
+    /// One JSON object per comment: {"id","post","verdict","rules":[{"code","verdict","message"}]}.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CommentsCommand {
+    /// List comments, oldest first.
+    List {
+        /// Only comments with this status.
+        #[arg(long, value_parser = ["pending", "approved", "rejected", "spam"])]
+        status: Option<String>,
+        /// Only comments on this post (its slug).
+        #[arg(long, value_name = "SLUG")]
+        post: Option<String>,
+    },
+    /// Show a comment and explain its verdict rule by rule.
+    Show {
+        /// The comment's id, or enough of its start to be unambiguous.
+        id: String,
+    },
+    /// Publish comments.
+    Approve {
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// Reject comments (they stay on disk, unpublished).
+    Reject {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Why, recorded in each comment file.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Mark comments as spam (they stay on disk, unpublished).
+    Spam {
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,6 +17,7 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod moderate;
+pub mod moderator;
 pub mod output;
 pub mod parse;
 pub mod render;

@@ -8,8 +8,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use cli::{Cli, Command, NewCommand};
+use cli::{Cli, Command, CommentsCommand, ModerateArgs, NewCommand};
 use parlor::diag::Severity;
+use parlor::moderate::Verdict;
+use parlor::moderator::{Queue, report};
+use parlor::parse::comment::Status;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -70,6 +73,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Moderate(args) => moderate(cli, args),
+        Command::Comments(cmd) => comments(cli, cmd),
         Command::New(NewCommand::Post { title }) => {
             let path = parlor::scaffold::new_post(&cli.root, title, jiff::Timestamp::now())?;
             if !cli.quiet {
@@ -81,6 +86,132 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn load_queue(cli: &Cli) -> anyhow::Result<Queue> {
+    let queue = Queue::load(&cli.root)?;
+    if !cli.quiet {
+        let color = std::io::stderr().is_terminal();
+        for d in &queue.diagnostics {
+            eprint!("{}", d.render(color));
+        }
+    }
+    Ok(queue)
+}
+
+/// `parlor moderate`: the rules over pending comments (or, with
+/// `--recheck`, over approved ones), as a table or JSON lines.
+fn moderate(cli: &Cli, args: &ModerateArgs) -> anyhow::Result<ExitCode> {
+    let mut queue = load_queue(cli)?;
+    if let Some(slug) = &args.post
+        && !queue.post_exists(slug)
+    {
+        anyhow::bail!("no post has the slug `{slug}`");
+    }
+    let wanted = if args.recheck { Status::Approved } else { Status::Pending };
+    let post = args.post.as_deref();
+    let results = queue.evaluate_all(|c| c.status == wanted && post.is_none_or(|p| c.post_slug == p));
+    let now = jiff::Timestamp::now();
+    let mut rows = Vec::new();
+    let mut changed = 0;
+    for (i, eval) in results {
+        let Some(eval) = eval else { continue };
+        if args.recheck && eval.verdict == Verdict::Pass {
+            continue;
+        }
+        let c = &queue.comments[i];
+        if args.json {
+            println!("{}", report::json_line(c, &eval));
+        } else {
+            let rules: Vec<&str> = eval.findings().map(|r| r.code).collect();
+            rows.push(vec![
+                c.id.clone(),
+                c.post_slug.clone(),
+                report::author_cell(c),
+                eval.verdict.as_str().into(),
+                rules.join(", "),
+            ]);
+        }
+        if args.apply {
+            let decision = parlor::moderator::decision_from(&eval, &queue.config, now);
+            queue.record(i, &decision)?;
+            changed += 1;
+        }
+    }
+    if !args.json {
+        if rows.is_empty() {
+            let what = if args.recheck {
+                "no approved comment fails the current rules"
+            } else {
+                "no pending comments"
+            };
+            println!("{what}");
+        } else {
+            print!("{}", report::table(&["id", "post", "author", "verdict", "rules"], &rows));
+        }
+        if args.apply {
+            println!(
+                "recorded {} (see `parlor comments show ID` for the reasons)",
+                parlor::plural(changed, "verdict")
+            );
+        } else if args.recheck && !rows.is_empty() {
+            println!("nothing was changed: approve, reject or leave each one with `parlor comments`");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parlor comments ...`: the moderator's queue.
+fn comments(cli: &Cli, cmd: &CommentsCommand) -> anyhow::Result<ExitCode> {
+    let mut queue = load_queue(cli)?;
+    let now = jiff::Timestamp::now();
+    let (ids, status, reason) = match cmd {
+        CommentsCommand::List { status, post } => {
+            let status = status.as_deref().and_then(Status::parse);
+            let rows: Vec<Vec<String>> = queue
+                .comments
+                .iter()
+                .filter(|c| {
+                    status.is_none_or(|s| c.status == s) && post.as_deref().is_none_or(|p| c.post_slug == p)
+                })
+                .map(|c| {
+                    let rules = c.moderation.as_ref().map(|m| m.rules.join(", ")).unwrap_or_default();
+                    vec![
+                        c.id.clone(),
+                        c.post_slug.clone(),
+                        report::author_cell(c),
+                        c.date.ymd(),
+                        c.status.as_str().into(),
+                        rules,
+                    ]
+                })
+                .collect();
+            if rows.is_empty() {
+                println!("no comments");
+            } else {
+                print!("{}", report::table(&["id", "post", "author", "date", "status", "rules"], &rows));
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        CommentsCommand::Show { id } => {
+            let i = queue.find(id)?;
+            print!("{}", report::show(&queue, i, queue.evaluate(i).as_ref()));
+            return Ok(ExitCode::SUCCESS);
+        }
+        CommentsCommand::Approve { ids } => (ids, Status::Approved, None),
+        CommentsCommand::Reject { ids, reason } => (ids, Status::Rejected, reason.clone()),
+        CommentsCommand::Spam { ids } => (ids, Status::Spam, None),
+    };
+    // Resolve every id first, so a typo changes nothing.
+    let found: Vec<usize> = ids.iter().map(|id| queue.find(id)).collect::<anyhow::Result<_>>()?;
+    for i in found {
+        let decision = parlor::moderator::manual_decision(status, reason.clone(), now);
+        queue.record(i, &decision)?;
+        if !cli.quiet {
+            println!("{} {}", status.as_str(), queue.comments[i].id);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_diagnostics(diagnostics: &[parlor::diag::Diagnostic], cli: &Cli) {

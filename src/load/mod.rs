@@ -73,7 +73,7 @@ pub fn is_ignored(name: &str) -> bool {
         || name.starts_with('#')
 }
 
-fn read_markdown_dir(root: &Path, dir: &str, diags: &Diagnostics) -> Vec<SourceFile> {
+pub fn read_markdown_dir(root: &Path, dir: &str, diags: &Diagnostics) -> Vec<SourceFile> {
     let base = root.join(dir);
     let Ok(entries) = std::fs::read_dir(&base) else {
         return Vec::new();

@@ -102,6 +102,12 @@ pub fn atomic_write(path: &Path, bytes: &[u8], create_new: bool) -> Result<()> {
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("failed to write `{}`", path.display()))?;
+    // A failpoint for crash tests: die as a crash would, with the new text
+    // safely in the temp file and the old file not yet replaced.
+    if std::env::var_os("PARLOR_TEST_CRASH_BEFORE_RENAME").is_some() {
+        let _ = tmp.keep();
+        std::process::abort();
+    }
     if create_new {
         tmp.persist_noclobber(path)
             .map_err(|e| e.error)

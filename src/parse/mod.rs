@@ -357,6 +357,29 @@ fn parse_page(file: &SourceFile) -> Result<Page, Vec<Diagnostic>> {
     })
 }
 
+/// What the moderation rules need of each post (its slug, who may
+/// comment, its date), from the front matter only: no Markdown is rendered.
+pub fn post_facts(
+    root: &std::path::Path,
+    diags: &Diagnostics,
+) -> std::collections::HashMap<String, crate::moderate::PostFacts> {
+    let sources = crate::load::read_markdown_dir(root, "content/posts", diags);
+    sources
+        .par_iter()
+        .filter_map(|file| {
+            let doc = Document::read(file).ok()?;
+            let date = PostDate::parse(&doc.front.date.as_ref()?.0).ok()?;
+            let comments = match doc.front.comments.as_deref() {
+                Some("closed") => CommentsMode::Closed,
+                Some("members") => CommentsMode::Members,
+                _ => CommentsMode::Open,
+            };
+            let slug = slug::slugify(doc.front.slug.as_deref().unwrap_or(&file.stem));
+            Some((slug, crate::moderate::PostFacts { comments, date }))
+        })
+        .collect()
+}
+
 /// Trimmed, non-empty terms, each once, in the order written.
 fn clean_terms(terms: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(terms.len());

@@ -74,7 +74,7 @@ Your email address is never published.
 "#;
 
 const COMMENT_1: &str = r#"---
-id: 20240101T090000Z-1a2b
+id: welcome-1
 author: Priya
 date: {date}
 status: approved
@@ -84,11 +84,11 @@ what is happening, step by step, matters more than the speed.
 "#;
 
 const COMMENT_2: &str = r#"---
-id: 20240101T093000Z-3c4d
+id: welcome-2
 author: Sam
 website: https://example.org/
 date: {date}
-reply_to: 20240101T090000Z-1a2b
+reply_to: welcome-1
 status: approved
 ---
 Agreed, and the agent's limit matters: a refund she could give without asking
@@ -96,7 +96,7 @@ anyone is the whole reason the call was short.
 "#;
 
 const COMMENT_3: &str = r#"---
-id: 20240101T100000Z-5e6f
+id: welcome-3
 author: ""
 date: {date}
 status: pending
@@ -120,15 +120,15 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         ("content/pages/about.md", ABOUT_PAGE.to_string()),
         ("content/pages/comment-policy.md", POLICY_PAGE.to_string()),
         (
-            "content/comments/the-refund-that-took-one-phone-call/20240101T090000Z-1a2b.md",
+            "content/comments/the-refund-that-took-one-phone-call/welcome-1.md",
             COMMENT_1.replace("{date}", &today),
         ),
         (
-            "content/comments/the-refund-that-took-one-phone-call/20240101T093000Z-3c4d.md",
+            "content/comments/the-refund-that-took-one-phone-call/welcome-2.md",
             COMMENT_2.replace("{date}", &today),
         ),
         (
-            "content/comments/the-refund-that-took-one-phone-call/20240101T100000Z-5e6f.md",
+            "content/comments/the-refund-that-took-one-phone-call/welcome-3.md",
             COMMENT_3.replace("{date}", &today),
         ),
         ("static/.gitkeep", String::new()),

@@ -7,4 +7,5 @@ mod build;
 mod cli;
 mod comments;
 mod errors;
+mod moderation;
 mod support;
