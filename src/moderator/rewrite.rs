@@ -20,7 +20,7 @@ pub struct Decision {
 
 /// `text` with its front matter's `status` and `moderation` replaced by
 /// `decision`. `None` if the file has no front matter to rewrite.
-pub fn rewrite(text: &str, decision: &Decision) -> Option<String> {
+pub(super) fn rewrite(text: &str, decision: &Decision) -> Option<String> {
     let split = front_matter::split(text).ok()?;
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let front_start = split.front_offset;
