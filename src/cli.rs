@@ -54,8 +54,8 @@ pub(crate) struct ModerateArgs {
     /// mode a comment that passes stays pending; in `auto` mode it is approved.
     #[arg(long, conflicts_with = "recheck")]
     pub(crate) apply: bool,
-    /// Run the current rules over approved comments and list those that would no
-    /// longer pass; changes nothing.
+    /// Run the current content rules over approved comments and list those that
+    /// would no longer pass; changes nothing. (A post closing later does not count.)
     #[arg(long)]
     pub(crate) recheck: bool,
     /// One JSON object per comment: {"id","post","verdict","rules":[{"code","verdict","message"}]}.

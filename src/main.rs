@@ -116,7 +116,7 @@ fn moderate(cli: &Cli, args: &ModerateArgs) -> anyhow::Result<ExitCode> {
     let mut changed = 0;
     for (i, eval) in results {
         let Some(eval) = eval else { continue };
-        if args.recheck && eval.verdict == Verdict::Pass {
+        if args.recheck && eval.content_verdict() == Verdict::Pass {
             continue;
         }
         let c = &queue.comments[i];

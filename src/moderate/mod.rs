@@ -120,6 +120,9 @@ pub const RULE_CODES: &[&str] = &[
     "first_comment",
 ];
 
+/// Rules about how a comment arrived rather than what it says.
+pub const ARRIVAL_RULES: &[&str] = &["comments_closed", "members_only", "flood", "first_comment"];
+
 /// One rule's result on one comment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleResult {
@@ -147,6 +150,18 @@ impl Evaluation {
     /// The rules that decided the verdict (those that applied and count).
     pub fn findings(&self) -> impl Iterator<Item = &RuleResult> {
         self.results.iter().filter(|r| r.counts())
+    }
+
+    /// The verdict on the comment's content alone, leaving out the rules
+    /// about its arrival (the post was open, the sender a member, not too
+    /// fast, known). `--recheck` uses it: a comment approved while a post
+    /// was open stays fine when the post closes.
+    pub fn content_verdict(&self) -> Verdict {
+        self.findings()
+            .filter(|r| !ARRIVAL_RULES.contains(&r.code))
+            .filter_map(|r| r.verdict)
+            .max()
+            .unwrap_or(Verdict::Pass)
     }
 
     /// The status applying this evaluation gives a comment.

@@ -325,6 +325,14 @@ fn applying_a_verdict_depends_on_the_mode() {
 }
 
 #[test]
+fn the_content_verdict_ignores_how_a_comment_arrived() {
+    let eval = run(ClosedPost, ORDINARY);
+    assert_eq!((eval.verdict, eval.content_verdict()), (Verdict::Reject, Verdict::Pass));
+    let eval = run(ClosedPost, "Good post");
+    assert_eq!(eval.content_verdict(), Verdict::Reject);
+}
+
+#[test]
 fn moderation_is_deterministic() {
     for case in CORPUS {
         assert_eq!(run(case.setup, case.body), run(case.setup, case.body));
