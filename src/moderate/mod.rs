@@ -94,7 +94,16 @@ pub trait Rule: Sync {
     fn default_verdict(&self) -> Verdict;
     /// What the rule catches, for `parlor comments show` and the docs.
     fn describe(&self) -> &'static str;
-    fn check(&self, cx: &Context) -> Check;
+    fn check(&self, cx: &Context, body: &Body) -> Check;
+}
+
+/// What the rules need of the comment body, worked out once per comment.
+pub struct Body {
+    pub links: Vec<FoundLink>,
+    /// The body with its links blanked out (same byte offsets).
+    pub prose: String,
+    /// The words of `prose`.
+    pub prose_words: Vec<String>,
 }
 
 /// Every rule, in the order they are reported.
@@ -177,6 +186,7 @@ impl Evaluation {
 
 /// Runs every rule over the comment in `cx`.
 pub fn evaluate(cx: &Context) -> Evaluation {
+    let body = Body::of(&cx.comment.body);
     let results: Vec<RuleResult> = rules()
         .iter()
         .map(|rule| {
@@ -189,7 +199,7 @@ pub fn evaluate(cx: &Context) -> Evaluation {
                 None => Some(rule.default_verdict()),
             };
             let check = match verdict {
-                Some(_) => rule.check(cx),
+                Some(_) => rule.check(cx, &body),
                 None => Check::clear("turned off in `[moderation.verdicts]`"),
             };
             RuleResult { code: rule.code(), verdict, check }

@@ -6,9 +6,9 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::links::{commercial_reason, find_links};
+use super::links::{FoundLink, commercial_reason, find_links};
 use super::text::{is_function_word, squeeze, words};
-use super::{Check, Context, Rule, Verdict};
+use super::{Body, Check, Context, Rule, Verdict};
 use crate::config::ModerationMode;
 use crate::parse::CommentsMode;
 
@@ -35,12 +35,21 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// The body with every link blanked out by as many spaces, so that byte
 /// offsets still point into the original body.
-fn without_links(body: &str) -> String {
+pub(super) fn without_links(body: &str, links: &[FoundLink]) -> String {
     let mut out = body.to_string();
-    for link in find_links(body).iter().rev() {
+    for link in links.iter().rev() {
         out.replace_range(link.span.clone(), &" ".repeat(link.span.len()));
     }
     out
+}
+
+impl Body {
+    pub(super) fn of(text: &str) -> Body {
+        let links = find_links(text);
+        let prose = without_links(text, &links);
+        let prose_words = words(&prose);
+        Body { links, prose, prose_words }
+    }
 }
 
 struct CommentsClosed;
@@ -54,7 +63,7 @@ impl Rule for CommentsClosed {
     fn describe(&self) -> &'static str {
         "the post is closed (`comments: closed`, or older than `close_after_days`)"
     }
-    fn check(&self, cx: &Context) -> Check {
+    fn check(&self, cx: &Context, body: &Body) -> Check {
         if cx.post.comments == CommentsMode::Closed {
             return Check::hit("comments on this post are closed", vec![]);
         }
@@ -86,7 +95,7 @@ impl Rule for MembersOnly {
     fn describe(&self) -> &'static str {
         "the post or site is members-only and the author is not a verified member"
     }
-    fn check(&self, cx: &Context) -> Check {
+    fn check(&self, cx: &Context, body: &Body) -> Check {
         let members_only = cx.post.comments == CommentsMode::Members || cx.comment_settings.members_only;
         match (members_only, cx.comment.member) {
             (true, false) => {
@@ -109,14 +118,14 @@ impl Rule for TooManyLinks {
     fn describe(&self) -> &'static str {
         "more than `max_links` links (Markdown links, autolinks and bare URLs)"
     }
-    fn check(&self, cx: &Context) -> Check {
-        let links = find_links(&cx.comment.body);
+    fn check(&self, cx: &Context, body: &Body) -> Check {
+        let links = &body.links;
         let max = cx.settings.max_links;
         let found = plural(links.len(), "link", "links");
         if links.len() > max {
             Check::hit(
                 format!("{found}; the policy allows at most {max}"),
-                links.into_iter().map(|l| l.span).collect(),
+                links.iter().map(|l| l.span.clone()).collect(),
             )
         } else {
             Check::clear(format!("{found}, within the limit of {max}"))
@@ -284,12 +293,20 @@ impl Rule for GenericPraise {
     fn describe(&self) -> &'static str {
         "nothing but generic praise (\"good post\", \"nice blog, thanks for sharing\"), whatever the case, punctuation, emoji, greeting or stretched letters"
     }
-    fn check(&self, cx: &Context) -> Check {
-        let text = without_links(&cx.comment.body);
-        let text = greeting().replace(&text, "");
+    fn check(&self, cx: &Context, body: &Body) -> Check {
+        let sets = praise_sets();
+        // A greeting can hide a name or two; more words than that which are
+        // not praise or filler mean the comment says something.
+        let other = body.prose_words.iter().filter(|w| {
+            let w = squeeze(w);
+            !(sets.praise.contains(&w) || sets.nouns.contains(&w) || sets.filler.contains(&w))
+        });
+        if other.count() > 4 {
+            return Check::clear("says more than generic praise");
+        }
+        let text = greeting().replace(&body.prose, "");
         let extra: Vec<String> =
             cx.settings.praise_phrases.iter().flat_map(|p| words(p)).map(|w| squeeze(&w)).collect();
-        let sets = praise_sets();
         let tokens: Vec<String> = words(&text).iter().map(|w| squeeze(w)).collect();
         let is_praise = |t: &String| sets.praise.contains(t) || extra.contains(t);
         let generic = |t: &String| is_praise(t) || sets.nouns.contains(t) || sets.filler.contains(t);
@@ -332,8 +349,8 @@ impl Rule for TooShort {
     fn describe(&self) -> &'static str {
         "fewer than `min_words` words"
     }
-    fn check(&self, cx: &Context) -> Check {
-        let count = words(&without_links(&cx.comment.body)).len();
+    fn check(&self, cx: &Context, body: &Body) -> Check {
+        let count = body.prose_words.len();
         let min = cx.settings.min_words;
         let found = plural(count, "word", "words");
         if count < min {
@@ -370,11 +387,11 @@ impl Rule for LinkPromotion {
     fn describe(&self) -> &'static str {
         "mainly promotes links or the commenter's own channel, site or product (\"check out my channel\", \"sub 4 sub\")"
     }
-    fn check(&self, cx: &Context) -> Check {
-        let body = &cx.comment.body;
-        let asks: Vec<_> = self_promotion().find_iter(body).map(|m| m.range()).collect();
+    fn check(&self, cx: &Context, body: &Body) -> Check {
+        let text = &cx.comment.body;
+        let asks: Vec<_> = self_promotion().find_iter(text).map(|m| m.range()).collect();
         if !asks.is_empty() {
-            let phrase = &body[asks[0].clone()];
+            let phrase = &text[asks[0].clone()];
             return Check::hit(
                 format!(
                     "asks readers to \u{201c}{phrase}\u{201d}: promotion of the commenter's own channel or site"
@@ -382,12 +399,12 @@ impl Rule for LinkPromotion {
                 asks,
             );
         }
-        let links = find_links(body);
+        let links = &body.links;
         if links.is_empty() {
             return Check::clear("has no links");
         }
         // Words, not characters: one long URL must not outweigh a real sentence.
-        let prose = words(&without_links(body)).len();
+        let prose = body.prose_words.len();
         let link_words: usize = links.iter().filter(|l| l.text != l.url).map(|l| words(&l.text).len()).sum();
         let spans = || links.iter().map(|l| l.span.clone()).collect();
         if prose < 5 {
@@ -421,13 +438,14 @@ impl Rule for CommercialLink {
     fn describe(&self) -> &'static str {
         "a link to a company, product or service: a `link_deny` domain, a shop-like path, tracking parameters, or a bare homepage (`link_allow` overrides)"
     }
-    fn check(&self, cx: &Context) -> Check {
+    fn check(&self, cx: &Context, body: &Body) -> Check {
         let s = cx.settings;
-        let hits: Vec<(String, std::ops::Range<usize>)> = find_links(&cx.comment.body)
-            .into_iter()
+        let hits: Vec<(String, std::ops::Range<usize>)> = body
+            .links
+            .iter()
             .filter_map(|l| {
                 commercial_reason(&l.url, &s.link_allow, &s.link_deny)
-                    .map(|why| (format!("`{}`: {why}", l.url), l.span))
+                    .map(|why| (format!("`{}`: {why}", l.url), l.span.clone()))
             })
             .collect();
         if hits.is_empty() {
@@ -479,7 +497,7 @@ impl Rule for BlockedWords {
     fn describe(&self) -> &'static str {
         "a word or phrase of `blocked_words` in the body, name, email or website"
     }
-    fn check(&self, cx: &Context) -> Check {
+    fn check(&self, cx: &Context, body: &Body) -> Check {
         word_list_check(cx, &cx.settings.blocked_words, "blocked words")
     }
 }
@@ -495,7 +513,7 @@ impl Rule for HoldWords {
     fn describe(&self) -> &'static str {
         "a word or phrase of `hold_words` in the body, name, email or website"
     }
-    fn check(&self, cx: &Context) -> Check {
+    fn check(&self, cx: &Context, body: &Body) -> Check {
         word_list_check(cx, &cx.settings.hold_words, "words that need a moderator")
     }
 }
@@ -511,11 +529,10 @@ impl Rule for KeywordStuffing {
     fn describe(&self) -> &'static str {
         "a run of unconnected keywords with repeated words and no sentence structure"
     }
-    fn check(&self, cx: &Context) -> Check {
+    fn check(&self, cx: &Context, body: &Body) -> Check {
         // URLs are not words and their `.` and `:` are not punctuation.
-        let body = &without_links(&cx.comment.body);
         let mut offset = 0;
-        for line in body.split_inclusive('\n') {
+        for line in body.prose.split_inclusive('\n') {
             if let Some(why) = stuffed(line) {
                 let start = offset + (line.len() - line.trim_start().len());
                 return Check::hit(
@@ -531,6 +548,11 @@ impl Rule for KeywordStuffing {
 
 /// Why a line is a keyword list rather than a sentence, if it is one.
 fn stuffed(line: &str) -> Option<String> {
+    // Sentence punctuation inside the line means sentences: the cheap test first.
+    let inner = line.trim_end().trim_end_matches(['.', '!', '?']);
+    if inner.contains(['.', '!', '?', ';', ':']) {
+        return None;
+    }
     let tokens: Vec<String> =
         words(line).into_iter().filter(|w| w.chars().any(char::is_alphabetic)).collect();
     if tokens.len() < 6 {
@@ -550,15 +572,7 @@ fn stuffed(line: &str) -> Option<String> {
         r.sort_unstable();
         r
     };
-    let sentence_marks = line
-        .trim_end()
-        .trim_end_matches(['.', '!', '?'])
-        .chars()
-        .filter(|c| matches!(c, '.' | '!' | '?' | ';' | ':'))
-        .count();
-    if sentence_marks > 0 {
-        return None;
-    }
+
     if !repeated.is_empty() {
         return Some(format!(
             "{} words, {} function words, repeated: {}",
@@ -581,16 +595,15 @@ impl Rule for Duplicate {
     fn describe(&self) -> &'static str {
         "the same body from the same author already on the post"
     }
-    fn check(&self, cx: &Context) -> Check {
+    fn check(&self, cx: &Context, body: &Body) -> Check {
         let c = cx.comment;
         let key = super::author_key(c);
-        let body = words(&c.body);
-        let earlier = cx.siblings.iter().find(|s| {
-            s.id != c.id
-                && (s.date.timestamp, &s.id) < (c.date.timestamp, &c.id)
-                && super::author_key(s) == key
-                && words(&s.body) == body
-        });
+        let same_author: Vec<&&crate::parse::comment::Comment> =
+            cx.siblings.iter().filter(|s| s.id != c.id && super::author_key(s) == key).collect();
+        let body = if same_author.is_empty() { Vec::new() } else { words(&c.body) };
+        let earlier = same_author
+            .into_iter()
+            .find(|s| (s.date.timestamp, &s.id) < (c.date.timestamp, &c.id) && words(&s.body) == body);
         match earlier {
             Some(s) => Check::hit(
                 format!("the same text from the same author is already on this post as `{}`", s.id),
@@ -612,7 +625,7 @@ impl Rule for TooLong {
     fn describe(&self) -> &'static str {
         "longer than `max_length` characters"
     }
-    fn check(&self, cx: &Context) -> Check {
+    fn check(&self, cx: &Context, body: &Body) -> Check {
         let len = cx.comment.body.trim().chars().count();
         let max = cx.settings.max_length;
         if len > max {
@@ -634,7 +647,7 @@ impl Rule for Flood {
     fn describe(&self) -> &'static str {
         "(intake only) the same client again within `flood_seconds`"
     }
-    fn check(&self, cx: &Context) -> Check {
+    fn check(&self, cx: &Context, body: &Body) -> Check {
         let limit = cx.settings.flood_seconds;
         match cx.seconds_since_last_from_client {
             Some(s) if s < limit => Check::hit(
@@ -658,7 +671,7 @@ impl Rule for FirstComment {
     fn describe(&self) -> &'static str {
         "(in `auto` mode) the author, by name and email, has no approved comment yet"
     }
-    fn check(&self, cx: &Context) -> Check {
+    fn check(&self, cx: &Context, body: &Body) -> Check {
         if cx.settings.mode != ModerationMode::Auto {
             return Check::clear("applies in `auto` mode only");
         }

@@ -6,13 +6,18 @@
 pub(super) fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let joins = (c == '-' || c == '\'' || c == '\u{2019}')
-            && !current.is_empty()
-            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
-        if c.is_alphanumeric() || c == '+' && current.is_empty() && chars.get(i + 1) == Some(&'1') {
-            current.extend(c.to_lowercase());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next_is_word = chars.peek().is_some_and(|n| n.is_alphanumeric());
+        let joins = matches!(c, '-' | '\'' | '\u{2019}') && !current.is_empty() && next_is_word;
+        if c.is_alphanumeric() {
+            if c.is_ascii() {
+                current.push(c.to_ascii_lowercase());
+            } else {
+                current.extend(c.to_lowercase());
+            }
+        } else if c == '+' && current.is_empty() && chars.peek() == Some(&'1') {
+            current.push('+');
         } else if joins {
             current.push(if c == '\u{2019}' { '\'' } else { c });
         } else if !current.is_empty() {
@@ -42,25 +47,26 @@ pub(super) fn squeeze(word: &str) -> String {
 /// Function words of English, Spanish, German and French: ordinary
 /// sentences are full of them, keyword lists have none.
 pub(super) fn is_function_word(word: &str) -> bool {
-    const WORDS: &[&str] = &[
-        // English
-        "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from",
-        "about", "as", "into", "that", "this", "these", "those", "it", "its", "is", "are", "was", "were",
-        "be", "been", "have", "has", "had", "do", "does", "did", "i", "you", "he", "she", "we", "they", "me",
-        "my", "your", "our", "their", "his", "her", "not", "no", "so", "than", "then", "there", "what",
-        "which", "who", "when", "how", "would", "could", "should", "can", "will", "just", "all", "some",
-        "any", // Spanish
-        "el", "la", "los", "las", "un", "una", "y", "o", "de", "del", "que", "en", "por", "para", "con",
-        "es", "son", "fue", "se", "su", "sus", "lo", "le", "mi", "tu", "pero", "como", "más", "muy", "yo",
-        "nos", // German
-        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "und", "oder", "aber", "ist",
-        "sind", "war", "zu", "mit", "von", "auf", "für", "nicht", "ich", "du", "wir", "sie", "es", "dass",
-        "auch", "im", "am", "bei", "nach", "wie", "hat", "haben", "mein", "kein", // French
-        "le", "les", "et", "ou", "mais", "est", "sont", "au", "aux", "pour", "avec", "pas", "je", "il",
-        "elle", "nous", "vous", "ils", "qui", "dans", "sur", "ce", "cette", "une", "des",
-    ];
-    WORDS.contains(&word)
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| FUNCTION_WORDS.iter().copied().collect()).contains(word)
 }
+
+const FUNCTION_WORDS: &[&str] = &[
+    // English
+    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from",
+    "about", "as", "into", "that", "this", "these", "those", "it", "its", "is", "are", "was", "were", "be",
+    "been", "have", "has", "had", "do", "does", "did", "i", "you", "he", "she", "we", "they", "me", "my",
+    "your", "our", "their", "his", "her", "not", "no", "so", "than", "then", "there", "what", "which", "who",
+    "when", "how", "would", "could", "should", "can", "will", "just", "all", "some", "any", // Spanish
+    "el", "la", "los", "las", "un", "una", "y", "o", "de", "del", "que", "en", "por", "para", "con", "es",
+    "son", "fue", "se", "su", "sus", "lo", "le", "mi", "tu", "pero", "como", "más", "muy", "yo",
+    "nos", // German
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "und", "oder", "aber", "ist", "sind",
+    "war", "zu", "mit", "von", "auf", "für", "nicht", "ich", "du", "wir", "sie", "es", "dass", "auch", "im",
+    "am", "bei", "nach", "wie", "hat", "haben", "mein", "kein", // French
+    "le", "les", "et", "ou", "mais", "est", "sont", "au", "aux", "pour", "avec", "pas", "je", "il", "elle",
+    "nous", "vous", "ils", "qui", "dans", "sur", "ce", "cette", "une", "des",
+];
 
 #[cfg(test)]
 mod tests {
