@@ -63,7 +63,7 @@ impl Rule for CommentsClosed {
     fn describe(&self) -> &'static str {
         "the post is closed (`comments: closed`, or older than `close_after_days`)"
     }
-    fn check(&self, cx: &Context, body: &Body) -> Check {
+    fn check(&self, cx: &Context, _: &Body) -> Check {
         if cx.post.comments == CommentsMode::Closed {
             return Check::hit("comments on this post are closed", vec![]);
         }
@@ -95,7 +95,7 @@ impl Rule for MembersOnly {
     fn describe(&self) -> &'static str {
         "the post or site is members-only and the author is not a verified member"
     }
-    fn check(&self, cx: &Context, body: &Body) -> Check {
+    fn check(&self, cx: &Context, _: &Body) -> Check {
         let members_only = cx.post.comments == CommentsMode::Members || cx.comment_settings.members_only;
         match (members_only, cx.comment.member) {
             (true, false) => {
@@ -497,7 +497,7 @@ impl Rule for BlockedWords {
     fn describe(&self) -> &'static str {
         "a word or phrase of `blocked_words` in the body, name, email or website"
     }
-    fn check(&self, cx: &Context, body: &Body) -> Check {
+    fn check(&self, cx: &Context, _: &Body) -> Check {
         word_list_check(cx, &cx.settings.blocked_words, "blocked words")
     }
 }
@@ -513,7 +513,7 @@ impl Rule for HoldWords {
     fn describe(&self) -> &'static str {
         "a word or phrase of `hold_words` in the body, name, email or website"
     }
-    fn check(&self, cx: &Context, body: &Body) -> Check {
+    fn check(&self, cx: &Context, _: &Body) -> Check {
         word_list_check(cx, &cx.settings.hold_words, "words that need a moderator")
     }
 }
@@ -529,7 +529,7 @@ impl Rule for KeywordStuffing {
     fn describe(&self) -> &'static str {
         "a run of unconnected keywords with repeated words and no sentence structure"
     }
-    fn check(&self, cx: &Context, body: &Body) -> Check {
+    fn check(&self, cx: &Context, _: &Body) -> Check {
         // URLs are not words and their `.` and `:` are not punctuation.
         let mut offset = 0;
         for line in body.prose.split_inclusive('\n') {
@@ -595,7 +595,7 @@ impl Rule for Duplicate {
     fn describe(&self) -> &'static str {
         "the same body from the same author already on the post"
     }
-    fn check(&self, cx: &Context, body: &Body) -> Check {
+    fn check(&self, cx: &Context, _: &Body) -> Check {
         let c = cx.comment;
         let key = super::author_key(c);
         let same_author: Vec<&&crate::parse::comment::Comment> =
@@ -625,7 +625,7 @@ impl Rule for TooLong {
     fn describe(&self) -> &'static str {
         "longer than `max_length` characters"
     }
-    fn check(&self, cx: &Context, body: &Body) -> Check {
+    fn check(&self, cx: &Context, _: &Body) -> Check {
         let len = cx.comment.body.trim().chars().count();
         let max = cx.settings.max_length;
         if len > max {
@@ -647,7 +647,7 @@ impl Rule for Flood {
     fn describe(&self) -> &'static str {
         "(intake only) the same client again within `flood_seconds`"
     }
-    fn check(&self, cx: &Context, body: &Body) -> Check {
+    fn check(&self, cx: &Context, _: &Body) -> Check {
         let limit = cx.settings.flood_seconds;
         match cx.seconds_since_last_from_client {
             Some(s) if s < limit => Check::hit(
@@ -671,7 +671,7 @@ impl Rule for FirstComment {
     fn describe(&self) -> &'static str {
         "(in `auto` mode) the author, by name and email, has no approved comment yet"
     }
-    fn check(&self, cx: &Context, body: &Body) -> Check {
+    fn check(&self, cx: &Context, _: &Body) -> Check {
         if cx.settings.mode != ModerationMode::Auto {
             return Check::clear("applies in `auto` mode only");
         }
