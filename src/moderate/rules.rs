@@ -529,7 +529,7 @@ impl Rule for KeywordStuffing {
     fn describe(&self) -> &'static str {
         "a run of unconnected keywords with repeated words and no sentence structure"
     }
-    fn check(&self, cx: &Context, body: &Body) -> Check {
+    fn check(&self, _: &Context, body: &Body) -> Check {
         // URLs are not words and their `.` and `:` are not punctuation.
         let mut offset = 0;
         for line in body.prose.split_inclusive('\n') {
