@@ -10,7 +10,13 @@ pub(super) fn words(text: &str) -> Vec<String> {
     while let Some(c) = chars.next() {
         let next_is_word = chars.peek().is_some_and(|n| n.is_alphanumeric());
         let joins = matches!(c, '-' | '\'' | '\u{2019}') && !current.is_empty() && next_is_word;
-        if c.is_alphanumeric() {
+        if is_cjk(c) {
+            // Written without spaces: each character counts as a word.
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            out.push(c.to_string());
+        } else if c.is_alphanumeric() {
             if c.is_ascii() {
                 current.push(c.to_ascii_lowercase());
             } else {
@@ -28,6 +34,12 @@ pub(super) fn words(text: &str) -> Vec<String> {
         out.push(current);
     }
     out
+}
+
+/// Chinese characters and Japanese kana: scripts written without spaces
+/// between words.
+pub(super) fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
 }
 
 /// A word with runs of one letter collapsed to one (`goooood` -> `god`,
@@ -51,21 +63,30 @@ pub(super) fn is_function_word(word: &str) -> bool {
     SET.get_or_init(|| FUNCTION_WORDS.iter().copied().collect()).contains(word)
 }
 
+#[rustfmt::skip]
 const FUNCTION_WORDS: &[&str] = &[
     // English
     "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from",
     "about", "as", "into", "that", "this", "these", "those", "it", "its", "is", "are", "was", "were", "be",
     "been", "have", "has", "had", "do", "does", "did", "i", "you", "he", "she", "we", "they", "me", "my",
-    "your", "our", "their", "his", "her", "not", "no", "so", "than", "then", "there", "what", "which", "who",
-    "when", "how", "would", "could", "should", "can", "will", "just", "all", "some", "any", // Spanish
+    "your", "our", "their", "his", "her", "not", "no", "so", "than", "then", "there", "what", "which",
+    "who", "when", "how", "would", "could", "should", "can", "will", "just", "all", "some", "any",
+    // Spanish
     "el", "la", "los", "las", "un", "una", "y", "o", "de", "del", "que", "en", "por", "para", "con", "es",
-    "son", "fue", "se", "su", "sus", "lo", "le", "mi", "tu", "pero", "como", "más", "muy", "yo",
-    "nos", // German
+    "son", "fue", "se", "su", "sus", "lo", "le", "mi", "tu", "pero", "como", "más", "muy", "yo", "nos",
+    // German
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "und", "oder", "aber", "ist", "sind",
     "war", "zu", "mit", "von", "auf", "für", "nicht", "ich", "du", "wir", "sie", "es", "dass", "auch", "im",
-    "am", "bei", "nach", "wie", "hat", "haben", "mein", "kein", // French
+    "am", "bei", "nach", "wie", "hat", "haben", "mein", "kein",
+    // French
     "le", "les", "et", "ou", "mais", "est", "sont", "au", "aux", "pour", "avec", "pas", "je", "il", "elle",
     "nous", "vous", "ils", "qui", "dans", "sur", "ce", "cette", "une", "des",
+    // Italian and Portuguese
+    "il", "di", "che", "non", "per", "una", "sono", "ho", "ha", "da", "nel", "della", "o", "os", "um",
+    "uma", "não", "com", "foi", "na", "no", "em", "ao", "mas", "muito",
+    // Russian
+    "и", "в", "во", "не", "на", "я", "что", "с", "со", "как", "а", "то", "он", "она", "они", "мы", "вы",
+    "по", "но", "из", "у", "к", "за", "от", "без", "через", "для", "это", "был", "была", "мне", "меня",
 ];
 
 #[cfg(test)]
@@ -76,6 +97,7 @@ mod tests {
     fn words_keep_inner_hyphens_and_drop_emoji() {
         assert_eq!(words("Good post-mortem, JOHN's 👍👍 +1!"), ["good", "post-mortem", "john's", "+1"]);
         assert_eq!(words("Überraschung: ¡qué bien!"), ["überraschung", "qué", "bien"]);
+        assert_eq!(words("返金は早かった"), ["返", "金", "は", "早", "か", "っ", "た"]);
     }
 
     #[test]

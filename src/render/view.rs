@@ -163,6 +163,7 @@ pub struct ArchiveEntry<'a> {
     pub title: &'a str,
     pub url: String,
     pub date: DateView,
+    pub comment_count: usize,
 }
 
 #[derive(Serialize)]
@@ -372,6 +373,7 @@ impl<'m> Views<'m> {
             title: &p.title,
             url: self.href(&self.model.post_urls[i]),
             date: DateView::new(&p.date),
+            comment_count: self.model.threads[i].count,
         }
     }
 

@@ -71,6 +71,11 @@ fn only_approved_comments_are_shown_threaded_and_counted() {
     let index = site.page("/page/2/");
     assert!(index.texts(".post-meta a[href$='#comments']").contains(&"4 comments".to_string()));
     assert_eq!(site.page("/posts/quiet/").texts("#comments-title"), ["No comments yet."]);
+    assert!(
+        site.page("/archive/")
+            .texts(".archive-list li")
+            .contains(&"January 1, 2020 The post (4 comments)".to_string())
+    );
     let closed = site.page("/posts/closed/");
     assert_eq!(closed.texts("#comments-title"), ["One comment"]);
     assert_eq!(closed.texts(".comments-closed"), ["Comments are closed."]);
