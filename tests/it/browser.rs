@@ -86,6 +86,7 @@ fn example_site_renders_for_a_reader() {
         ("index", "index.html"),
         ("post", "posts/a-script-for-the-password-reset-queue/index.html"),
         ("tag", "tags/discussion/index.html"),
+        ("comments", "posts/the-wardrobe-that-arrived-twice/index.html"),
     ];
     for (name, path) in pages {
         let file = public.join(path);
@@ -97,6 +98,12 @@ fn example_site_renders_for_a_reader() {
     assert_eq!(texts(&dom, "a.skip-link"), ["Skip to content"]);
     assert_eq!(texts(&dom, "main h1"), ["A script for the password-reset queue"]);
     assert!(!texts(&dom, "pre code.language-python").is_empty());
+    let thread = rendered_dom(profile.path(), &public.join(pages[3].1));
+    assert_eq!(texts(&thread, "#comments-title"), ["4 comments"]);
+    let nested =
+        Selector::parse("li.comment > ol.comment-replies > li.comment > ol.comment-replies > li.comment")
+            .unwrap();
+    assert_eq!(thread.select(&nested).count(), 1, "a reply to a reply is nested twice");
     let index = rendered_dom(profile.path(), &public.join("index.html"));
     assert_eq!(texts(&index, ".post-card-title").len(), 5);
 }
