@@ -59,7 +59,7 @@ pub struct ModerationRecord {
     pub by: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct CommentFront {
     id: Option<String>,
     #[serde(default)]
@@ -116,31 +116,8 @@ pub fn parse(source: CommentSource) -> Result<Comment, Vec<Diagnostic>> {
     let with_path = |d: Diagnostic| Diagnostic { path: path.clone(), ..d };
     let split = front_matter::split(&text).map_err(|d| vec![with_path(d)])?;
     let region_end = split.front_offset + split.front.len();
-    let mut unknown = Vec::new();
-    let front: CommentFront = if split.toml {
-        toml::de::Deserializer::parse(split.front)
-            .and_then(|de| serde_ignored::deserialize(de, |p| unknown.push(p.to_string())))
-            .map_err(|e| {
-                let loc = e.span().map_or_else(
-                    || Location::at_line(&text, 1),
-                    |s| Location::at_offset(&text, split.front_offset + s.start, s.end - s.start),
-                );
-                vec![with_path(Diagnostic::error("", e.message().trim().to_string()).at(&text, loc))]
-            })?
-    } else {
-        serde_ignored::deserialize(serde_norway::Deserializer::from_str(split.front), |p| {
-            unknown.push(p.to_string())
-        })
-        .map_err(|e| {
-            let loc = e.location().map_or_else(
-                || Location::at_line(&text, 1),
-                |l| Location::at_offset(&text, split.front_offset + l.index(), 1),
-            );
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-            vec![with_path(Diagnostic::error("", message).at(&text, loc))]
-        })?
-    };
+    let (front, unknown) =
+        front_matter::deserialize::<CommentFront>(&text, &split).map_err(|d| vec![with_path(d)])?;
     let region = &text[..region_end];
     let error = |key: &str, message: String, help: &str| {
         Diagnostic::error(&path, message).at(&text, key_location(region, key)).with_help(help)

@@ -94,12 +94,16 @@ pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
         .with_help(format!("add a line holding only `{fence}` after the last front matter key")))
 }
 
-/// Parses the front matter of `text` (the whole file). Errors carry the
-/// location but no path; the caller sets it.
-pub fn parse(text: &str, split: &Split) -> Result<FrontMatter, Vec<Diagnostic>> {
+/// Deserialises the front matter of `text` (the whole file) into `T`,
+/// with the dotted paths of every key `T` does not know. A syntax or type
+/// error points at its place in the file; the caller sets the path.
+pub fn deserialize<T: serde::de::DeserializeOwned + Default>(
+    text: &str,
+    split: &Split,
+) -> Result<(T, Vec<String>), Diagnostic> {
     let mut unknown = Vec::new();
     let at = |local: usize, len: usize| Location::at_offset(text, split.front_offset + local, len);
-    let parsed: Result<FrontMatter, Diagnostic> = if split.toml {
+    let parsed = if split.toml {
         toml::de::Deserializer::parse(split.front)
             .and_then(|de| serde_ignored::deserialize(de, |p| unknown.push(p.to_string())))
             .map_err(|e| {
@@ -107,7 +111,7 @@ pub fn parse(text: &str, split: &Split) -> Result<FrontMatter, Vec<Diagnostic>> 
                 Diagnostic::error("", e.message().trim().to_string()).at(text, loc)
             })
     } else if split.front.trim().is_empty() {
-        Ok(FrontMatter::default())
+        Ok(T::default())
     } else {
         serde_ignored::deserialize(serde_norway::Deserializer::from_str(split.front), |p| {
             unknown.push(p.to_string())
@@ -120,13 +124,20 @@ pub fn parse(text: &str, split: &Split) -> Result<FrontMatter, Vec<Diagnostic>> 
             Diagnostic::error("", message).at(text, loc)
         })
     };
-    let front_matter = parsed.map_err(|d| {
-        vec![d.with_help(if split.toml {
+    let value = parsed.map_err(|d| {
+        d.with_help(if split.toml {
             "check the TOML: `key = \"value\"`, lists as `tags = [\"a\", \"b\"]`"
         } else {
             "check the YAML: `key: value`, lists as `tags: [a, b]`; quote values holding `:` or `#`"
-        })]
+        })
     })?;
+    Ok((value, unknown))
+}
+
+/// Parses the front matter of `text` (the whole file). Errors carry the
+/// location but no path; the caller sets it.
+pub fn parse(text: &str, split: &Split) -> Result<FrontMatter, Vec<Diagnostic>> {
+    let (front_matter, unknown) = deserialize::<FrontMatter>(text, split).map_err(|d| vec![d])?;
     if unknown.is_empty() {
         return Ok(front_matter);
     }
