@@ -21,11 +21,13 @@ const TOP_KEYS: &[&str] = &[
     "posts_per_page",
     "permalink",
     "authors",
-    "comments",
+        "comments",
     "moderation",
+    "feeds",
     "extra",
 ];
 const AUTHOR_KEYS: &[&str] = &["name", "bio", "url", "avatar"];
+const FEEDS_KEYS: &[&str] = &["items", "full_content", "atom", "json", "guid_domain"];
 const COMMENTS_KEYS: &[&str] =
     &["order", "threading_depth", "close_after_days", "members_only", "policy_page"];
 const MODERATION_KEYS: &[&str] = &[
@@ -63,11 +65,37 @@ pub struct Config {
     pub authors: BTreeMap<String, Author>,
     #[serde(default)]
     pub comments: CommentSettings,
-    #[serde(default)]
+        #[serde(default)]
     pub moderation: Moderation,
+    #[serde(default)]
+    pub feeds: FeedSettings,
     /// Free-form values for themes.
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// `[feeds]`: what the RSS (and optional Atom and JSON) feeds hold.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct FeedSettings {
+    /// Items in each feed, newest first.
+    pub items: usize,
+    /// The whole post in each item (else only the summary).
+    pub full_content: bool,
+    /// An Atom 1.0 `atom.xml` beside each RSS feed.
+    pub atom: bool,
+    /// A JSON Feed 1.1 `feed.json` beside each RSS feed.
+    pub json: bool,
+    /// The domain in every item's permanent id (`tag:` URI). Defaults to the
+    /// host of `base_url`; keep the old one here when the site moves, so
+    /// that readers do not see every post again.
+    pub guid_domain: Option<String>,
+}
+
+impl Default for FeedSettings {
+    fn default() -> Self {
+        FeedSettings { items: 20, full_content: true, atom: false, json: false, guid_domain: None }
+    }
 }
 
 /// `[comments]`: how comments are shown and when they close.
@@ -335,7 +363,8 @@ fn unknown_config_key(text: &str, path: &str) -> Diagnostic {
     let known = match (parts.first(), parts.len()) {
         (Some(&"authors"), 3) => AUTHOR_KEYS,
         (Some(&"comments"), 2) => COMMENTS_KEYS,
-        (Some(&"moderation"), 2) => MODERATION_KEYS,
+                (Some(&"moderation"), 2) => MODERATION_KEYS,
+        (Some(&"feeds"), 2) => FEEDS_KEYS,
         _ => TOP_KEYS,
     };
     Diagnostic::error(CONFIG_FILE, format!("unknown key `{path}`"))

@@ -26,6 +26,21 @@ pub struct Thread {
     pub count: usize,
 }
 
+impl Thread {
+    /// Every comment of the thread, in reading order.
+    pub fn all(&self) -> Vec<usize> {
+        fn walk(nodes: &[CommentNode], out: &mut Vec<usize>) {
+            for n in nodes {
+                out.push(n.comment);
+                walk(&n.children, out);
+            }
+        }
+        let mut out = Vec::with_capacity(self.count);
+        walk(&self.roots, &mut out);
+        out
+    }
+}
+
 /// How many comments the build saw, by what happened to them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CommentStats {

@@ -61,6 +61,13 @@ impl PostDate {
         format!("{}{}", self.zoned().strftime("%Y-%m-%dT%H:%M:%S"), offset_text(self.offset))
     }
 
+    /// RFC 822 (as RSS wants it): `Tue, 10 Jun 2003 04:00:00 +0000`.
+    pub fn rfc822(&self) -> String {
+        let o = self.offset.seconds();
+        let sign = if o < 0 { '-' } else { '+' };
+        format!("{}{sign}{:02}{:02}", self.zoned().strftime("%a, %d %b %Y %H:%M:%S "), o.abs() / 3600, o.abs() % 3600 / 60)
+    }
+
     /// `November 22, 2009`
     pub fn long_date(&self) -> String {
         self.zoned().strftime("%B %-d, %Y").to_string()

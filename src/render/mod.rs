@@ -2,6 +2,7 @@
 //! only module that names tera. Every page is a job; jobs run in parallel
 //! and each gets a context holding only what its page shows.
 
+pub mod feeds;
 pub mod links;
 mod sitemap;
 pub mod view;
@@ -140,6 +141,7 @@ fn jobs(model: &SiteModel) -> Vec<Job> {
 /// The context every page shares, plus this page's title, kind and URL.
 fn page_context(base: &Context, views: &Views, kind: &str, title: &str, url: &str) -> Context {
     let mut ctx = base.clone();
+    ctx.insert("feeds", &feeds::links_for(views.model, views, None));
     ctx.insert("kind", kind);
     ctx.insert("page_title", title);
     ctx.insert("current_url", &views.href(url));
@@ -158,7 +160,12 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             ctx.insert("older", &older.map(|o| views.post_link(o)));
             ctx.insert("newer", &newer.map(|n| views.post_link(n)));
             ctx.insert("share", &views.share_links(i));
-            ctx.insert("comments", &views.comments(i));
+                        ctx.insert("comments", &views.comments(i));
+            let comment_feed = feeds::post_comments_link(model, views, i);
+            let mut links = feeds::links_for(model, views, None);
+            links.push(comment_feed.clone());
+            ctx.insert("feeds", &links);
+            ctx.insert("comment_feed", &comment_feed);
             ctx.insert("comment_policy_url", &views.policy_url());
             if let Some(source) = &model.posts[i].source {
                 ctx.insert("canonical_url", &source.url);
@@ -248,9 +255,17 @@ fn listing_job(
             ("author.html", "author", format!("Posts by {}", model.authors[a].name), Some(&model.authors[a]))
         }
     };
+        let title_without_page = title.clone();
     let title = if listing.number > 1 { format!("{title} (page {})", listing.number) } else { title };
     let mut ctx = page_context(base, views, kind, &title, &listing.url);
-    ctx.insert("paginator", &views.paginator(listing));
+        ctx.insert("paginator", &views.paginator(listing));
+    if let Some(term) = term {
+        // A term's feed sits in its first page's folder: `/tags/x/feed.xml`.
+        let dir = term.url.trim_start_matches('/');
+        let own = format!("{} \u{2013} {title_without_page}", model.config.title);
+                ctx.insert("feeds", &feeds::links_for(model, views, Some((dir, own))));
+        ctx.insert("term_feed_url", &views.href(&format!("{}feed.xml", term.url)));
+    }
     if let Some(term) = term {
         ctx.insert("term", &Link { title: &term.name, url: views.href(&term.url) });
     }
@@ -301,6 +316,7 @@ fn support_files(model: &SiteModel, views: &Views) -> Vec<OutputFile> {
             files.push(OutputFile { path, content: OutputContent::Copy(asset.source.clone()) });
         }
     }
+    files.extend(feeds::feeds(model, views));
     files
 }
 

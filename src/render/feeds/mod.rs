@@ -1,0 +1,353 @@
+//! Feeds: RSS 2.0 for the site, each tag, category and author, the site's
+//! recent comments and each post's comments; Atom 1.0 and JSON Feed 1.1
+//! beside each when `[feeds]` turns them on. Written with feed crates
+//! (`rss`, `atom_syndication`, serde), never by string concatenation.
+//!
+//! A feed is first built as a neutral `Feed` of `Item`s; each format then
+//! writes it. Output depends only on the content, so two builds of the same
+//! site give byte-identical feeds.
+
+mod atom;
+mod json;
+mod rss;
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use super::view::Views;
+use super::{OutputContent, OutputFile};
+use crate::model::{SiteModel, Term};
+use crate::parse::PostDate;
+
+/// One feed, in no particular format.
+pub(crate) struct Feed {
+    pub(crate) title: String,
+    /// The page this feed follows, absolute.
+    pub(crate) link: String,
+    pub(crate) description: String,
+    pub(crate) language: String,
+    /// Output folder, `/`-separated, empty or ending in `/`.
+    pub(crate) dir: String,
+    /// File names for the three formats.
+    pub(crate) names: FeedNames,
+    pub(crate) items: Vec<Item>,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct FeedNames {
+    pub(crate) rss: &'static str,
+    pub(crate) atom: &'static str,
+    pub(crate) json: &'static str,
+}
+
+const FEED_NAMES: FeedNames = FeedNames { rss: "feed.xml", atom: "atom.xml", json: "feed.json" };
+const COMMENT_FEED_NAMES: FeedNames =
+    FeedNames { rss: "comments.xml", atom: "comments.atom.xml", json: "comments.json" };
+
+pub(crate) struct Item {
+    pub(crate) title: String,
+    pub(crate) link: String,
+    /// Never changes once published: from the item's identity, not its URL.
+    pub(crate) guid: String,
+    pub(crate) date: PostDate,
+    pub(crate) updated: Option<PostDate>,
+    pub(crate) author: Option<String>,
+    pub(crate) categories: Vec<String>,
+    /// HTML with absolute URLs.
+    pub(crate) summary_html: String,
+    /// The whole text, HTML with absolute URLs (when `full_content`).
+    pub(crate) content_html: Option<String>,
+}
+
+impl Feed {
+    fn url(&self, views: &Views, name: &str) -> String {
+        views.absolute(&format!("/{}{name}", self.dir))
+    }
+
+    /// The newest item's date: a rebuild with no change gives the same feed.
+    fn last_date(&self) -> Option<PostDate> {
+        self.items.iter().map(|i| i.updated.unwrap_or(i.date).max(i.date)).max()
+    }
+}
+
+/// A feed a page announces with `<link rel="alternate">`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+    /// The MIME type: `application/rss+xml`, `application/atom+xml` or
+    /// `application/feed+json`.
+    pub r#type: &'static str,
+}
+
+/// Every feed of the site, as output files.
+pub fn feeds(model: &SiteModel, views: &Views) -> Vec<OutputFile> {
+    let settings = &model.config.feeds;
+    let bodies = PostBodies::new(model, views);
+    let mut feeds: Vec<Feed> = Vec::new();
+    let site_title = &model.config.title;
+    let all: Vec<usize> = (0..model.posts.len()).collect();
+    feeds.push(post_feed(model, views, &bodies, site_title.clone(), "/", "", &all));
+    let terms = [("tags", &model.tags, "Posts tagged"), ("categories", &model.categories, "Posts filed under")];
+    for (base, list, what) in terms {
+        for t in list {
+            feeds.push(term_feed(model, views, &bodies, t, &format!("{base}/{}/", t.slug), &format!("{what} \u{201c}{}\u{201d}", t.name)));
+        }
+    }
+    for a in &model.authors {
+        feeds.push(term_feed(model, views, &bodies, a, &a.url.trim_start_matches('/').to_string(), &format!("Posts by {}", a.name)));
+    }
+    feeds.push(recent_comments_feed(model, views));
+    feeds.extend((0..model.posts.len()).map(|i| post_comments_feed(model, views, i)));
+    feeds
+        .par_iter()
+        .flat_map_iter(|feed| {
+            let mut files = vec![file(feed, feed.names.rss, rss::write(feed, views))];
+            if settings.atom {
+                files.push(file(feed, feed.names.atom, atom::write(feed, views)));
+            }
+            if settings.json {
+                files.push(file(feed, feed.names.json, json::write(feed, views)));
+            }
+            files
+        })
+        .collect()
+}
+
+fn file(feed: &Feed, name: &str, bytes: Vec<u8>) -> OutputFile {
+    OutputFile { path: format!("{}{name}", feed.dir), content: OutputContent::Bytes(bytes) }
+}
+
+/// The feeds a page announces: the site's always, plus its own.
+pub fn links_for(model: &SiteModel, views: &Views, own: Option<(&str, String)>) -> Vec<FeedLink> {
+    let mut links = Vec::new();
+    let mut add = |title: String, dir: &str, names: FeedNames| {
+        links.push(FeedLink { title: title.clone(), url: views.href(&format!("/{dir}{}", names.rss)), r#type: "application/rss+xml" });
+        if model.config.feeds.atom {
+            links.push(FeedLink { title: format!("{title} (Atom)"), url: views.href(&format!("/{dir}{}", names.atom)), r#type: "application/atom+xml" });
+        }
+        if model.config.feeds.json {
+            links.push(FeedLink { title: format!("{title} (JSON Feed)"), url: views.href(&format!("/{dir}{}", names.json)), r#type: "application/feed+json" });
+        }
+    };
+    add(model.config.title.clone(), "", FEED_NAMES);
+    if let Some((dir, title)) = own {
+        add(title, dir, FEED_NAMES);
+    }
+    links
+}
+
+/// The comment feed link of post `i`, for its page.
+pub fn post_comments_link(model: &SiteModel, views: &Views, i: usize) -> FeedLink {
+    FeedLink {
+        title: format!("Comments on \u{201c}{}\u{201d}", model.posts[i].title),
+        url: views.href(&format!("{}{}", model.post_urls[i], COMMENT_FEED_NAMES.rss)),
+        r#type: "application/rss+xml",
+    }
+}
+
+/// Each post's summary and content with absolute URLs, made once for the
+/// posts that some feed holds.
+struct PostBodies {
+    by_post: HashMap<usize, (String, Option<String>)>,
+}
+
+impl PostBodies {
+    fn new(model: &SiteModel, views: &Views) -> PostBodies {
+        let n = model.config.feeds.items;
+        let mut wanted: HashSet<usize> = (0..model.posts.len().min(n)).collect();
+        for t in model.tags.iter().chain(&model.categories).chain(&model.authors) {
+            wanted.extend(t.posts.iter().take(n));
+        }
+        let full = model.config.feeds.full_content;
+        let by_post = wanted
+            .into_par_iter()
+            .map(|i| {
+                let base = views.absolute(&model.post_urls[i]);
+                let p = &model.posts[i];
+                let summary = absolutize(&p.summary_html, &base);
+                let content = full.then(|| absolutize(&p.content_html, &base));
+                (i, (summary, content))
+            })
+            .collect();
+        PostBodies { by_post }
+    }
+}
+
+fn post_feed(model: &SiteModel, views: &Views, bodies: &PostBodies, title: String, page: &str, dir: &str, posts: &[usize]) -> Feed {
+    let c = &model.config;
+    let items = posts.iter().take(c.feeds.items).map(|&i| post_item(model, views, bodies, i)).collect();
+    let description = if c.description.is_empty() { format!("Posts from {}", c.title) } else { c.description.clone() };
+    Feed {
+        title: clean(&title),
+        link: views.absolute(page),
+        description: clean(&description),
+        language: c.language.clone(),
+        dir: dir.to_string(),
+        names: FEED_NAMES,
+        items,
+    }
+}
+
+fn term_feed(model: &SiteModel, views: &Views, bodies: &PostBodies, term: &Term, dir: &str, what: &str) -> Feed {
+    let mut feed = post_feed(model, views, bodies, format!("{} \u{2013} {what}", model.config.title), &term.url, dir, &term.posts);
+    feed.description = clean(&format!("{what} on {}", model.config.title));
+    feed
+}
+
+fn post_item(model: &SiteModel, views: &Views, bodies: &PostBodies, i: usize) -> Item {
+    let p = &model.posts[i];
+    let (summary, content) = bodies.by_post.get(&i).cloned().unwrap_or_default();
+    let author = p.author.as_deref().and_then(|a| model.config.authors.get(a)).map(|a| clean(&a.name));
+    Item {
+        title: clean(&p.title),
+        link: views.absolute(&model.post_urls[i]),
+        guid: tag_uri(model, &p.date, &format!("post/{}", p.slug)),
+        date: p.date,
+        updated: p.updated,
+        author,
+        categories: p.category.iter().chain(&p.tags).map(|t| clean(t)).collect(),
+        summary_html: clean(&summary),
+        content_html: content.map(|c| clean(&c)),
+    }
+}
+
+fn recent_comments_feed(model: &SiteModel, views: &Views) -> Feed {
+    // Published comments of published posts, newest first.
+    let mut published: Vec<(usize, usize)> = model
+        .threads
+        .iter()
+        .enumerate()
+        .flat_map(|(p, t)| t.all().into_iter().map(move |c| (p, c)))
+        .collect();
+    published.sort_by(|a, b| {
+        let (ca, cb) = (&model.comments[a.1], &model.comments[b.1]);
+        (cb.date, &cb.id).cmp(&(ca.date, &ca.id))
+    });
+    let c = &model.config;
+    Feed {
+        title: clean(&format!("{} \u{2013} recent comments", c.title)),
+        link: views.absolute("/"),
+        description: clean(&format!("The newest comments on {}", c.title)),
+        language: c.language.clone(),
+        dir: "comments/".into(),
+        names: FEED_NAMES,
+        items: published.iter().take(c.feeds.items).map(|&(p, ci)| comment_item(model, views, p, ci)).collect(),
+    }
+}
+
+fn post_comments_feed(model: &SiteModel, views: &Views, i: usize) -> Feed {
+    let p = &model.posts[i];
+    let mut comments = model.threads[i].all();
+    comments.sort_by(|&a, &b| {
+        let (ca, cb) = (&model.comments[a], &model.comments[b]);
+        (cb.date, &cb.id).cmp(&(ca.date, &ca.id))
+    });
+    let c = &model.config;
+    Feed {
+        title: clean(&format!("Comments on \u{201c}{}\u{201d}", p.title)),
+        link: views.absolute(&model.post_urls[i]),
+        description: clean(&format!("Comments on \u{201c}{}\u{201d} at {}", p.title, c.title)),
+        language: c.language.clone(),
+        dir: model.post_urls[i].trim_start_matches('/').to_string(),
+        names: COMMENT_FEED_NAMES,
+        items: comments.iter().take(c.feeds.items).map(|&ci| comment_item(model, views, i, ci)).collect(),
+    }
+}
+
+fn comment_item(model: &SiteModel, views: &Views, post: usize, ci: usize) -> Item {
+    let c = &model.comments[ci];
+    let author = if c.author.is_empty() { "Anonymous" } else { &c.author };
+    let title = format!("Comment on \u{201c}{}\u{201d} by {author}", model.posts[post].title);
+    Item {
+        title: clean(&title),
+        link: views.absolute(&format!("{}#comment-{}", model.post_urls[post], c.id)),
+        guid: tag_uri(model, &c.date, &format!("comment/{}", c.id)),
+        date: c.date,
+        updated: None,
+        author: Some(clean(author)),
+        categories: Vec::new(),
+        summary_html: clean(&c.html),
+        content_html: Some(clean(&c.html)),
+    }
+}
+
+/// A `tag:` URI (RFC 4151): the site's domain, the day the thing was first
+/// published, and what it is. None of it depends on the permalink pattern.
+fn tag_uri(model: &SiteModel, date: &PostDate, specific: &str) -> String {
+    let domain = model.config.feeds.guid_domain.clone().unwrap_or_else(|| {
+        url::Url::parse(&model.config.base_url).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_else(|| "localhost".into())
+    });
+    format!("tag:{domain},{}:{specific}", date.ymd())
+}
+
+/// `text` without the characters XML 1.0 forbids (most C0 controls,
+/// U+FFFE, U+FFFF): a feed must stay well-formed whatever a post holds.
+pub(crate) fn clean(text: &str) -> String {
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}');
+    if text.chars().all(allowed) { text.to_string() } else { text.chars().filter(|&c| allowed(c)).collect() }
+}
+
+/// `html` with every `href` and `src` made absolute against `base` (the
+/// page's absolute URL): feed readers show items away from the site.
+pub(crate) fn absolutize(html: &str, base: &str) -> String {
+    let Ok(base) = url::Url::parse(base) else { return html.to_string() };
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(pos) = next_url_attr(rest) {
+        let (attr_end, value_end) = pos;
+        out.push_str(&rest[..attr_end]);
+        let value = &rest[attr_end..value_end];
+        out.push_str(&resolve(value, &base));
+        rest = &rest[value_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The next ` href="` or ` src="` value: (start of value, end of value).
+fn next_url_attr(html: &str) -> Option<(usize, usize)> {
+    let href = html.find(" href=\"").map(|i| i + 7);
+    let src = html.find(" src=\"").map(|i| i + 6);
+    let start = match (href, src) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b)?,
+    };
+    let end = html[start..].find('"')? + start;
+    Some((start, end))
+}
+
+fn resolve(value: &str, base: &url::Url) -> String {
+    let raw = value.replace("&amp;", "&");
+    let has_scheme = raw.split(['/', '?', '#']).next().is_some_and(|head| head.contains(':'));
+    if has_scheme || raw.starts_with("//") {
+        return value.to_string();
+    }
+    match base.join(&raw) {
+        Ok(u) => u.as_str().replace('&', "&amp;").replace('"', "&quot;"),
+        Err(_) => value.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls_become_absolute() {
+        let html = r##"<a href="/posts/a/">a</a> <img src="map.png" alt=""> <a href="#fn1">1</a> <a href="https://x.org/?a=1&amp;b=2">x</a> <a href="mailto:a@b.c">m</a>"##;
+        let out = absolutize(html, "https://blog.example.org/posts/trip/");
+        assert!(out.contains(r#"href="https://blog.example.org/posts/a/""#), "{out}");
+        assert!(out.contains(r#"src="https://blog.example.org/posts/trip/map.png""#), "{out}");
+        assert!(out.contains(r#"href="https://blog.example.org/posts/trip/#fn1""#), "{out}");
+        assert!(out.contains(r#"href="https://x.org/?a=1&amp;b=2""#), "{out}");
+        assert!(out.contains(r#"href="mailto:a@b.c""#), "{out}");
+    }
+
+    #[test]
+    fn forbidden_characters_are_dropped() {
+        assert_eq!(clean("a\u{0}b\u{1b}c\td\u{FFFE}"), "abc\td");
+        assert_eq!(clean("שלום 🎉 <&>"), "שלום 🎉 <&>");
+    }
+}
