@@ -21,7 +21,7 @@ const TOP_KEYS: &[&str] = &[
     "posts_per_page",
     "permalink",
     "authors",
-        "comments",
+    "comments",
     "moderation",
     "feeds",
     "extra",
@@ -65,7 +65,7 @@ pub struct Config {
     pub authors: BTreeMap<String, Author>,
     #[serde(default)]
     pub comments: CommentSettings,
-        #[serde(default)]
+    #[serde(default)]
     pub moderation: Moderation,
     #[serde(default)]
     pub feeds: FeedSettings,
@@ -363,7 +363,7 @@ fn unknown_config_key(text: &str, path: &str) -> Diagnostic {
     let known = match (parts.first(), parts.len()) {
         (Some(&"authors"), 3) => AUTHOR_KEYS,
         (Some(&"comments"), 2) => COMMENTS_KEYS,
-                (Some(&"moderation"), 2) => MODERATION_KEYS,
+        (Some(&"moderation"), 2) => MODERATION_KEYS,
         (Some(&"feeds"), 2) => FEEDS_KEYS,
         _ => TOP_KEYS,
     };

@@ -65,7 +65,12 @@ impl PostDate {
     pub fn rfc822(&self) -> String {
         let o = self.offset.seconds();
         let sign = if o < 0 { '-' } else { '+' };
-        format!("{}{sign}{:02}{:02}", self.zoned().strftime("%a, %d %b %Y %H:%M:%S "), o.abs() / 3600, o.abs() % 3600 / 60)
+        format!(
+            "{}{sign}{:02}{:02}",
+            self.zoned().strftime("%a, %d %b %Y %H:%M:%S "),
+            o.abs() / 3600,
+            o.abs() % 3600 / 60
+        )
     }
 
     /// `November 22, 2009`

@@ -160,7 +160,7 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             ctx.insert("older", &older.map(|o| views.post_link(o)));
             ctx.insert("newer", &newer.map(|n| views.post_link(n)));
             ctx.insert("share", &views.share_links(i));
-                        ctx.insert("comments", &views.comments(i));
+            ctx.insert("comments", &views.comments(i));
             let comment_feed = feeds::post_comments_link(model, views, i);
             let mut links = feeds::links_for(model, views, None);
             links.push(comment_feed.clone());
@@ -255,15 +255,15 @@ fn listing_job(
             ("author.html", "author", format!("Posts by {}", model.authors[a].name), Some(&model.authors[a]))
         }
     };
-        let title_without_page = title.clone();
+    let title_without_page = title.clone();
     let title = if listing.number > 1 { format!("{title} (page {})", listing.number) } else { title };
     let mut ctx = page_context(base, views, kind, &title, &listing.url);
-        ctx.insert("paginator", &views.paginator(listing));
+    ctx.insert("paginator", &views.paginator(listing));
     if let Some(term) = term {
         // A term's feed sits in its first page's folder: `/tags/x/feed.xml`.
         let dir = term.url.trim_start_matches('/');
         let own = format!("{} \u{2013} {title_without_page}", model.config.title);
-                ctx.insert("feeds", &feeds::links_for(model, views, Some((dir, own))));
+        ctx.insert("feeds", &feeds::links_for(model, views, Some((dir, own))));
         ctx.insert("term_feed_url", &views.href(&format!("{}feed.xml", term.url)));
     }
     if let Some(term) = term {

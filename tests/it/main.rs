@@ -7,5 +7,6 @@ mod build;
 mod cli;
 mod comments;
 mod errors;
+mod feeds;
 mod moderation;
 mod support;

@@ -1,6 +1,8 @@
 //! Atom 1.0: each entry with both its summary and its full content.
 
-use atom_syndication::{Category, Content, Entry, Feed as AtomFeed, FixedDateTime, Generator, Link, Person, Text};
+use atom_syndication::{
+    Category, Content, Entry, Feed as AtomFeed, FixedDateTime, Generator, Link, Person, Text,
+};
 
 use super::{Feed, Item};
 use crate::parse::PostDate;
@@ -19,10 +21,16 @@ pub(super) fn write(feed: &Feed, views: &Views) -> Vec<u8> {
         version: Some(env!("CARGO_PKG_VERSION").into()),
         ..Generator::default()
     }));
-    atom.set_links(vec![link(&feed.link, "alternate", "text/html"), link(&self_url, "self", "application/atom+xml")]);
+    atom.set_links(vec![
+        link(&feed.link, "alternate", "text/html"),
+        link(&self_url, "self", "application/atom+xml"),
+    ]);
     atom.set_entries(feed.items.iter().map(entry).collect::<Vec<_>>());
     let mut out = Vec::with_capacity(4096 + feed.items.len() * 2048);
-    match atom.write_with_config(&mut out, atom_syndication::WriteConfig { write_document_declaration: true, indent_size: Some(2) }) {
+    match atom.write_with_config(
+        &mut out,
+        atom_syndication::WriteConfig { write_document_declaration: true, indent_size: Some(2) },
+    ) {
         Ok(_) => {
             out.push(b'\n');
             out
@@ -41,10 +49,16 @@ fn entry(i: &Item) -> Entry {
     if let Some(a) = &i.author {
         e.set_authors(vec![Person { name: a.clone(), ..Person::default() }]);
     }
-    e.set_categories(i.categories.iter().map(|c| Category { term: c.clone(), ..Category::default() }).collect::<Vec<_>>());
+    e.set_categories(
+        i.categories.iter().map(|c| Category { term: c.clone(), ..Category::default() }).collect::<Vec<_>>(),
+    );
     e.set_summary(Some(Text::html(i.summary_html.clone())));
     let content = i.content_html.clone().unwrap_or_else(|| i.summary_html.clone());
-    e.set_content(Some(Content { value: Some(content), content_type: Some("html".into()), ..Content::default() }));
+    e.set_content(Some(Content {
+        value: Some(content),
+        content_type: Some("html".into()),
+        ..Content::default()
+    }));
     e
 }
 

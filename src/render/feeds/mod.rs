@@ -89,14 +89,29 @@ pub fn feeds(model: &SiteModel, views: &Views) -> Vec<OutputFile> {
     let site_title = &model.config.title;
     let all: Vec<usize> = (0..model.posts.len()).collect();
     feeds.push(post_feed(model, views, &bodies, site_title.clone(), "/", "", &all));
-    let terms = [("tags", &model.tags, "Posts tagged"), ("categories", &model.categories, "Posts filed under")];
+    let terms =
+        [("tags", &model.tags, "Posts tagged"), ("categories", &model.categories, "Posts filed under")];
     for (base, list, what) in terms {
         for t in list {
-            feeds.push(term_feed(model, views, &bodies, t, &format!("{base}/{}/", t.slug), &format!("{what} \u{201c}{}\u{201d}", t.name)));
+            feeds.push(term_feed(
+                model,
+                views,
+                &bodies,
+                t,
+                &format!("{base}/{}/", t.slug),
+                &format!("{what} \u{201c}{}\u{201d}", t.name),
+            ));
         }
     }
     for a in &model.authors {
-        feeds.push(term_feed(model, views, &bodies, a, &a.url.trim_start_matches('/').to_string(), &format!("Posts by {}", a.name)));
+        feeds.push(term_feed(
+            model,
+            views,
+            &bodies,
+            a,
+            a.url.trim_start_matches('/'),
+            &format!("Posts by {}", a.name),
+        ));
     }
     feeds.push(recent_comments_feed(model, views));
     feeds.extend((0..model.posts.len()).map(|i| post_comments_feed(model, views, i)));
@@ -123,12 +138,24 @@ fn file(feed: &Feed, name: &str, bytes: Vec<u8>) -> OutputFile {
 pub fn links_for(model: &SiteModel, views: &Views, own: Option<(&str, String)>) -> Vec<FeedLink> {
     let mut links = Vec::new();
     let mut add = |title: String, dir: &str, names: FeedNames| {
-        links.push(FeedLink { title: title.clone(), url: views.href(&format!("/{dir}{}", names.rss)), r#type: "application/rss+xml" });
+        links.push(FeedLink {
+            title: title.clone(),
+            url: views.href(&format!("/{dir}{}", names.rss)),
+            r#type: "application/rss+xml",
+        });
         if model.config.feeds.atom {
-            links.push(FeedLink { title: format!("{title} (Atom)"), url: views.href(&format!("/{dir}{}", names.atom)), r#type: "application/atom+xml" });
+            links.push(FeedLink {
+                title: format!("{title} (Atom)"),
+                url: views.href(&format!("/{dir}{}", names.atom)),
+                r#type: "application/atom+xml",
+            });
         }
         if model.config.feeds.json {
-            links.push(FeedLink { title: format!("{title} (JSON Feed)"), url: views.href(&format!("/{dir}{}", names.json)), r#type: "application/feed+json" });
+            links.push(FeedLink {
+                title: format!("{title} (JSON Feed)"),
+                url: views.href(&format!("/{dir}{}", names.json)),
+                r#type: "application/feed+json",
+            });
         }
     };
     add(model.config.title.clone(), "", FEED_NAMES);
@@ -175,10 +202,19 @@ impl PostBodies {
     }
 }
 
-fn post_feed(model: &SiteModel, views: &Views, bodies: &PostBodies, title: String, page: &str, dir: &str, posts: &[usize]) -> Feed {
+fn post_feed(
+    model: &SiteModel,
+    views: &Views,
+    bodies: &PostBodies,
+    title: String,
+    page: &str,
+    dir: &str,
+    posts: &[usize],
+) -> Feed {
     let c = &model.config;
     let items = posts.iter().take(c.feeds.items).map(|&i| post_item(model, views, bodies, i)).collect();
-    let description = if c.description.is_empty() { format!("Posts from {}", c.title) } else { c.description.clone() };
+    let description =
+        if c.description.is_empty() { format!("Posts from {}", c.title) } else { c.description.clone() };
     Feed {
         title: clean(&title),
         link: views.absolute(page),
@@ -190,8 +226,23 @@ fn post_feed(model: &SiteModel, views: &Views, bodies: &PostBodies, title: Strin
     }
 }
 
-fn term_feed(model: &SiteModel, views: &Views, bodies: &PostBodies, term: &Term, dir: &str, what: &str) -> Feed {
-    let mut feed = post_feed(model, views, bodies, format!("{} \u{2013} {what}", model.config.title), &term.url, dir, &term.posts);
+fn term_feed(
+    model: &SiteModel,
+    views: &Views,
+    bodies: &PostBodies,
+    term: &Term,
+    dir: &str,
+    what: &str,
+) -> Feed {
+    let mut feed = post_feed(
+        model,
+        views,
+        bodies,
+        format!("{} \u{2013} {what}", model.config.title),
+        &term.url,
+        dir,
+        &term.posts,
+    );
     feed.description = clean(&format!("{what} on {}", model.config.title));
     feed
 }
@@ -233,7 +284,11 @@ fn recent_comments_feed(model: &SiteModel, views: &Views) -> Feed {
         language: c.language.clone(),
         dir: "comments/".into(),
         names: FEED_NAMES,
-        items: published.iter().take(c.feeds.items).map(|&(p, ci)| comment_item(model, views, p, ci)).collect(),
+        items: published
+            .iter()
+            .take(c.feeds.items)
+            .map(|&(p, ci)| comment_item(model, views, p, ci))
+            .collect(),
     }
 }
 
@@ -277,7 +332,10 @@ fn comment_item(model: &SiteModel, views: &Views, post: usize, ci: usize) -> Ite
 /// published, and what it is. None of it depends on the permalink pattern.
 fn tag_uri(model: &SiteModel, date: &PostDate, specific: &str) -> String {
     let domain = model.config.feeds.guid_domain.clone().unwrap_or_else(|| {
-        url::Url::parse(&model.config.base_url).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_else(|| "localhost".into())
+        url::Url::parse(&model.config.base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(String::from))
+            .unwrap_or_else(|| "localhost".into())
     });
     format!("tag:{domain},{}:{specific}", date.ymd())
 }
@@ -285,7 +343,8 @@ fn tag_uri(model: &SiteModel, date: &PostDate, specific: &str) -> String {
 /// `text` without the characters XML 1.0 forbids (most C0 controls,
 /// U+FFFE, U+FFFF): a feed must stay well-formed whatever a post holds.
 pub(crate) fn clean(text: &str) -> String {
-    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}');
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}');
     if text.chars().all(allowed) { text.to_string() } else { text.chars().filter(|&c| allowed(c)).collect() }
 }
 

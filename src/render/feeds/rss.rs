@@ -36,7 +36,8 @@ pub(super) fn write(feed: &Feed, views: &Views) -> Vec<u8> {
 }
 
 fn item(i: &Item) -> rss::Item {
-    let dc = i.author.as_ref().map(|a| DublinCoreExtension { creators: vec![a.clone()], ..Default::default() });
+    let dc =
+        i.author.as_ref().map(|a| DublinCoreExtension { creators: vec![a.clone()], ..Default::default() });
     ItemBuilder::default()
         .title(Some(i.title.clone()))
         .link(Some(i.link.clone()))
@@ -45,6 +46,11 @@ fn item(i: &Item) -> rss::Item {
         .description(Some(i.summary_html.clone()))
         .content(i.content_html.clone())
         .dublin_core_ext(dc)
-        .categories(i.categories.iter().map(|c| CategoryBuilder::default().name(c.clone()).build()).collect::<Vec<_>>())
+        .categories(
+            i.categories
+                .iter()
+                .map(|c| CategoryBuilder::default().name(c.clone()).build())
+                .collect::<Vec<_>>(),
+        )
         .build()
 }
