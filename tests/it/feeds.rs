@@ -204,3 +204,37 @@ fn atom_and_json_sit_beside_rss_when_asked() {
     let alternates = site.page("/").attrs("link[rel=alternate]", "type");
     assert_eq!(alternates, ["application/rss+xml", "application/atom+xml", "application/feed+json"]);
 }
+
+#[test]
+fn every_feed_of_the_example_site_parses() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_parlor"))
+        .args(["--root", repo.to_str().unwrap(), "build", "--quiet", "--output", public.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut feeds = Vec::new();
+    let mut stack = vec![public.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if p.is_dir() {
+                stack.push(p);
+            } else if name.ends_with(".xml") && name != "sitemap.xml" {
+                feeds.push(p);
+            }
+        }
+    }
+    assert!(feeds.len() > 20, "{} feeds", feeds.len());
+    for path in feeds {
+        let bytes = std::fs::read(&path).unwrap();
+        let feed = feed_rs::parser::parse(&bytes[..]).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(feed.title.is_some(), "{}", path.display());
+        for e in &feed.entries {
+            assert!(e.links[0].href.starts_with("https://parlor.example.org/"), "{}", path.display());
+        }
+    }
+}
