@@ -28,8 +28,15 @@ const TOP_KEYS: &[&str] = &[
 ];
 const AUTHOR_KEYS: &[&str] = &["name", "bio", "url", "avatar"];
 const FEEDS_KEYS: &[&str] = &["items", "full_content", "atom", "json", "guid_domain"];
-const COMMENTS_KEYS: &[&str] =
-    &["order", "threading_depth", "close_after_days", "members_only", "policy_page"];
+const COMMENTS_KEYS: &[&str] = &[
+    "order",
+    "threading_depth",
+    "close_after_days",
+    "members_only",
+    "policy_page",
+    "intake_url",
+    "allowed_origins",
+];
 const MODERATION_KEYS: &[&str] = &[
     "mode",
     "max_links",
@@ -112,6 +119,11 @@ pub struct CommentSettings {
     pub members_only: bool,
     /// The slug of the page that states the comment policy.
     pub policy_page: String,
+    /// Where the comment form posts: a path on the site (served by a
+    /// reverse proxy to `parlor intake`) or a full URL.
+    pub intake_url: String,
+    /// Other origins allowed to post comments, beside the site's own.
+    pub allowed_origins: Vec<String>,
 }
 
 impl Default for CommentSettings {
@@ -122,6 +134,8 @@ impl Default for CommentSettings {
             close_after_days: 0,
             members_only: false,
             policy_page: "comment-policy".into(),
+            intake_url: "/comments".into(),
+            allowed_origins: Vec::new(),
         }
     }
 }

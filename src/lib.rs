@@ -14,6 +14,7 @@
 
 pub mod config;
 pub mod diag;
+pub mod intake;
 pub mod load;
 pub mod model;
 pub mod moderate;

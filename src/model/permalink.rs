@@ -1,21 +1,32 @@
 //! Permalink patterns (`/posts/:slug/`, `/:year/:month/:day/:slug/`) and
 //! the mapping from a site URL to the file that serves it.
 
-use crate::parse::Post;
+use crate::parse::{Post, PostDate};
 
 /// The URL path of `post` under `pattern`, which config validation has
 /// checked (starts and ends with `/`, has `:slug`, known variables).
 pub fn post_url(pattern: &str, post: &Post) -> String {
-    let category = post.category.as_deref().map(slug::slugify).filter(|s| !s.is_empty());
+    url_for(pattern, &post.slug, &post.date, post.category.as_deref(), post.author.as_deref())
+}
+
+/// The URL path of a post from the parts a pattern can use.
+pub fn url_for(
+    pattern: &str,
+    slug: &str,
+    date: &PostDate,
+    category: Option<&str>,
+    author: Option<&str>,
+) -> String {
+    let category = category.map(slug::slugify).filter(|s| !s.is_empty());
     pattern
         .split('/')
         .map(|part| match part {
-            ":year" => format!("{:04}", post.date.year()),
-            ":month" => format!("{:02}", post.date.month()),
-            ":day" => format!("{:02}", post.date.day()),
-            ":slug" => post.slug.clone(),
+            ":year" => format!("{:04}", date.year()),
+            ":month" => format!("{:02}", date.month()),
+            ":day" => format!("{:02}", date.day()),
+            ":slug" => slug.to_string(),
             ":category" => category.clone().unwrap_or_else(|| "uncategorized".into()),
-            ":author" => post.author.clone().unwrap_or_else(|| "anonymous".into()),
+            ":author" => author.unwrap_or("anonymous").to_string(),
             other => other.to_string(),
         })
         .collect::<Vec<_>>()

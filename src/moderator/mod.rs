@@ -16,7 +16,8 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load;
-use crate::moderate::{self, Evaluation, PostFacts};
+use crate::moderate::{self, Evaluation};
+use crate::parse::PostInfo;
 use crate::parse::comment::{self, Comment, Status};
 pub use rewrite::Decision;
 
@@ -25,7 +26,8 @@ pub struct Queue {
     pub root: PathBuf,
     pub config: Config,
     pub comments: Vec<Comment>,
-    posts: HashMap<String, PostFacts>,
+    /// Each post's facts and URL path, by slug.
+    posts: HashMap<String, PostInfo>,
     known_authors: HashSet<(String, String)>,
     /// Problems met while loading (files that do not parse are left out).
     pub diagnostics: Vec<Diagnostic>,
@@ -44,7 +46,7 @@ impl Queue {
             .filter_map(|s| comment::parse(s).map_err(|errs| diags.extend(errs)).ok())
             .collect();
         comments.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-        let posts = crate::parse::post_facts(root, &diags);
+        let posts = crate::parse::post_facts(root, &config.permalink, &diags);
         let known_authors =
             comments.iter().filter(|c| c.status == Status::Approved).map(moderate::author_key).collect();
         Ok(Queue {
@@ -60,7 +62,7 @@ impl Queue {
     /// Runs every rule over comment `i`; `None` when its post does not exist.
     pub fn evaluate(&self, i: usize) -> Option<Evaluation> {
         let c = &self.comments[i];
-        let post = *self.posts.get(&c.post_slug)?;
+        let post = self.posts.get(&c.post_slug)?.facts;
         let siblings: Vec<&Comment> =
             self.comments.iter().filter(|s| s.post_slug == c.post_slug && s.id != c.id).collect();
         let cx = moderate::Context {
@@ -117,6 +119,22 @@ impl Queue {
 
     pub fn post_exists(&self, slug: &str) -> bool {
         self.posts.contains_key(slug)
+    }
+
+    /// The post `slug`.
+    pub fn post(&self, slug: &str) -> Option<&PostInfo> {
+        self.posts.get(slug)
+    }
+
+    /// The site's own copy of a post slug, as found on disk: what a path
+    /// may be built from (a slug a client sent never is).
+    pub fn comments_dir_slug(&self, slug: &str) -> Option<String> {
+        self.posts.get_key_value(slug).map(|(k, _)| k.clone())
+    }
+
+    /// Who has an approved comment, for `first_comment`.
+    pub fn known_authors(&self) -> &HashSet<(String, String)> {
+        &self.known_authors
     }
 }
 

@@ -357,12 +357,24 @@ fn parse_page(file: &SourceFile) -> Result<Page, Vec<Diagnostic>> {
     })
 }
 
-/// What the moderation rules need of each post (its slug, who may
-/// comment, its date), from the front matter only: no Markdown is rendered.
+/// A post as the moderator and comment intake see it.
+#[derive(Debug, Clone)]
+pub struct PostInfo {
+    pub facts: crate::moderate::PostFacts,
+    /// The URL path under the site's `permalink` pattern.
+    pub url: String,
+    /// Not a draft, and not dated in the future.
+    pub published: bool,
+}
+
+/// What the moderation rules and comment intake need of each post (who
+/// may comment, its date, its URL path), by slug, from the front matter
+/// only: no Markdown is rendered.
 pub fn post_facts(
     root: &std::path::Path,
+    permalink: &str,
     diags: &Diagnostics,
-) -> std::collections::HashMap<String, crate::moderate::PostFacts> {
+) -> std::collections::HashMap<String, PostInfo> {
     let sources = crate::load::read_markdown_dir(root, "content/posts", diags);
     sources
         .par_iter()
@@ -375,7 +387,15 @@ pub fn post_facts(
                 _ => CommentsMode::Open,
             };
             let slug = slug::slugify(doc.front.slug.as_deref().unwrap_or(&file.stem));
-            Some((slug, crate::moderate::PostFacts { comments, date }))
+            let url = crate::model::permalink::url_for(
+                permalink,
+                &slug,
+                &date,
+                doc.front.category.as_deref(),
+                doc.front.author.as_deref(),
+            );
+            let published = !doc.front.draft && date.timestamp <= jiff::Timestamp::now();
+            Some((slug, PostInfo { facts: crate::moderate::PostFacts { comments, date }, url, published }))
         })
         .collect()
 }

@@ -1,0 +1,604 @@
+//! Comment intake: one HTTP handler, `POST /comments`, mounted by `parlor
+//! serve` and by `parlor intake` (for production, behind a reverse proxy).
+//!
+//! Every field is checked; the post is looked up among the site's posts
+//! (never joined into a path); the form token, honeypot, origin, size and
+//! rate are checked; the moderation rules run; and the comment is written
+//! with create-new, fsync and rename *before* the answer goes out. A
+//! comment that cannot be stored gets 503, never a 2xx.
+
+pub mod members;
+pub mod secret;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+
+use crate::moderate::{self, Context};
+use crate::moderator::Queue;
+use crate::parse::CommentsMode;
+use crate::parse::comment::{Comment, Status};
+use members::Members;
+
+/// The honeypot: hidden from people by the theme, filled in by bots.
+pub const HONEYPOT_FIELD: &str = "homepage";
+/// How long the site index may be before intake re-reads it.
+const INDEX_MAX_AGE: Duration = Duration::from_secs(10);
+
+/// What the handler knows about the site, shared by every request.
+pub struct IntakeState {
+    root: PathBuf,
+    secret: Vec<u8>,
+    index: RwLock<Index>,
+    flood: Mutex<HashMap<IpAddr, Instant>>,
+    /// Origins (`https://blog.example.org`) allowed to post; requests
+    /// without an `Origin` header (API clients) are judged by the token.
+    allowed_origins: Vec<String>,
+    /// Take the client address from `X-Forwarded-For` (behind a proxy).
+    trust_forwarded_for: bool,
+}
+
+struct Index {
+    queue: Queue,
+    members: Members,
+    loaded: Instant,
+}
+
+impl IntakeState {
+    /// Loads the site at `root`. `extra_origins` are allowed beside the
+    /// site's own (serve adds its local address).
+    pub fn load(
+        root: &Path,
+        extra_origins: Vec<String>,
+        trust_forwarded_for: bool,
+    ) -> Result<Arc<IntakeState>> {
+        let secret = secret::load_or_create(root)?;
+        let index = Index::load(root)?;
+        let mut allowed_origins = extra_origins;
+        allowed_origins.push(origin_of(&index.queue.config.base_url));
+        allowed_origins.extend(
+            index.queue.config.comments.allowed_origins.iter().map(|o| o.trim_end_matches('/').to_string()),
+        );
+        Ok(Arc::new(IntakeState {
+            root: root.to_path_buf(),
+            secret,
+            index: RwLock::new(index),
+            flood: Mutex::new(HashMap::new()),
+            allowed_origins,
+            trust_forwarded_for,
+        }))
+    }
+
+    /// Re-reads posts, comments and members (after a rebuild, or when stale).
+    pub fn reload(&self) -> Result<()> {
+        let fresh = Index::load(&self.root)?;
+        *self.index.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+        Ok(())
+    }
+
+    fn reload_if_stale(&self) {
+        let stale = self.index.read().map(|i| i.loaded.elapsed() > INDEX_MAX_AGE).unwrap_or(true);
+        if stale && let Err(e) = self.reload() {
+            eprintln!("warning: could not re-read the site for comment intake: {e:#}");
+        }
+    }
+}
+
+impl Index {
+    fn load(root: &Path) -> Result<Index> {
+        Ok(Index { queue: Queue::load(root)?, members: Members::load(root)?, loaded: Instant::now() })
+    }
+}
+
+fn origin_of(url: &str) -> String {
+    url::Url::parse(url).map(|u| u.origin().ascii_serialization()).unwrap_or_default()
+}
+
+/// The router holding `POST /comments`.
+pub fn router(state: Arc<IntakeState>) -> Router {
+    Router::new().route("/comments", post(submit)).with_state(state)
+}
+
+/// Serves intake alone until Ctrl-C: `parlor intake`.
+pub async fn run(root: &Path, addr: SocketAddr, trust_forwarded_for: bool) -> Result<()> {
+    let state = IntakeState::load(root, Vec::new(), trust_forwarded_for)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+    println!("comment intake listening on http://{addr}/comments");
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// A refusal: status, message, and the field it is about.
+struct Refusal {
+    status: StatusCode,
+    message: String,
+    field: Option<&'static str>,
+}
+
+fn refuse(status: StatusCode, message: impl Into<String>) -> Refusal {
+    Refusal { status, message: message.into(), field: None }
+}
+
+fn bad_field(field: &'static str, message: impl Into<String>) -> Refusal {
+    Refusal { status: StatusCode::BAD_REQUEST, message: message.into(), field: Some(field) }
+}
+
+/// What was stored.
+struct Accepted {
+    id: String,
+    status: Status,
+    post_path: String,
+}
+
+async fn submit(
+    State(state): State<Arc<IntakeState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/json"));
+    let result = handle(&state, peer, &headers, body).await;
+    match result {
+        Ok(accepted) => answer(accepted, wants_json, &state),
+        Err(refusal) => refusal_response(refusal, wants_json),
+    }
+}
+
+async fn handle(
+    state: &IntakeState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Accepted, Refusal> {
+    check_origin(state, headers)?;
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
+        return Err(refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the comment as a form: `Content-Type: application/x-www-form-urlencoded`",
+        ));
+    }
+    state.reload_if_stale();
+    let max_length = state.index.read().map(|i| i.queue.config.moderation.max_length).unwrap_or(5000);
+    // A form-encoded character can take up to 12 bytes (%XX for each UTF-8 byte).
+    let limit = max_length * 12 + 16 * 1024;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the comment is too large: at most {limit} bytes"),
+        ));
+    }
+    // Reads at most `limit` bytes, whatever the header said.
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        refuse(StatusCode::PAYLOAD_TOO_LARGE, format!("the comment is too large: at most {limit} bytes"))
+    })?;
+    let fields: HashMap<String, String> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .map_err(|_| refuse(StatusCode::BAD_REQUEST, "the form data cannot be read"))?
+        .into_iter()
+        .collect();
+    let form = Form::read(&fields, max_length)?;
+    let client = client_address(state, peer, headers);
+    let (comment, path, post_path) = {
+        let index = state
+            .index
+            .read()
+            .map_err(|_| refuse(StatusCode::SERVICE_UNAVAILABLE, "the server is restarting"))?;
+        let comment = judge(state, &index, &form, client)?;
+        let path = state
+            .root
+            .join(crate::load::COMMENTS_DIR)
+            .join(&comment.post_slug)
+            .join(format!("{}.md", comment.id));
+        let post_path =
+            index.queue.post(&comment.post_slug).map(|p| p.url.clone()).unwrap_or_else(|| "/".into());
+        (comment, path, post_path)
+    };
+    let text = comment.text.clone();
+    let stored =
+        tokio::task::spawn_blocking(move || crate::output::atomic_write(&path, text.as_bytes(), true)).await;
+    match stored {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            eprintln!("error: could not store a comment: {e:#}");
+            return Err(refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the comment could not be stored; please try again later",
+            ));
+        }
+        Err(_) => {
+            return Err(refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the comment could not be stored; please try again later",
+            ));
+        }
+    }
+    if let Ok(mut flood) = state.flood.lock() {
+        flood.insert(client, Instant::now());
+    }
+    let accepted = Accepted { id: comment.id.clone(), status: comment.status, post_path };
+    if let Ok(mut index) = state.index.write() {
+        index.queue.comments.push(comment);
+    }
+    Ok(accepted)
+}
+
+fn check_origin(state: &IntakeState, headers: &HeaderMap) -> Result<(), Refusal> {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return Ok(()) };
+    let origin = origin.trim_end_matches('/');
+    if state.allowed_origins.iter().any(|o| o == origin) {
+        Ok(())
+    } else {
+        Err(refuse(
+            StatusCode::FORBIDDEN,
+            format!("comments from `{origin}` are not accepted (see `allowed_origins` under `[comments]`)"),
+        ))
+    }
+}
+
+fn client_address(state: &IntakeState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    if state.trust_forwarded_for
+        && let Some(ip) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return ip;
+    }
+    peer.ip()
+}
+
+/// The form's fields, checked.
+struct Form {
+    post: String,
+    author: String,
+    email: Option<String>,
+    website: Option<String>,
+    body: String,
+    reply_to: Option<String>,
+    member_token: Option<String>,
+    token: String,
+}
+
+impl Form {
+    fn read(fields: &HashMap<String, String>, max_length: usize) -> Result<Form, Refusal> {
+        let get = |name: &str| fields.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+        if get(HONEYPOT_FIELD).is_some() {
+            return Err(bad_field("homepage", "the field `homepage` must stay empty"));
+        }
+        let post = get("post")
+            .ok_or_else(|| bad_field("post", "`post` is missing: which post is the comment for?"))?;
+        if post.len() > 200 {
+            return Err(bad_field("post", "`post` is too long"));
+        }
+        let author = clean_line(get("author").unwrap_or(""));
+        let author_len = author.chars().count();
+        if !(1..=80).contains(&author_len) {
+            return Err(bad_field("author", "`author` must be 1 to 80 characters"));
+        }
+        let email = get("email").map(str::to_string);
+        if let Some(e) = &email
+            && !valid_email(e)
+        {
+            return Err(bad_field("email", "`email` is not an email address"));
+        }
+        let website = get("website").map(str::to_string);
+        if let Some(w) = &website
+            && !valid_website(w)
+        {
+            return Err(bad_field("website", "`website` must be an http or https URL"));
+        }
+        let body = clean_body(fields.get("body").map(String::as_str).unwrap_or(""));
+        let body_len = body.trim().chars().count();
+        if body_len == 0 {
+            return Err(bad_field("body", "`body` is empty: write a comment"));
+        }
+        if body_len > max_length {
+            return Err(bad_field(
+                "body",
+                format!("`body` is {body_len} characters; the limit is {max_length}"),
+            ));
+        }
+        let reply_to = get("reply_to").map(str::to_string);
+        if reply_to.as_ref().is_some_and(|r| r.len() > 100) {
+            return Err(bad_field("reply_to", "`reply_to` is not a comment id"));
+        }
+        let token = get("token").ok_or_else(|| {
+            refuse(
+                StatusCode::FORBIDDEN,
+                "the form token is missing: post from the comment form on the post's page",
+            )
+        })?;
+        Ok(Form {
+            post: post.to_string(),
+            author,
+            email,
+            website,
+            body,
+            reply_to,
+            member_token: get("member_token").map(str::to_string),
+            token: token.to_string(),
+        })
+    }
+}
+
+/// Checks the form against the site and runs the rules; returns the comment
+/// to store (with its file text).
+fn judge(state: &IntakeState, index: &Index, form: &Form, client: IpAddr) -> Result<Comment, Refusal> {
+    let queue = &index.queue;
+    let config = &queue.config;
+    // The slug is only ever a key into the site's own list of posts.
+    let post = queue
+        .post(&form.post)
+        .filter(|p| p.published)
+        .ok_or_else(|| refuse(StatusCode::NOT_FOUND, format!("there is no post `{}`", form.post)))?;
+    let slug = queue
+        .comments_dir_slug(&form.post)
+        .ok_or_else(|| refuse(StatusCode::NOT_FOUND, format!("there is no post `{}`", form.post)))?;
+    if !secret::verify_form_token(&state.secret, &slug, &form.token) {
+        return Err(refuse(
+            StatusCode::FORBIDDEN,
+            "the form token does not match this post: reload the page and try again",
+        ));
+    }
+    let now = jiff::Timestamp::now();
+    let days = config.comments.close_after_days;
+    let too_old =
+        days > 0 && now.as_second() - post.facts.date.timestamp.as_second() > i64::from(days) * 86_400;
+    if post.facts.comments == CommentsMode::Closed || too_old {
+        return Err(refuse(StatusCode::FORBIDDEN, "comments on this post are closed"));
+    }
+    let member = form.member_token.as_deref().and_then(|t| index.members.check(t)).is_some();
+    let members_only = post.facts.comments == CommentsMode::Members || config.comments.members_only;
+    if members_only && !member {
+        return Err(refuse(
+            StatusCode::FORBIDDEN,
+            "only members may comment on this post: give your member token",
+        ));
+    }
+    if let Some(parent) = &form.reply_to {
+        let ok = queue
+            .comments
+            .iter()
+            .any(|c| &c.id == parent && c.post_slug == slug && c.status == Status::Approved);
+        if !ok {
+            return Err(bad_field("reply_to", "`reply_to` is not a published comment on this post"));
+        }
+    }
+    let since_last = state.flood.lock().ok().and_then(|f| f.get(&client).map(|t| t.elapsed().as_secs()));
+    if since_last.is_some_and(|s| s < config.moderation.flood_seconds) {
+        return Err(refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("please wait {} seconds between comments", config.moderation.flood_seconds),
+        ));
+    }
+    let id = format!(
+        "{}-{}",
+        now.strftime("%Y%m%dT%H%M%SZ"),
+        secret::random_hex(4).map_err(|_| refuse(StatusCode::SERVICE_UNAVAILABLE, "no randomness"))?
+    );
+    let mut comment = Comment {
+        path: PathBuf::from(crate::load::COMMENTS_DIR).join(&slug).join(format!("{id}.md")),
+        post_slug: slug.clone(),
+        id,
+        author: form.author.clone(),
+        email: form.email.clone(),
+        website: form.website.clone(),
+        date: crate::parse::PostDate { timestamp: now, offset: jiff::tz::Offset::UTC, has_time: true },
+        reply_to: form.reply_to.clone(),
+        member,
+        status: Status::Pending,
+        moderation: None,
+        body: form.body.clone(),
+        text: String::new(),
+        reply_to_line: 1,
+        html: String::new(),
+    };
+    let siblings: Vec<&Comment> = queue.comments.iter().filter(|c| c.post_slug == slug).collect();
+    let cx = Context {
+        comment: &comment,
+        post: post.facts,
+        settings: &config.moderation,
+        comment_settings: &config.comments,
+        siblings: &siblings,
+        known_authors: queue.known_authors(),
+        seconds_since_last_from_client: since_last,
+    };
+    let eval = moderate::evaluate(&cx);
+    let decision = crate::moderator::decision_from(&eval, config, now);
+    comment.status = decision.status;
+    comment.text = comment_file(&comment, &decision);
+    Ok(comment)
+}
+
+/// The comment file, as `parse::comment` reads it back.
+fn comment_file(c: &Comment, d: &crate::moderator::Decision) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    let mut out = format!("---\nid: {}\nauthor: {}\n", q(&c.id), q(&c.author));
+    if let Some(e) = &c.email {
+        out.push_str(&format!("email: {}\n", q(e)));
+    }
+    if let Some(w) = &c.website {
+        out.push_str(&format!("website: {}\n", q(w)));
+    }
+    out.push_str(&format!("date: {}\n", c.date.rfc3339()));
+    if let Some(r) = &c.reply_to {
+        out.push_str(&format!("reply_to: {}\n", q(r)));
+    }
+    if c.member {
+        out.push_str("member: true\n");
+    }
+    let rules: Vec<String> = d.rules.iter().map(|r| q(r)).collect();
+    out.push_str(&format!(
+        "status: {}\nmoderation: {{ verdict: {}, rules: [{}], at: {}, by: \"parlor\" }}\n---\n",
+        d.status.as_str(),
+        d.verdict,
+        rules.join(", "),
+        d.at
+    ));
+    out.push_str(c.body.trim_end());
+    out.push('\n');
+    out
+}
+
+/// One line of text: no control characters, no byte-order marks.
+fn clean_line(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control() && *c != '\u{feff}').collect::<String>().trim().to_string()
+}
+
+/// A comment body: Unix line ends, no control characters but newlines and tabs.
+fn clean_body(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|&c| c == '\n' || c == '\t' || (!c.is_control() && c != '\u{feff}'))
+        .collect()
+}
+
+fn valid_email(e: &str) -> bool {
+    let Some((local, domain)) = e.rsplit_once('@') else { return false };
+    e.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ',' | ';'))
+}
+
+fn valid_website(w: &str) -> bool {
+    w.len() <= 2000
+        && url::Url::parse(w).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+        })
+}
+
+fn answer(accepted: Accepted, wants_json: bool, state: &IntakeState) -> Response {
+    if wants_json {
+        let body = serde_json::json!({ "id": accepted.id, "status": accepted.status.as_str() });
+        return (StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json")], body.to_string())
+            .into_response();
+    }
+    let base_path = state
+        .index
+        .read()
+        .ok()
+        .and_then(|i| url::Url::parse(&i.queue.config.base_url).ok())
+        .map(|u| u.path().trim_end_matches('/').to_string())
+        .unwrap_or_default();
+    let anchor = if accepted.status == Status::Approved { "comment-published" } else { "comment-pending" };
+    let location = format!("{base_path}{}#{anchor}", accepted.post_path);
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    response
+}
+
+fn refusal_response(r: Refusal, wants_json: bool) -> Response {
+    let mut response = if wants_json {
+        let body = serde_json::json!({ "error": r.message, "field": r.field });
+        (r.status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    } else {
+        let message = crate::parse::highlight::escape_html(&r.message);
+        let html = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Comment not accepted</title></head><body><main><h1>Your comment was not accepted</h1><p>{message}</p><p>Use your browser's Back button: what you wrote is still in the form.</p></main></body></html>"
+        );
+        (r.status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+    };
+    if r.status == StatusCode::TOO_MANY_REQUESTS
+        && let Ok(v) = HeaderValue::from_str("15")
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_checked_by_name() {
+        let form = |pairs: &[(&str, &str)]| {
+            let map: HashMap<String, String> =
+                pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            Form::read(&map, 100).err().map(|r| (r.status, r.field))
+        };
+        let ok = [("post", "p"), ("author", "Ann"), ("body", "Hello there, reader."), ("token", "t")];
+        assert_eq!(form(&ok), None);
+        let with = |k: &'static str, v: &'static str| {
+            let mut f: Vec<(&str, &str)> = ok.iter().copied().filter(|(n, _)| *n != k).collect();
+            f.push((k, v));
+            form(&f)
+        };
+        assert_eq!(with("author", ""), Some((StatusCode::BAD_REQUEST, Some("author"))));
+        assert_eq!(
+            with("author", &"x".repeat(81).leak()[..]),
+            Some((StatusCode::BAD_REQUEST, Some("author")))
+        );
+        assert_eq!(with("email", "not-an-email"), Some((StatusCode::BAD_REQUEST, Some("email"))));
+        assert_eq!(with("website", "javascript:alert(1)"), Some((StatusCode::BAD_REQUEST, Some("website"))));
+        assert_eq!(with("body", "   "), Some((StatusCode::BAD_REQUEST, Some("body"))));
+        assert_eq!(with("body", &"x".repeat(101).leak()[..]), Some((StatusCode::BAD_REQUEST, Some("body"))));
+        assert_eq!(with("homepage", "http://spam"), Some((StatusCode::BAD_REQUEST, Some("homepage"))));
+        assert_eq!(with("token", ""), Some((StatusCode::FORBIDDEN, None)));
+    }
+
+    #[test]
+    fn stored_files_parse_back() {
+        let c = Comment {
+            path: "content/comments/p/x.md".into(),
+            post_slug: "p".into(),
+            id: "20260101T000000Z-abcd".into(),
+            author: "Ann \"the\" <b>".into(),
+            email: Some("a@b.org".into()),
+            website: Some("https://x.org/a?b=1&c=2".into()),
+            date: crate::parse::PostDate::parse("2026-01-01T00:00:00Z").unwrap(),
+            reply_to: Some("c1".into()),
+            member: true,
+            status: Status::Pending,
+            moderation: None,
+            body: "Line one\n\n---\nnot front matter\n".into(),
+            text: String::new(),
+            reply_to_line: 1,
+            html: String::new(),
+        };
+        let d = crate::moderator::manual_decision(Status::Pending, None, jiff::Timestamp::UNIX_EPOCH);
+        let text = comment_file(&c, &d);
+        let back = crate::parse::comment::parse(crate::parse::comment::CommentSource {
+            path: c.path.clone(),
+            post_slug: "p".into(),
+            stem: c.id.clone(),
+            text,
+        })
+        .unwrap();
+        assert_eq!(
+            (back.author.as_str(), back.member, back.reply_to.as_deref()),
+            ("Ann \"the\" <b>", true, Some("c1"))
+        );
+        assert_eq!(back.body, "Line one\n\n---\nnot front matter\n");
+    }
+}
