@@ -43,6 +43,35 @@ pub(crate) enum Command {
     /// The moderator's queue: list, explain, approve, reject or mark comments as spam.
     #[command(subcommand)]
     Comments(CommentsCommand),
+    /// Serve the comment intake (`POST /comments`) for production, behind a reverse proxy.
+    Intake(IntakeArgs),
+    /// Members, who may comment on members-only posts.
+    #[command(subcommand)]
+    Members(MembersCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct IntakeArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub(crate) bind: std::net::IpAddr,
+    /// The port to listen on.
+    #[arg(long, default_value_t = 1112)]
+    pub(crate) port: u16,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    #[arg(long)]
+    pub(crate) trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum MembersCommand {
+    /// Add a member and print their token (shown once; only its hash is kept).
+    Add {
+        /// The member's name.
+        name: String,
+    },
+    /// List members (names only).
+    List,
 }
 
 #[derive(Debug, Args)]

@@ -163,7 +163,20 @@ fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
         return Ok(report);
     };
     progress.stage("rendering", render::page_count(&model) as u64);
-    let rendered = render::render(&model, &tera, progress, &diags);
+    // `check` writes nothing, not even the secret; forms need no token there.
+    let secret = if write {
+        intake::secret::for_build(&options.root)
+            .map_err(|e| {
+                diags.push(Diagnostic::warning(
+                    ".parlor/secret",
+                    format!("{e:#}; comment forms get no token, so intake will refuse them"),
+                ))
+            })
+            .ok()
+    } else {
+        None
+    };
+    let rendered = render::render(&model, &tera, secret.as_deref(), progress, &diags);
     progress.finish();
     lap(&mut report, "render");
     if !write {

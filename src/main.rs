@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use cli::{Cli, Command, CommentsCommand, ModerateArgs, NewCommand};
+use cli::{Cli, Command, CommentsCommand, IntakeArgs, MembersCommand, ModerateArgs, NewCommand};
 use parlor::diag::Severity;
 use parlor::moderate::Verdict;
 use parlor::moderator::{Queue, report};
@@ -75,6 +75,22 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Moderate(args) => moderate(cli, args),
         Command::Comments(cmd) => comments(cli, cmd),
+        Command::Intake(args) => intake(cli, args),
+        Command::Members(MembersCommand::Add { name }) => {
+            let token = parlor::intake::members::Members::add(&cli.root, name)?;
+            println!("added member `{name}`; their token (shown only now, give it to them):\n{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Members(MembersCommand::List) => {
+            let members = parlor::intake::members::Members::load(&cli.root)?;
+            if members.members.is_empty() {
+                println!("no members");
+            }
+            for m in &members.members {
+                println!("{}  (added {})", m.name, m.added);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::New(NewCommand::Post { title }) => {
             let path = parlor::scaffold::new_post(&cli.root, title, jiff::Timestamp::now())?;
             if !cli.quiet {
@@ -211,6 +227,14 @@ fn comments(cli: &Cli, cmd: &CommentsCommand) -> anyhow::Result<ExitCode> {
             println!("{} {}", status.as_str(), queue.comments[i].id);
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `parlor intake`: the comment intake alone, for production.
+fn intake(cli: &Cli, args: &IntakeArgs) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let addr = std::net::SocketAddr::new(args.bind, args.port);
+    runtime.block_on(parlor::intake::run(&cli.root, addr, args.trust_forwarded_for))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -90,10 +90,11 @@ pub fn page_count(model: &SiteModel) -> usize {
 pub fn render(
     model: &SiteModel,
     tera: &Tera,
+    form_secret: Option<&[u8]>,
     progress: &dyn crate::Progress,
     diags: &Diagnostics,
 ) -> Rendered {
-    let views = Views::new(model);
+    let views = Views::new(model).with_form_secret(form_secret);
     let site = views.site();
     let mut base = Context::new();
     base.insert("site", &site);
@@ -167,6 +168,8 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             ctx.insert("feeds", &links);
             ctx.insert("comment_feed", &comment_feed);
             ctx.insert("comment_policy_url", &views.policy_url());
+            ctx.insert("comment_form", &views.comment_form(i));
+            ctx.insert("comment_policy", &views.policy());
             if let Some(source) = &model.posts[i].source {
                 ctx.insert("canonical_url", &source.url);
             }

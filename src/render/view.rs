@@ -100,6 +100,35 @@ pub struct PostView<'a> {
     pub draft: bool,
 }
 
+/// The comment form of a post.
+#[derive(Serialize)]
+pub struct CommentFormView<'a> {
+    /// Where the form posts.
+    pub action: String,
+    /// The post's slug (the `post` field).
+    pub post: &'a str,
+    /// The form token (the `token` field).
+    pub token: String,
+    /// The honeypot field's name: hide it from people, leave it empty.
+    pub honeypot: &'static str,
+    pub max_length: usize,
+    /// Comments one can reply to, in reading order.
+    pub replies: Vec<ReplyOption<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ReplyOption<'a> {
+    pub id: &'a str,
+    pub author: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct PolicyView<'a> {
+    pub url: String,
+    pub title: &'a str,
+    pub summary_html: &'a str,
+}
+
 /// A published comment. There is deliberately no email here: nothing a
 /// template can reach holds one.
 #[derive(Serialize)]
@@ -179,13 +208,60 @@ pub struct ArchiveYearView<'a> {
 pub struct Views<'m> {
     pub model: &'m SiteModel,
     base_path: String,
+    /// The site secret, for the comment forms' tokens; `None` in `check`.
+    form_secret: Option<&'m [u8]>,
 }
 
 impl<'m> Views<'m> {
     pub fn new(model: &'m SiteModel) -> Views<'m> {
         let base_path =
             model.config.base_url.splitn(4, '/').nth(3).map(|p| format!("/{p}")).unwrap_or_default();
-        Views { model, base_path: base_path.trim_end_matches('/').to_string() }
+        Views { model, base_path: base_path.trim_end_matches('/').to_string(), form_secret: None }
+    }
+
+    /// Views whose post pages carry comment forms signed with `secret`.
+    pub fn with_form_secret(mut self, secret: Option<&'m [u8]>) -> Views<'m> {
+        self.form_secret = secret;
+        self
+    }
+
+    /// The comment form of post `i`, when anyone may comment on it.
+    pub fn comment_form(&self, i: usize) -> Option<CommentFormView<'m>> {
+        if self.comments_mode(i) != CommentsMode::Open {
+            return None;
+        }
+        let c = &self.model.config.comments;
+        let action = if c.intake_url.starts_with("http://") || c.intake_url.starts_with("https://") {
+            c.intake_url.clone()
+        } else {
+            self.href(&c.intake_url)
+        };
+        let slug = &self.model.posts[i].slug;
+        let replies = self.model.threads[i]
+            .all()
+            .into_iter()
+            .map(|ci| {
+                let comment = &self.model.comments[ci];
+                let author = if comment.author.is_empty() { "Anonymous" } else { &comment.author };
+                ReplyOption { id: &comment.id, author }
+            })
+            .collect();
+        Some(CommentFormView {
+            action,
+            post: slug,
+            token: self.form_secret.map(|s| crate::intake::secret::form_token(s, slug)).unwrap_or_default(),
+            honeypot: crate::intake::HONEYPOT_FIELD,
+            max_length: self.model.config.moderation.max_length,
+            replies,
+        })
+    }
+
+    /// The comment policy page: its URL and summary, shown beside the form.
+    pub fn policy(&self) -> Option<PolicyView<'m>> {
+        let slug = &self.model.config.comments.policy_page;
+        let (page, url) =
+            self.model.pages.iter().zip(&self.model.page_urls).find(|(p, _)| &p.slug == slug)?;
+        Some(PolicyView { url: self.href(url), title: &page.title, summary_html: &page.summary_html })
     }
 
     /// A site URL (`/posts/a/`) as a link from any page.

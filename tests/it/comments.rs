@@ -110,7 +110,7 @@ fn hostile_comments_render_inert() {
     let site = site_with_comments();
     site.build().assert_ok();
     let page = site.page("/posts/p/");
-    assert_eq!(page.count("script"), 0);
+    assert_eq!(page.count("script:not([src$='/comments.js'])"), 0, "only the theme's own script");
     assert_eq!(page.count(".comment-body img"), 0);
     assert_eq!(page.count(".comment-body b"), 0, "raw HTML is shown as text");
     for (name, value) in
