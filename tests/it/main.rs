@@ -8,5 +8,6 @@ mod cli;
 mod comments;
 mod errors;
 mod feeds;
+mod intake;
 mod moderation;
 mod support;

@@ -1,0 +1,303 @@
+//! Comment intake over real HTTP on 127.0.0.1: every refusal, the happy
+//! paths for browsers and API clients, traversal, size, and a burst of 200
+//! concurrent submissions.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{CONFIG, SiteTest, post};
+
+const SECRET: &str = "test-secret-for-intake";
+
+/// A running `parlor intake` on a free port; killed when dropped.
+pub(crate) struct Server {
+    child: Child,
+    pub(crate) base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub(crate) fn wait_for(port: u16) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(20), "the server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn start(site: &SiteTest) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_parlor"))
+        .args(["--root", site.root().to_str().unwrap(), "intake", "--port", &port.to_string()])
+        .env("PARLOR_SECRET", SECRET)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(port);
+    Server { child, base: format!("http://127.0.0.1:{port}") }
+}
+
+fn site(extra: &str) -> SiteTest {
+    let site = SiteTest::with_config(&format!("{CONFIG}{extra}"));
+    site.file("content/posts/p.md", &post("Open post", "2020-01-01", ""))
+        .file("content/posts/shut.md", &post("Closed post", "2020-01-02", "comments: closed\n"))
+        .file("content/posts/club.md", &post("Members post", "2020-01-03", "comments: members\n"))
+        .file("content/posts/later.md", &post("Draft", "2020-01-04", "draft: true\n"))
+        .file("content/comments/p/c1.md", "---\nid: c1\nauthor: A\ndate: 2020-01-05T00:00:00Z\nstatus: approved\n---\nAn approved comment here.\n")
+        .file("content/comments/p/c2.md", "---\nid: c2\nauthor: B\ndate: 2020-01-06T00:00:00Z\nstatus: pending\n---\nA pending comment here.\n");
+    site
+}
+
+fn token(slug: &str) -> String {
+    parlor::intake::secret::form_token(SECRET.as_bytes(), slug)
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+struct Answer {
+    status: u16,
+    location: Option<String>,
+    body: String,
+}
+
+fn submit(server: &Server, fields: &[(&str, &str)], json: bool) -> Answer {
+    let mut req = agent().post(format!("{}/comments", server.base));
+    if json {
+        req = req.header("Accept", "application/json");
+    }
+    let mut resp = req.send_form(fields.iter().copied()).unwrap();
+    let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).map(String::from);
+    Answer {
+        status: resp.status().as_u16(),
+        location,
+        body: resp.body_mut().read_to_string().unwrap_or_default(),
+    }
+}
+
+fn good(slug: &'static str, t: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("post", slug.to_string()),
+        ("author", "Reader".into()),
+        ("email", "reader@private.example".into()),
+        ("body", "The callback queue worked for us as well; complaints dropped in a month.".into()),
+        ("token", t.to_string()),
+    ]
+}
+
+fn with(fields: &[(&'static str, String)], key: &'static str, value: &str) -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&'static str, String)> = fields.iter().filter(|(k, _)| *k != key).cloned().collect();
+    out.push((key, value.to_string()));
+    out
+}
+
+fn send(server: &Server, fields: &[(&'static str, String)], json: bool) -> Answer {
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    submit(server, &borrowed, json)
+}
+
+fn stored(site: &SiteTest, slug: &str) -> Vec<String> {
+    let dir = site.root().join("content/comments").join(slug);
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".md") && !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn accepted_comments_are_stored_then_answered() {
+    let site = site("\n[moderation]\nflood_seconds = 0\n");
+    let server = start(&site);
+    let t = token("p");
+    let api = send(&server, &good("p", &t), true);
+    assert_eq!(api.status, 201, "{}", api.body);
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(json["status"], "pending");
+    let id = json["id"].as_str().unwrap().to_string();
+    let text = std::fs::read_to_string(site.root().join(format!("content/comments/p/{id}.md"))).unwrap();
+    assert!(text.contains("status: pending") && text.contains("email: \"reader@private.example\""), "{text}");
+    let reply = with(&good("p", &t), "body", "Replying to the first comment: same experience with my bank.");
+    let browser = send(&server, &with(&reply, "reply_to", "c1"), false);
+    assert_eq!(browser.status, 303);
+    assert_eq!(browser.location.as_deref(), Some("/posts/p/#comment-pending"));
+    // Both are real comment files the site reads.
+    let list = site.run(&["comments", "list", "--status", "pending"]);
+    assert_eq!(list.stdout().lines().filter(|l| l.contains(" p ")).count(), 3, "{}", list.stdout());
+    // A comment the rules call spam is still kept.
+    let spam = send(
+        &server,
+        &with(&good("p", &t), "body", "cheap loans payday loans fast loans instant loans"),
+        true,
+    );
+    assert_eq!(spam.status, 201);
+    assert!(spam.body.contains("\"spam\""), "{}", spam.body);
+}
+
+#[test]
+fn every_refusal_has_its_status_and_says_why() {
+    let site = site("");
+    let token_file = site.run(&["members", "add", "Ann"]);
+    token_file.assert_ok();
+    let member_token = token_file.stdout().lines().last().unwrap().trim().to_string();
+    let server = start(&site);
+    let t = token("p");
+    let g = good("p", &t);
+    let cases: Vec<(Vec<(&'static str, String)>, u16, &str)> = vec![
+        (with(&g, "author", ""), 400, "author"),
+        (with(&g, "author", &"x".repeat(81)), 400, "author"),
+        (with(&g, "email", "no-at-sign"), 400, "email"),
+        (with(&g, "website", "javascript:alert(1)"), 400, "website"),
+        (with(&g, "body", "  "), 400, "body"),
+        (with(&g, "body", &"y".repeat(5001)), 400, "body"),
+        (with(&g, "reply_to", "c2"), 400, "reply_to"),
+        (with(&g, "reply_to", "nope"), 400, "reply_to"),
+        (with(&g, "homepage", "http://bot.example/"), 400, "homepage"),
+        (with(&g, "token", "0000"), 403, "token"),
+        (with(&g, "token", &token("shut")), 403, "token"),
+        (with(&with(&g, "post", "shut"), "token", &token("shut")), 403, "closed"),
+        (with(&with(&g, "post", "club"), "token", &token("club")), 403, "members"),
+        (with(&with(&g, "post", "nope"), "token", &token("nope")), 404, "no post"),
+        (with(&with(&g, "post", "later"), "token", &token("later")), 404, "no post"),
+        (with(&with(&g, "post", "../../etc"), "token", &token("../../etc")), 404, "no post"),
+    ];
+    for (fields, status, needle) in &cases {
+        let a = send(&server, fields, true);
+        assert_eq!(a.status, *status, "{fields:?}: {}", a.body);
+        assert!(a.body.contains(needle), "{needle} in {}", a.body);
+    }
+    assert!(stored(&site, "p").len() == 2, "nothing refused was stored: {:?}", stored(&site, "p"));
+    assert!(!site.root().join("etc").exists() && !site.root().join("content/etc").exists());
+    // A member may comment on a members-only post.
+    let member = send(
+        &server,
+        &with(&with(&with(&g, "post", "club"), "token", &token("club")), "member_token", &member_token),
+        true,
+    );
+    assert_eq!(member.status, 201, "{}", member.body);
+    let file = &stored(&site, "club")[0];
+    assert!(
+        std::fs::read_to_string(site.root().join("content/comments/club").join(file))
+            .unwrap()
+            .contains("member: true")
+    );
+    // 415: not a form.
+    let resp = agent()
+        .post(format!("{}/comments", server.base))
+        .header("Content-Type", "application/json")
+        .send("{\"post\":\"p\"}")
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 415);
+    // 403: a foreign origin.
+    let resp = agent()
+        .post(format!("{}/comments", server.base))
+        .header("Origin", "https://evil.example")
+        .send_form(g.iter().map(|(k, v)| (*k, v.as_str())))
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 403);
+    // 429: the same client again within flood_seconds (15 by default),
+    // right after the member's accepted comment.
+    let flood = send(&server, &g, true);
+    assert_eq!(flood.status, 429, "{}", flood.body);
+    // A browser gets a readable page, not JSON.
+    let page = send(&server, &with(&g, "email", "bad"), false);
+    assert!(
+        page.body.contains("<h1>Your comment was not accepted</h1>") && page.body.contains("`email`"),
+        "{}",
+        page.body
+    );
+}
+
+#[test]
+fn an_oversize_body_is_refused_without_being_read_whole() {
+    let site = site("");
+    let server = start(&site);
+    let port: u16 = server.base.rsplit(':').next().unwrap().parse().unwrap();
+    // Declared too large: refused from the header alone.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(b"POST /comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500000000\r\n\r\npost=p").unwrap();
+    let mut answer = String::new();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let _ = s.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    // Chunked with no length: refused once the cap is passed, long before the end.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(b"POST /comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n").unwrap();
+    let chunk = format!("{:x}\r\n{}\r\n", 65536, "a".repeat(65536));
+    let mut sent = 0;
+    for _ in 0..200 {
+        if s.write_all(chunk.as_bytes()).is_err() {
+            break;
+        }
+        sent += 65536;
+    }
+    let mut answer = String::new();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let _ = s.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "after {sent} bytes: {answer}");
+    assert_eq!(stored(&site, "p").len(), 2);
+}
+
+#[test]
+fn two_hundred_concurrent_submissions_are_all_stored() {
+    let site = site("\n[moderation]\nflood_seconds = 0\n");
+    let server = start(&site);
+    let t = token("p");
+    let answers: Vec<Answer> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..200)
+            .map(|i| {
+                let fields = with(
+                    &good("p", &t),
+                    "body",
+                    &format!("Comment number {i}: the agent called back the next morning."),
+                );
+                let server = &server;
+                scope.spawn(move || send(server, &fields, true))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(
+        answers.iter().all(|a| a.status == 201),
+        "{:?}",
+        answers.iter().map(|a| a.status).collect::<Vec<_>>()
+    );
+    let ids: std::collections::HashSet<String> = answers
+        .iter()
+        .map(|a| {
+            serde_json::from_str::<serde_json::Value>(&a.body).unwrap()["id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 200, "200 distinct ids");
+    let files = stored(&site, "p");
+    assert_eq!(files.len(), 202, "200 new files beside the 2 there were");
+    for id in &ids {
+        assert!(files.contains(&format!("{id}.md")), "{id}");
+    }
+    // Every file parses: the site builds and the moderator reads all of them.
+    site.build().assert_ok();
+    let list = site.run(&["comments", "list", "--post", "p"]);
+    assert_eq!(list.stdout().lines().count(), 203, "header + 202");
+}
