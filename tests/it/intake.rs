@@ -92,7 +92,10 @@ fn submit(server: &Server, fields: &[(&str, &str)], json: bool) -> Answer {
     }
 }
 
-fn good(slug: &'static str, t: &str) -> Vec<(&'static str, String)> {
+/// Form fields by name.
+type Fields = Vec<(&'static str, String)>;
+
+fn good(slug: &'static str, t: &str) -> Fields {
     vec![
         ("post", slug.to_string()),
         ("author", "Reader".into()),
@@ -165,7 +168,7 @@ fn every_refusal_has_its_status_and_says_why() {
     let server = start(&site);
     let t = token("p");
     let g = good("p", &t);
-    let cases: Vec<(Vec<(&'static str, String)>, u16, &str)> = vec![
+    let cases: Vec<(Fields, u16, &str)> = vec![
         (with(&g, "author", ""), 400, "author"),
         (with(&g, "author", &"x".repeat(81)), 400, "author"),
         (with(&g, "email", "no-at-sign"), 400, "email"),
