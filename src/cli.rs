@@ -158,6 +158,7 @@ impl BuildArgs {
             include_drafts: self.drafts,
             base_url: self.base_url.clone(),
             progress: None,
+            cache: None,
         }
     }
 }

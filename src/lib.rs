@@ -38,6 +38,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub include_drafts: bool,
     pub base_url: Option<String>,
+    /// Parsed files kept between builds (`serve`).
+    pub cache: Option<std::sync::Arc<parse::ParseCache>>,
     /// Told about parsing and rendering as they go.
     pub progress: Option<std::sync::Arc<dyn Progress>>,
 }
@@ -118,16 +120,29 @@ pub fn plural(n: usize, noun: &str) -> String {
 /// Builds the site. Site problems come back in the report's diagnostics
 /// (and then nothing is written); `Err` is for failures to write.
 pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
-    run(options, true)
+    run(options, Mode::Write).map(|(report, _)| report)
+}
+
+/// Builds the site into memory (for `serve`): the rendered files, or none
+/// when the site has errors.
+pub fn build_in_memory(options: &BuildOptions) -> anyhow::Result<(BuildReport, Option<render::Rendered>)> {
+    run(options, Mode::Memory)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Write,
+    Check,
+    Memory,
 }
 
 /// Everything `build` does except writing: config, front matter, templates,
 /// and internal links.
 pub fn check(options: &BuildOptions) -> anyhow::Result<BuildReport> {
-    run(options, false)
+    run(options, Mode::Check).map(|(report, _)| report)
 }
 
-fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
+fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Option<render::Rendered>)> {
     let started = Instant::now();
     let diags = Diagnostics::new();
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
@@ -139,7 +154,7 @@ fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
     };
     let Some(mut config) = Config::load(&options.root, &diags) else {
         report.diagnostics = diags.into_sorted();
-        return Ok(report);
+        return Ok((report, None));
     };
     if let Some(url) = &options.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
@@ -149,7 +164,7 @@ fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
     let tera = render::compile_theme(&sources.theme).map_err(|d| diags.push(d)).ok();
     let progress: &dyn Progress = options.progress.as_deref().unwrap_or(&NoProgress);
     progress.stage("parsing", (sources.posts.len() + sources.pages.len()) as u64);
-    let parsed = parse::parse(sources, &config, progress, &diags);
+    let parsed = parse::parse(sources, &config, options.cache.as_deref(), progress, &diags);
     lap(&mut report, "parse");
     let model_options = model::ModelOptions { include_drafts: options.include_drafts, now: None };
     let model = model::build(parsed, config, model_options, &diags);
@@ -160,11 +175,11 @@ fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
     lap(&mut report, "model");
     let Some(tera) = tera else {
         report.diagnostics = diags.into_sorted();
-        return Ok(report);
+        return Ok((report, None));
     };
     progress.stage("rendering", render::page_count(&model) as u64);
     // `check` writes nothing, not even the secret; forms need no token there.
-    let secret = if write {
+    let secret = if mode != Mode::Check {
         intake::secret::for_build(&options.root)
             .map_err(|e| {
                 diags.push(Diagnostic::warning(
@@ -179,17 +194,18 @@ fn run(options: &BuildOptions, write: bool) -> anyhow::Result<BuildReport> {
     let rendered = render::render(&model, &tera, secret.as_deref(), progress, &diags);
     progress.finish();
     lap(&mut report, "render");
-    if !write {
+    if mode == Mode::Check {
         render::links::check_internal_links(&options.root, &model, &rendered, &diags);
         lap(&mut report, "links");
     }
     report.pages = rendered.pages;
     report.files = rendered.files.len();
-    if write && !diags.has_errors() {
+    let ok = !diags.has_errors();
+    if mode == Mode::Write && ok {
         output::write_site(&rendered, &output)?;
         lap(&mut report, "write");
     }
     report.elapsed = started.elapsed();
     report.diagnostics = diags.into_sorted();
-    Ok(report)
+    Ok((report, (mode == Mode::Memory && ok).then_some(rendered)))
 }

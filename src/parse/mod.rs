@@ -91,50 +91,149 @@ pub struct Parsed {
 pub fn parse(
     sources: Sources,
     config: &Config,
+    cache: Option<&ParseCache>,
     progress: &dyn crate::Progress,
     diags: &Diagnostics,
 ) -> Parsed {
     let Sources { posts, pages, comments, static_files, theme } = sources;
+    if let Some(cache) = cache {
+        cache.check_config(config);
+    }
     let ((posts, pages), comments) = rayon::join(
         || {
             rayon::join(
                 || {
                     posts
                         .into_par_iter()
-                        .filter_map(|f| report(parse_post(&f, config), progress, diags))
+                        .filter_map(|f| {
+                            let parsed = match cache {
+                                Some(c) => c.posts.get_or(&f.path, &f.text, || parse_post(&f, config)),
+                                None => parse_post(&f, config),
+                            };
+                            report(parsed, progress, diags)
+                        })
                         .collect()
                 },
-                || pages.into_par_iter().filter_map(|f| report(parse_page(&f), progress, diags)).collect(),
+                || {
+                    pages
+                        .into_par_iter()
+                        .filter_map(|f| {
+                            let parsed = match cache {
+                                Some(c) => c.pages.get_or(&f.path, &f.text, || parse_page(&f)),
+                                None => parse_page(&f),
+                            };
+                            report(parsed, progress, diags)
+                        })
+                        .collect()
+                },
             )
         },
-        || parse_comments(comments, diags),
+        || parse_comments(comments, cache, diags),
     );
     let (comments, broken_comments) = comments;
     Parsed { posts, pages, comments, broken_comments, static_files, theme }
+}
+
+/// Parsed files kept between builds (by `parlor serve`): a file whose text
+/// has not changed is not parsed, rendered or highlighted again. Failures
+/// are kept too, so their diagnostics come back. Everything is dropped when
+/// the config changes, since parsing depends on it.
+#[derive(Default)]
+pub struct ParseCache {
+    config: std::sync::Mutex<u64>,
+    posts: Memo<Post>,
+    pages: Memo<Page>,
+    comments: Memo<comment::Comment>,
+}
+
+impl ParseCache {
+    fn check_config(&self, config: &Config) {
+        let fingerprint = hash(&format!("{config:?}"));
+        let mut seen = self.config.lock().unwrap_or_else(|e| e.into_inner());
+        if *seen != fingerprint {
+            *seen = fingerprint;
+            self.posts.clear();
+            self.pages.clear();
+            self.comments.clear();
+        }
+    }
+}
+
+/// Results by path, valid while the file's text hashes the same.
+struct Memo<T>(std::sync::Mutex<std::collections::HashMap<PathBuf, (u64, Result<T, Vec<Diagnostic>>)>>);
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo(std::sync::Mutex::new(std::collections::HashMap::new()))
+    }
+}
+
+impl<T: Clone> Memo<T> {
+    fn get_or(
+        &self,
+        path: &std::path::Path,
+        text: &str,
+        make: impl FnOnce() -> Result<T, Vec<Diagnostic>>,
+    ) -> Result<T, Vec<Diagnostic>> {
+        let key = hash(text);
+        if let Some((k, result)) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(path)
+            && *k == key
+        {
+            return result.clone();
+        }
+        // Parse outside the lock: other files go on in parallel.
+        let result = make();
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), (key, result.clone()));
+        result
+    }
+
+    fn clear(&self) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
+fn hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// Comment files: a broken one is a warning (the build goes on without it,
 /// `check` fails on it); approved ones get their sanitised HTML.
 fn parse_comments(
     sources: Vec<comment::CommentSource>,
+    cache: Option<&ParseCache>,
     diags: &Diagnostics,
 ) -> (Vec<comment::Comment>, usize) {
     let total = sources.len();
     let comments: Vec<comment::Comment> = sources
         .into_par_iter()
-        .filter_map(|source| match comment::parse(source) {
-            Ok(mut c) => {
-                if c.status == comment::Status::Approved {
-                    c.html = comment::render_body(&c.body);
+        .filter_map(|source| {
+            let parse_one = |source: comment::CommentSource| {
+                comment::parse(source).map(|mut c| {
+                    if c.status == comment::Status::Approved {
+                        c.html = comment::render_body(&c.body);
+                    }
+                    c
+                })
+            };
+            let parsed = match cache {
+                Some(cache) => {
+                    let (path, text) = (source.path.clone(), source.text.clone());
+                    cache.comments.get_or(&path, &text, || parse_one(source))
                 }
-                Some(c)
-            }
-            Err(errs) => {
-                diags.extend(
-                    errs.into_iter()
-                        .map(|d| d.into_warning("this comment is not published until it is fixed")),
-                );
-                None
+                None => parse_one(source),
+            };
+            match parsed {
+                Ok(c) => Some(c),
+                Err(errs) => {
+                    diags.extend(
+                        errs.into_iter()
+                            .map(|d| d.into_warning("this comment is not published until it is fixed")),
+                    );
+                    None
+                }
             }
         })
         .collect();
