@@ -30,6 +30,9 @@ pub(crate) enum Command {
     Build(BuildArgs),
     /// Validate config, front matter, templates and internal links; write nothing.
     Check(BuildArgs),
+    /// Build, serve on localhost, rebuild on every change and reload open browser tabs;
+    /// the comment form works against it.
+    Serve(ServeArgs),
     /// Create a new site in DIR: config, an example post, an about page and a comment policy.
     Init {
         /// The folder to create (must be new or empty).
@@ -48,6 +51,19 @@ pub(crate) enum Command {
     /// Members, who may comment on members-only posts.
     #[command(subcommand)]
     Members(MembersCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The port to listen on.
+    #[arg(long, short, default_value_t = 1111)]
+    pub(crate) port: u16,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub(crate) bind: std::net::IpAddr,
+    /// Include drafts and future-dated posts.
+    #[arg(long)]
+    pub(crate) drafts: bool,
 }
 
 #[derive(Debug, Args)]

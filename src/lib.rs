@@ -23,6 +23,7 @@ pub mod output;
 pub mod parse;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

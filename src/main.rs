@@ -76,6 +76,16 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Moderate(args) => moderate(cli, args),
         Command::Comments(cmd) => comments(cli, cmd),
         Command::Intake(args) => intake(cli, args),
+        Command::Serve(args) => {
+            parlor::serve::run(parlor::serve::ServeOptions {
+                root: cli.root.clone(),
+                bind: args.bind,
+                port: args.port,
+                include_drafts: args.drafts,
+                quiet: cli.quiet,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Members(MembersCommand::Add { name }) => {
             let token = parlor::intake::members::Members::add(&cli.root, name)?;
             println!("added member `{name}`; their token (shown only now, give it to them):\n{token}");

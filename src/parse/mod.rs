@@ -160,7 +160,10 @@ impl ParseCache {
 }
 
 /// Results by path, valid while the file's text hashes the same.
-struct Memo<T>(std::sync::Mutex<std::collections::HashMap<PathBuf, (u64, Result<T, Vec<Diagnostic>>)>>);
+struct Memo<T>(std::sync::Mutex<std::collections::HashMap<PathBuf, Memoised<T>>>);
+
+/// A file's text hash, and what parsing it gave.
+type Memoised<T> = (u64, Result<T, Vec<Diagnostic>>);
 
 impl<T> Default for Memo<T> {
     fn default() -> Self {

@@ -1,0 +1,289 @@
+//! `parlor serve`: builds the site into memory, serves it, watches the
+//! sources, rebuilds on change (re-parsing only changed files) and reloads
+//! every open tab through server-sent events. A failed rebuild shows its
+//! diagnostics as an overlay on every page and the server keeps running;
+//! the next good save clears it. The comment intake is mounted at
+//! `POST /comments`, exactly as `parlor intake` serves it.
+
+mod watch;
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use tokio::sync::broadcast;
+
+use crate::parse::ParseCache;
+use crate::render::{OutputContent, Rendered};
+use crate::{BuildOptions, BuildReport};
+
+const EVENTS_PATH: &str = "/__parlor/events";
+
+/// What `parlor serve` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub include_drafts: bool,
+    pub quiet: bool,
+}
+
+/// The site as served: files by path, and the last rebuild's error.
+#[derive(Default)]
+struct Site {
+    files: HashMap<String, Served>,
+    error: Option<String>,
+}
+
+enum Served {
+    Bytes(Arc<[u8]>),
+    Static(&'static [u8]),
+    File(PathBuf),
+}
+
+struct ServeState {
+    site: RwLock<Arc<Site>>,
+    reload: broadcast::Sender<()>,
+}
+
+pub fn run(options: ServeOptions) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(serve(options))
+}
+
+async fn serve(options: ServeOptions) -> Result<()> {
+    let addr = SocketAddr::new(options.bind, options.port);
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+        format!("cannot listen on {addr} (is another server using port {}? try --port)", options.port)
+    })?;
+    let host = if options.bind.is_unspecified() { "127.0.0.1".to_string() } else { options.bind.to_string() };
+    let base_url = format!("http://{host}:{}", options.port);
+    let cache = Arc::new(ParseCache::default());
+    let build_options = BuildOptions {
+        root: options.root.clone(),
+        output: None,
+        include_drafts: options.include_drafts,
+        base_url: Some(base_url.clone()),
+        progress: None,
+        cache: Some(cache),
+    };
+    let (reload, _) = broadcast::channel(16);
+    let first = rebuild(&build_options, None, options.quiet);
+    let state = Arc::new(ServeState { site: RwLock::new(Arc::new(first)), reload });
+    let origins = vec![
+        base_url.clone(),
+        format!("http://localhost:{}", options.port),
+        format!("http://127.0.0.1:{}", options.port),
+    ];
+    let intake = crate::intake::IntakeState::load(&options.root, origins, false)?;
+    let _watcher = {
+        let state = Arc::clone(&state);
+        let intake = Arc::clone(&intake);
+        let quiet = options.quiet;
+        watch::watch(&options.root, move |changed| {
+            let seen = Instant::now();
+            let previous = state.site.read().map(|s| Arc::clone(&s)).ok();
+            let site = rebuild(&build_options, previous.as_deref(), quiet);
+            if let Ok(mut current) = state.site.write() {
+                *current = Arc::new(site);
+            }
+            let _ = intake.reload();
+            let _ = state.reload.send(());
+            if !quiet {
+                let what = changed
+                    .first()
+                    .map(|p| p.strip_prefix(&build_options.root).unwrap_or(p).display().to_string())
+                    .unwrap_or_default();
+                eprintln!(
+                    "  {what} changed: reload sent {:.0} ms after the change was seen",
+                    seen.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+        })?
+    };
+    let app = Router::new()
+        .route(EVENTS_PATH, get(events))
+        .fallback(get(file))
+        .with_state(Arc::clone(&state))
+        .merge(crate::intake::router(intake));
+    println!("serving {base_url}/ (watching for changes; Ctrl-C to stop)");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// Builds the site into memory. On failure the previous files stay served,
+/// with the diagnostics shown over them.
+fn rebuild(options: &BuildOptions, previous: Option<&Site>, quiet: bool) -> Site {
+    let started = Instant::now();
+    let error = |text: String, previous: Option<&Site>| Site {
+        files: previous
+            .map(|p| p.files.iter().map(|(k, v)| (k.clone(), v.clone_served())).collect())
+            .unwrap_or_default(),
+        error: Some(text),
+    };
+    match crate::build_in_memory(options) {
+        Ok((report, Some(rendered))) => {
+            print_warnings(&report, quiet);
+            if !quiet {
+                eprintln!(
+                    "built {} in {:.0} ms",
+                    crate::plural(report.pages, "page"),
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            Site { files: files(rendered), error: None }
+        }
+        Ok((report, None)) => {
+            let text: String = report.diagnostics.iter().map(|d| d.render(false)).collect();
+            eprint!("{text}");
+            error(text, previous)
+        }
+        Err(e) => {
+            let text = format!("error: {e:#}\n");
+            eprint!("{text}");
+            error(text, previous)
+        }
+    }
+}
+
+fn print_warnings(report: &BuildReport, quiet: bool) {
+    if quiet {
+        return;
+    }
+    for d in &report.diagnostics {
+        eprint!("{}", d.render(false));
+    }
+}
+
+impl Served {
+    fn clone_served(&self) -> Served {
+        match self {
+            Served::Bytes(b) => Served::Bytes(Arc::clone(b)),
+            Served::Static(b) => Served::Static(b),
+            Served::File(p) => Served::File(p.clone()),
+        }
+    }
+}
+
+fn files(rendered: Rendered) -> HashMap<String, Served> {
+    rendered
+        .files
+        .into_iter()
+        .map(|f| {
+            let served = match f.content {
+                OutputContent::Bytes(b) => Served::Bytes(b.into()),
+                OutputContent::Static(b) => Served::Static(b),
+                OutputContent::Copy(p) => Served::File(p),
+            };
+            (f.path, served)
+        })
+        .collect()
+}
+
+async fn events(
+    State(state): State<Arc<ServeState>>,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
+    let rx = state.reload.subscribe();
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        match rx.recv().await {
+            Ok(()) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                Some((Ok(Event::default().data("reload")), rx))
+            }
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn file(State(state): State<Arc<ServeState>>, uri: Uri) -> Response {
+    let site = state.site.read().map(|s| Arc::clone(&s)).unwrap_or_default();
+    let path = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy().into_owned();
+    let key = path.trim_start_matches('/');
+    let key = if key.is_empty() || key.ends_with('/') { format!("{key}index.html") } else { key.to_string() };
+    if !site.files.contains_key(&key) && site.files.contains_key(&format!("{key}/index.html")) {
+        return Redirect::permanent(&format!("{path}/")).into_response();
+    }
+    let (status, key) = if site.files.contains_key(&key) {
+        (StatusCode::OK, key)
+    } else {
+        (StatusCode::NOT_FOUND, "404.html".to_string())
+    };
+    let Some(served) = site.files.get(&key) else {
+        let body = overlay_page(site.error.as_deref());
+        return (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body)
+            .into_response();
+    };
+    let bytes: Vec<u8> = match served {
+        Served::Bytes(b) => b.to_vec(),
+        Served::Static(b) => b.to_vec(),
+        Served::File(p) => match tokio::fs::read(p).await {
+            Ok(b) => b,
+            Err(_) => return StatusCode::NOT_FOUND.into_response(),
+        },
+    };
+    let mime = mime_type(&key);
+    let body = if mime.starts_with("text/html") { inject(&bytes, site.error.as_deref()) } else { bytes };
+    (status, [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "no-store")], body).into_response()
+}
+
+/// Serve mode only: the reload script, and the error overlay when the last
+/// rebuild failed, before `</body>`.
+fn inject(html: &[u8], error: Option<&str>) -> Vec<u8> {
+    let mut snippet = format!(
+        "<script>(function(){{var es=new EventSource('{EVENTS_PATH}');es.onmessage=function(e){{if(e.data==='reload'){{es.close();location.reload();}}}};}})();</script>"
+    );
+    if let Some(text) = error {
+        snippet.push_str(&overlay(text));
+    }
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{snippet}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{snippet}").into_bytes(),
+    }
+}
+
+fn overlay(text: &str) -> String {
+    format!(
+        "<div id=\"parlor-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(24,24,27,.96);color:#fafafa;padding:2rem;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap\"><h2 style=\"margin-top:0;color:#fca5a5\">parlor: the last rebuild failed</h2>{}\n<p>Fix it and save: this page reloads by itself.</p></div>",
+        crate::parse::highlight::escape_html(text)
+    )
+}
+
+fn overlay_page(error: Option<&str>) -> Vec<u8> {
+    let body = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>parlor</title></head><body><p>Nothing here yet.</p></body></html>";
+    inject(body.as_bytes(), error)
+}
+
+fn mime_type(path: &str) -> &'static str {
+    match Path::new(path).extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "xml" => "application/xml; charset=utf-8",
+        "json" => "application/json",
+        "txt" => "text/plain; charset=utf-8",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
