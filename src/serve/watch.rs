@@ -34,10 +34,11 @@ pub(super) fn watch(
     on_change: impl Fn(Vec<PathBuf>) + Send + 'static,
 ) -> Result<RecommendedWatcher> {
     let (tx, rx) = mpsc::channel::<PathBuf>();
+    let root_for_events = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
         let Ok(event) = result else { return };
         if changes_content(&event.kind) {
-            for path in event.paths.into_iter().filter(|p| matters(p)) {
+            for path in event.paths.into_iter().filter(|p| matters(&root_for_events, p)) {
                 let _ = tx.send(path);
             }
         }
@@ -76,9 +77,11 @@ fn changes_content(kind: &EventKind) -> bool {
     }
 }
 
-/// Whether a change to `path` can change the site.
-fn matters(path: &Path) -> bool {
-    !path.components().any(|c| crate::load::is_ignored(&c.as_os_str().to_string_lossy()))
+/// Whether a change to `path` can change the site. Only the part below the
+/// site root counts: a site may well live inside a hidden folder.
+fn matters(root: &Path, path: &Path) -> bool {
+    let inside = path.strip_prefix(root).unwrap_or(path);
+    !inside.components().any(|c| crate::load::is_ignored(&c.as_os_str().to_string_lossy()))
 }
 
 #[cfg(test)]
@@ -88,14 +91,18 @@ mod tests {
 
     #[test]
     fn editor_leftovers_do_not_matter() {
-        assert!(matters(Path::new("/s/content/posts/a.md")));
+        let root = Path::new("/tmp/.hidden/site");
+        assert!(
+            matters(root, Path::new("/tmp/.hidden/site/content/posts/a.md")),
+            "the site may sit in a hidden folder"
+        );
         for p in [
-            "/s/content/posts/.a.md.swp",
-            "/s/content/posts/a.md~",
-            "/s/content/posts/#a.md#",
-            "/s/content/comments/p/.parlor-x.tmp",
+            "content/posts/.a.md.swp",
+            "content/posts/a.md~",
+            "content/posts/#a.md#",
+            "content/comments/p/.parlor-x.tmp",
         ] {
-            assert!(!matters(Path::new(p)), "{p}");
+            assert!(!matters(root, &root.join(p)), "{p}");
         }
     }
 

@@ -129,3 +129,166 @@ fn a_hostile_title_runs_no_script_in_the_browser() {
         }
     }
 }
+
+/// A WebDriver session in headless Chromium, through chromedriver.
+struct Browser {
+    driver: std::process::Child,
+    base: String,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn start() -> Browser {
+        let port = crate::intake::free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromedriver runs (apt-get install chromium-driver)");
+        crate::intake::wait_for(port);
+        let base = format!("http://127.0.0.1:{port}");
+        let profile = tempfile::tempdir().unwrap();
+        let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        let caps = serde_json::json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}
+        }}});
+        let created = call("POST", &format!("{base}/session"), Some(caps));
+        let session =
+            created["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("{created}")).to_string();
+        Browser { driver, base, session, _profile: profile }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/session/{}{path}", self.base, self.session)
+    }
+
+    fn goto(&self, url: &str) {
+        call("POST", &self.url("/url"), Some(serde_json::json!({ "url": url })));
+    }
+
+    fn find_all(&self, css: &str) -> Vec<String> {
+        let found = call(
+            "POST",
+            &self.url("/elements"),
+            Some(serde_json::json!({"using": "css selector", "value": css})),
+        );
+        found["value"]
+            .as_array()
+            .map(|a| {
+                a.iter().filter_map(|e| e.as_object()?.values().next()?.as_str().map(String::from)).collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn find(&self, css: &str) -> String {
+        self.find_all(css).into_iter().next().unwrap_or_else(|| panic!("no element {css}"))
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let el = self.find(css);
+        call("POST", &self.url(&format!("/element/{el}/value")), Some(serde_json::json!({ "text": text })));
+    }
+
+    fn click(&self, css: &str) {
+        let el = self.find(css);
+        call("POST", &self.url(&format!("/element/{el}/click")), Some(serde_json::json!({})));
+    }
+
+    fn displayed(&self, css: &str) -> bool {
+        let el = self.find(css);
+        call("GET", &self.url(&format!("/element/{el}/displayed")), None)["value"].as_bool().unwrap_or(false)
+    }
+
+    fn wait_for(&self, css: &str, seconds: u64) -> bool {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        while std::time::Instant::now() < until {
+            if !self.find_all(css).is_empty() {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        false
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = ureq::delete(&format!("{}/session/{}", self.base, self.session)).call();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn call(method: &str, url: &str, body: Option<serde_json::Value>) -> serde_json::Value {
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut resp = match (method, body) {
+        ("GET", _) => agent.get(url).call(),
+        (_, Some(b)) => agent.post(url).header("Content-Type", "application/json").send(b.to_string()),
+        (_, None) => agent.post(url).send_empty(),
+    }
+    .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    serde_json::from_str(&resp.body_mut().read_to_string().unwrap_or_default()).unwrap_or_default()
+}
+
+#[test]
+#[ignore = "needs Chromium and chromedriver (installed by .ci/run)"]
+fn a_reader_comments_and_the_tab_shows_it_once_approved() {
+    let site = SiteTest::new();
+    site.file(
+        "content/posts/p.md",
+        "---\ntitle: A post to discuss\ndate: 2020-01-01\n---\nWhat would you have done?\n",
+    )
+    .file(
+        "content/pages/comment-policy.md",
+        "---\ntitle: Comment policy\n---\nBe kind, and say what you think.\n",
+    );
+    let port = crate::intake::free_port();
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_parlor"))
+        .args(["--root", site.root().to_str().unwrap(), "serve", "--port", &port.to_string()])
+        .env("PARLOR_SECRET", "browser-test-secret")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(site.root().join("serve.log")).unwrap())
+        .spawn()
+        .unwrap();
+    crate::intake::wait_for(port);
+    let browser = Browser::start();
+    browser.goto(&format!("http://127.0.0.1:{port}/posts/p/"));
+    assert!(
+        browser.find_all("#comment-pending").len() == 1 && !browser.displayed("#comment-pending"),
+        "the notice waits"
+    );
+    assert!(!browser.find_all(".comment-policy-box").is_empty(), "the policy is beside the form");
+    browser.type_into("#c-author", "Robin");
+    browser.type_into("#c-body", "I would have called the manager and asked for the refund in writing.");
+    browser.click("form.comment-form button[type=submit]");
+    assert!(browser.wait_for("#comment-pending", 10));
+    assert!(
+        browser.displayed("#comment-pending"),
+        "after sending, the page says the comment awaits moderation"
+    );
+    let dir = site.root().join("content/comments/p");
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".md"))
+        .expect("the comment was stored");
+    let id = file.trim_end_matches(".md").to_string();
+    assert!(browser.find_all(&format!("#comment-{id}")).is_empty(), "pending: not shown yet");
+    site.run(&["comments", "approve", &id]).assert_ok();
+    let shown = browser.wait_for(&format!("#comment-{id}"), 15);
+    let source = call("GET", &browser.url("/source"), None)["value"].as_str().unwrap_or("").to_string();
+    let log = std::fs::read_to_string(site.root().join("serve.log")).unwrap_or_default();
+    let url = call("GET", &browser.url("/url"), None);
+    assert!(
+        shown,
+        "the open tab reloaded by itself and shows the approved comment\nurl {url}\nlog:\n{log}\nsource tail:\n{}",
+        &source[source.len().saturating_sub(1500)..]
+    );
+    let _ = serve.kill();
+    let _ = serve.wait();
+}
