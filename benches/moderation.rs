@@ -124,6 +124,7 @@ fn comments() -> Vec<Comment> {
             text: String::new(),
             reply_to_line: 1,
             html: String::new(),
+            fingerprint: 0,
         })
         .collect()
 }

@@ -416,6 +416,7 @@ fn judge(state: &IntakeState, index: &Index, form: &Form, client: IpAddr) -> Res
         text: String::new(),
         reply_to_line: 1,
         html: String::new(),
+        fingerprint: 0,
     };
     let siblings: Vec<&Comment> = queue.comments.iter().filter(|c| c.post_slug == slug).collect();
     let cx = Context {
@@ -585,6 +586,7 @@ mod tests {
             text: String::new(),
             reply_to_line: 1,
             html: String::new(),
+            fingerprint: 0,
         };
         let d = crate::moderator::manual_decision(Status::Pending, None, jiff::Timestamp::UNIX_EPOCH);
         let text = comment_file(&c, &d);

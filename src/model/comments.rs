@@ -225,6 +225,7 @@ mod tests {
             text: "---\n".into(),
             reply_to_line: 1,
             html: String::new(),
+            fingerprint: 0,
         }
     }
 

@@ -349,6 +349,7 @@ mod tests {
             image: None,
             extra: Default::default(),
             assets: vec![],
+            fingerprint: 0,
         }
     }
 

@@ -196,6 +196,7 @@ fn comment(id: &str, body: &str) -> Comment {
         text: String::new(),
         reply_to_line: 1,
         html: String::new(),
+        fingerprint: 0,
     }
 }
 

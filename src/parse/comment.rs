@@ -99,6 +99,8 @@ pub struct Comment {
     pub reply_to_line: usize,
     /// The sanitised body; rendered by the build for approved comments only.
     pub html: String,
+    /// A hash of the file's text: what changed and what did not.
+    pub fingerprint: u64,
 }
 
 /// A comment file as read from disk.
@@ -201,6 +203,12 @@ pub fn parse(source: CommentSource) -> Result<Comment, Vec<Diagnostic>> {
         status,
         moderation: front.moderation,
         reply_to_line,
+        fingerprint: {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            text.hash(&mut h);
+            h.finish()
+        },
         text,
         html: String::new(),
     })

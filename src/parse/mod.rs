@@ -52,6 +52,8 @@ pub struct Post {
     pub image: Option<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub assets: Vec<Asset>,
+    /// A hash of the source file's text: what changed and what did not.
+    pub fingerprint: u64,
 }
 
 impl Post {
@@ -74,6 +76,8 @@ pub struct Page {
     pub draft: bool,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub assets: Vec<Asset>,
+    /// A hash of the source file's text: what changed and what did not.
+    pub fingerprint: u64,
 }
 
 #[derive(Debug)]
@@ -412,6 +416,7 @@ fn parse_post(file: &SourceFile, config: &Config) -> Result<Post, Vec<Diagnostic
         image: front.image,
         extra: front.extra,
         assets: file.assets.clone(),
+        fingerprint: hash(&file.text),
     })
 }
 
@@ -456,6 +461,7 @@ fn parse_page(file: &SourceFile) -> Result<Page, Vec<Diagnostic>> {
         draft: front.draft,
         extra: front.extra,
         assets: file.assets.clone(),
+        fingerprint: hash(&file.text),
     })
 }
 
