@@ -174,7 +174,9 @@ impl BuildArgs {
             include_drafts: self.drafts,
             base_url: self.base_url.clone(),
             progress: None,
+            load_cache: None,
             cache: None,
+            memo: None,
         }
     }
 }

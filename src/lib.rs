@@ -39,8 +39,12 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub include_drafts: bool,
     pub base_url: Option<String>,
+    /// Source texts kept between builds (`serve`).
+    pub load_cache: Option<std::sync::Arc<load::LoadCache>>,
     /// Parsed files kept between builds (`serve`).
     pub cache: Option<std::sync::Arc<parse::ParseCache>>,
+    /// Rendered outputs kept between builds (`serve`).
+    pub memo: Option<std::sync::Arc<render::RenderMemo>>,
     /// Told about parsing and rendering as they go.
     pub progress: Option<std::sync::Arc<dyn Progress>>,
 }
@@ -160,7 +164,7 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
     if let Some(url) = &options.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
-    let sources = load::load(&options.root, &config.theme, &diags);
+    let sources = load::load(&options.root, &config.theme, options.load_cache.as_deref(), &diags);
     lap(&mut report, "load");
     let tera = render::compile_theme(&sources.theme).map_err(|d| diags.push(d)).ok();
     let progress: &dyn Progress = options.progress.as_deref().unwrap_or(&NoProgress);
@@ -192,7 +196,8 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
     } else {
         None
     };
-    let rendered = render::render(&model, &tera, secret.as_deref(), progress, &diags);
+    let rendered =
+        render::render(&model, &tera, secret.as_deref(), options.memo.as_deref(), progress, &diags);
     progress.finish();
     lap(&mut report, "render");
     if mode == Mode::Check {

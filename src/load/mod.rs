@@ -45,15 +45,15 @@ pub struct Sources {
     pub theme: Theme,
 }
 
-pub fn load(root: &Path, theme_name: &str, diags: &Diagnostics) -> Sources {
+pub fn load(root: &Path, theme_name: &str, cache: Option<&LoadCache>, diags: &Diagnostics) -> Sources {
     let ((posts, pages), comments) = rayon::join(
         || {
             rayon::join(
-                || read_markdown_dir(root, "content/posts", diags),
-                || read_markdown_dir(root, "content/pages", diags),
+                || read_markdown_dir_cached(root, "content/posts", cache, diags),
+                || read_markdown_dir_cached(root, "content/pages", cache, diags),
             )
         },
-        || read_comments(root, diags),
+        || read_comments_cached(root, cache, diags),
     );
     Sources {
         posts,
@@ -74,6 +74,15 @@ pub fn is_ignored(name: &str) -> bool {
 }
 
 pub fn read_markdown_dir(root: &Path, dir: &str, diags: &Diagnostics) -> Vec<SourceFile> {
+    read_markdown_dir_cached(root, dir, None, diags)
+}
+
+fn read_markdown_dir_cached(
+    root: &Path,
+    dir: &str,
+    cache: Option<&LoadCache>,
+    diags: &Diagnostics,
+) -> Vec<SourceFile> {
     let base = root.join(dir);
     let Ok(entries) = std::fs::read_dir(&base) else {
         return Vec::new();
@@ -104,7 +113,7 @@ pub fn read_markdown_dir(root: &Path, dir: &str, diags: &Diagnostics) -> Vec<Sou
         .into_par_iter()
         .filter_map(|(path, stem, bundle)| {
             let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            let text = read_text(&path, &relative, diags)?;
+            let text = read_maybe_cached(&path, &relative, cache, diags)?;
             let assets = bundle.map(|b| bundle_assets(&b, diags)).unwrap_or_default();
             Some(SourceFile { path: relative, stem, text, assets })
         })
@@ -115,6 +124,10 @@ pub const COMMENTS_DIR: &str = "content/comments";
 
 /// Every `content/comments/<post-slug>/<id>.md`, read in parallel.
 pub fn read_comments(root: &Path, diags: &Diagnostics) -> Vec<CommentSource> {
+    read_comments_cached(root, None, diags)
+}
+
+fn read_comments_cached(root: &Path, cache: Option<&LoadCache>, diags: &Diagnostics) -> Vec<CommentSource> {
     let base = root.join(COMMENTS_DIR);
     let Ok(entries) = std::fs::read_dir(&base) else { return Vec::new() };
     let mut files: Vec<(PathBuf, String, String)> = Vec::new();
@@ -136,10 +149,47 @@ pub fn read_comments(root: &Path, diags: &Diagnostics) -> Vec<CommentSource> {
         .into_par_iter()
         .filter_map(|(path, post_slug, stem)| {
             let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            let text = read_text(&path, &relative, diags)?;
+            let text = read_maybe_cached(&path, &relative, cache, diags)?;
             Some(CommentSource { path: relative, post_slug, stem, text })
         })
         .collect()
+}
+
+/// Texts read by an earlier build (`serve`), by path, valid while the
+/// file's modification time and size are the same: a rebuild reads again
+/// only the files that changed.
+#[derive(Default)]
+pub struct LoadCache {
+    files: std::sync::Mutex<std::collections::HashMap<PathBuf, Stamped>>,
+}
+
+/// A file's modification time, size and text.
+type Stamped = (std::time::SystemTime, u64, String);
+
+fn read_maybe_cached(
+    path: &Path,
+    shown_as: &Path,
+    cache: Option<&LoadCache>,
+    diags: &Diagnostics,
+) -> Option<String> {
+    let Some(cache) = cache else { return read_text(path, shown_as, diags) };
+    let stamp = std::fs::metadata(path).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
+    if let Some((modified, len)) = stamp
+        && let Some((m, l, text)) = cache.files.lock().unwrap_or_else(|e| e.into_inner()).get(path)
+        && *m == modified
+        && *l == len
+    {
+        return Some(text.clone());
+    }
+    let text = read_text(path, shown_as, diags)?;
+    if let Some((modified, len)) = stamp {
+        cache
+            .files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_path_buf(), (modified, len, text.clone()));
+    }
+    Some(text)
 }
 
 /// Reads a UTF-8 text file, dropping a byte-order mark.

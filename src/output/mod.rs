@@ -42,6 +42,7 @@ fn write_files(files: &[OutputFile], root: &Path) -> Result<()> {
         match &file.content {
             OutputContent::Bytes(bytes) => fs::write(&target, bytes).map(drop),
             OutputContent::Static(bytes) => fs::write(&target, bytes).map(drop),
+            OutputContent::Shared(bytes) => fs::write(&target, bytes).map(drop),
             OutputContent::Copy(source) => fs::copy(source, &target).map(drop),
         }
         .with_context(|| format!("failed to write `{}`", file.path))

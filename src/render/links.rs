@@ -27,8 +27,10 @@ pub fn check_internal_links(root: &Path, model: &SiteModel, rendered: &Rendered,
         .collect();
     let mut reported = HashSet::new();
     for file in &rendered.files {
-        let OutputContent::Bytes(bytes) = &file.content else {
-            continue;
+        let bytes: &[u8] = match &file.content {
+            OutputContent::Bytes(b) => b,
+            OutputContent::Shared(b) => b,
+            _ => continue,
         };
         if !file.path.ends_with(".html") {
             continue;

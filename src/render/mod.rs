@@ -3,6 +3,7 @@
 //! and each gets a context holding only what its page shows.
 
 pub mod feeds;
+mod fingerprint;
 pub mod links;
 mod sitemap;
 pub mod view;
@@ -36,6 +37,8 @@ pub const TEMPLATES: &[&str] = &[
 #[derive(Debug)]
 pub enum OutputContent {
     Bytes(Vec<u8>),
+    /// Bytes kept from an earlier build (`serve`'s render memo).
+    Shared(std::sync::Arc<[u8]>),
     Static(&'static [u8]),
     /// Copied from this file.
     Copy(PathBuf),
@@ -53,6 +56,73 @@ pub struct Rendered {
     pub files: Vec<OutputFile>,
     /// HTML pages among `files`.
     pub pages: usize,
+}
+
+/// What earlier builds rendered, by output path, with the fingerprint of
+/// what each output showed: `serve` renders again only what changed.
+#[derive(Default)]
+pub struct RenderMemo {
+    outputs: std::sync::Mutex<std::collections::HashMap<String, Kept>>,
+}
+
+/// An output's fingerprint and bytes.
+type Kept = (u64, std::sync::Arc<[u8]>);
+
+impl RenderMemo {
+    fn get(&self, path: &str, fingerprint: u64) -> Option<std::sync::Arc<[u8]>> {
+        let outputs = self.outputs.lock().unwrap_or_else(|e| e.into_inner());
+        outputs.get(path).filter(|(fp, _)| *fp == fingerprint).map(|(_, bytes)| std::sync::Arc::clone(bytes))
+    }
+
+    fn put(&self, path: &str, fingerprint: u64, bytes: std::sync::Arc<[u8]>) {
+        self.outputs.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), (fingerprint, bytes));
+    }
+
+    /// The output of `job`: kept bytes when nothing it shows has changed,
+    /// else freshly rendered (and kept).
+    fn render(
+        &self,
+        job: Job,
+        views: &Views,
+        global: u64,
+        render: impl FnOnce() -> tera::TeraResult<OutputFile>,
+    ) -> tera::TeraResult<OutputFile> {
+        let fp = fingerprint::job(job, views, global);
+        let path = output_path(&job_url(job, views.model));
+        if let Some(bytes) = self.get(&path, fp) {
+            return Ok(OutputFile { path, content: OutputContent::Shared(bytes) });
+        }
+        let file = render()?;
+        let OutputContent::Bytes(bytes) = file.content else { return Ok(file) };
+        let shared: std::sync::Arc<[u8]> = bytes.into();
+        self.put(&file.path, fp, std::sync::Arc::clone(&shared));
+        Ok(OutputFile { path: file.path, content: OutputContent::Shared(shared) })
+    }
+
+    /// Kept bytes for `path`, or `make` them (and keep them).
+    pub(crate) fn file(&self, path: &str, fingerprint: u64, make: impl FnOnce() -> Vec<u8>) -> OutputContent {
+        if let Some(bytes) = self.get(path, fingerprint) {
+            return OutputContent::Shared(bytes);
+        }
+        let shared: std::sync::Arc<[u8]> = make().into();
+        self.put(path, fingerprint, std::sync::Arc::clone(&shared));
+        OutputContent::Shared(shared)
+    }
+}
+
+/// The URL a job's page is written at.
+fn job_url(job: Job, model: &SiteModel) -> String {
+    match job {
+        Job::Post(i) => model.post_urls[i].clone(),
+        Job::Page(i) => model.page_urls[i].clone(),
+        Job::Listing(i) => model.listings[i].url.clone(),
+        Job::TermList(Taxonomy::Tags) => "/tags/".into(),
+        Job::TermList(Taxonomy::Categories) => "/categories/".into(),
+        Job::Archive => "/archive/".into(),
+        Job::Year(y) => model.years[y].url.clone(),
+        Job::Month(y, m) => model.years[y].months[m].url.clone(),
+        Job::NotFound => "/404.html".into(),
+    }
 }
 
 /// One page to render.
@@ -91,6 +161,7 @@ pub fn render(
     model: &SiteModel,
     tera: &Tera,
     form_secret: Option<&[u8]>,
+    memo: Option<&RenderMemo>,
     progress: &dyn crate::Progress,
     diags: &Diagnostics,
 ) -> Rendered {
@@ -99,11 +170,15 @@ pub fn render(
     let mut base = Context::new();
     base.insert("site", &site);
     let jobs = jobs(model);
+    let global = memo.map_or(0, |_| fingerprint::global(model, form_secret));
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let out =
-                render_job(*job, &views, tera, &base).map_err(|e| template_diagnostic(&e, &model.theme));
+            let out = match memo {
+                Some(memo) => memo.render(*job, &views, global, || render_job(*job, &views, tera, &base)),
+                None => render_job(*job, &views, tera, &base),
+            }
+            .map_err(|e| template_diagnostic(&e, &model.theme));
             progress.tick();
             out
         })
@@ -118,7 +193,7 @@ pub fn render(
     }
     diags.extend(failed);
     let pages = files.len();
-    files.extend(support_files(model, &views));
+    files.extend(support_files(model, &views, memo, global));
     Rendered { files, pages }
 }
 
@@ -280,7 +355,12 @@ fn listing_job(
 
 /// Everything that is not a templated page: stylesheets, static files,
 /// post bundle assets, the sitemap and robots.txt.
-fn support_files(model: &SiteModel, views: &Views) -> Vec<OutputFile> {
+fn support_files(
+    model: &SiteModel,
+    views: &Views,
+    memo: Option<&RenderMemo>,
+    global: u64,
+) -> Vec<OutputFile> {
     let mut files = vec![
         OutputFile {
             path: "syntax.css".into(),
@@ -288,7 +368,12 @@ fn support_files(model: &SiteModel, views: &Views) -> Vec<OutputFile> {
         },
         OutputFile {
             path: "sitemap.xml".into(),
-            content: OutputContent::Bytes(sitemap::sitemap(model, views)),
+            content: match memo {
+                Some(memo) => memo.file("sitemap.xml", fingerprint::sitemap(model, global), || {
+                    sitemap::sitemap(model, views)
+                }),
+                None => OutputContent::Bytes(sitemap::sitemap(model, views)),
+            },
         },
         OutputFile {
             path: "robots.txt".into(),
@@ -319,7 +404,7 @@ fn support_files(model: &SiteModel, views: &Views) -> Vec<OutputFile> {
             files.push(OutputFile { path, content: OutputContent::Copy(asset.source.clone()) });
         }
     }
-    files.extend(feeds::feeds(model, views));
+    files.extend(feeds::feeds(model, views, memo, global));
     files
 }
 

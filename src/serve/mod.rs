@@ -76,7 +76,9 @@ async fn serve(options: ServeOptions) -> Result<()> {
         include_drafts: options.include_drafts,
         base_url: Some(base_url.clone()),
         progress: None,
+        load_cache: Some(Arc::new(crate::load::LoadCache::default())),
         cache: Some(cache),
+        memo: Some(Arc::new(crate::render::RenderMemo::default())),
     };
     let (reload, _) = broadcast::channel(16);
     let first = rebuild(&build_options, None, options.quiet);
@@ -98,8 +100,8 @@ async fn serve(options: ServeOptions) -> Result<()> {
             if let Ok(mut current) = state.site.write() {
                 *current = Arc::new(site);
             }
-            let _ = intake.reload();
             let _ = state.reload.send(());
+            let sent = seen.elapsed();
             if !quiet {
                 let what = changed
                     .first()
@@ -107,8 +109,13 @@ async fn serve(options: ServeOptions) -> Result<()> {
                     .unwrap_or_default();
                 eprintln!(
                     "  {what} changed: reload sent {:.0} ms after the change was seen",
-                    seen.elapsed().as_secs_f64() * 1000.0
+                    sent.as_secs_f64() * 1000.0
                 );
+            }
+            // The intake's view of posts and comments, after the tabs have
+            // been told: it does not change what they show.
+            if let Err(e) = intake.reload() {
+                eprintln!("warning: comment intake could not re-read the site: {e:#}");
             }
         })?
     };
@@ -140,10 +147,16 @@ fn rebuild(options: &BuildOptions, previous: Option<&Site>, quiet: bool) -> Site
         Ok((report, Some(rendered))) => {
             print_warnings(&report, quiet);
             if !quiet {
+                let stages: Vec<String> = report
+                    .timings
+                    .iter()
+                    .map(|(s, t)| format!("{s} {:.0}", t.as_secs_f64() * 1000.0))
+                    .collect();
                 eprintln!(
-                    "built {} in {:.0} ms",
+                    "built {} in {:.0} ms ({} ms)",
                     crate::plural(report.pages, "page"),
-                    started.elapsed().as_secs_f64() * 1000.0
+                    started.elapsed().as_secs_f64() * 1000.0,
+                    stages.join(", ")
                 );
             }
             Site { files: files(rendered), error: None }
@@ -187,6 +200,7 @@ fn files(rendered: Rendered) -> HashMap<String, Served> {
         .map(|f| {
             let served = match f.content {
                 OutputContent::Bytes(b) => Served::Bytes(b.into()),
+                OutputContent::Shared(b) => Served::Bytes(b),
                 OutputContent::Static(b) => Served::Static(b),
                 OutputContent::Copy(p) => Served::File(p),
             };

@@ -13,7 +13,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 /// Events closer together than this are one change (an editor's save is
 /// often a write, a rename and a chmod).
-const QUIET: Duration = Duration::from_millis(20);
+const QUIET: Duration = Duration::from_millis(10);
 
 /// The folders (and `site.toml`) a site is built from.
 fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {

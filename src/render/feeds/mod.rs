@@ -11,12 +11,10 @@ mod atom;
 mod json;
 mod rss;
 
-use std::collections::{HashMap, HashSet};
-
 use rayon::prelude::*;
 
 use super::view::Views;
-use super::{OutputContent, OutputFile};
+use super::{OutputContent, OutputFile, RenderMemo};
 use crate::model::{SiteModel, Term};
 use crate::parse::PostDate;
 
@@ -81,57 +79,189 @@ pub struct FeedLink {
     pub r#type: &'static str,
 }
 
-/// Every feed of the site, as output files.
-pub fn feeds(model: &SiteModel, views: &Views) -> Vec<OutputFile> {
+/// What a feed holds, before its items are made.
+struct Spec {
+    title: String,
+    link: String,
+    description: String,
+    dir: String,
+    names: FeedNames,
+    items: Vec<ItemRef>,
+}
+
+#[derive(Clone, Copy)]
+enum ItemRef {
+    Post(usize),
+    /// (post, comment)
+    Comment(usize, usize),
+}
+
+/// Every feed of the site, as output files. With a memo (`serve`), a feed
+/// whose items have not changed is reused, not written again.
+pub(crate) fn feeds(
+    model: &SiteModel,
+    views: &Views,
+    memo: Option<&RenderMemo>,
+    global: u64,
+) -> Vec<OutputFile> {
     let settings = &model.config.feeds;
-    let bodies = PostBodies::new(model, views);
-    let mut feeds: Vec<Feed> = Vec::new();
-    let site_title = &model.config.title;
-    let all: Vec<usize> = (0..model.posts.len()).collect();
-    feeds.push(post_feed(model, views, &bodies, site_title.clone(), "/", "", &all));
-    let terms =
-        [("tags", &model.tags, "Posts tagged"), ("categories", &model.categories, "Posts filed under")];
-    for (base, list, what) in terms {
-        for t in list {
-            feeds.push(term_feed(
-                model,
-                views,
-                &bodies,
-                t,
-                &format!("{base}/{}/", t.slug),
-                &format!("{what} \u{201c}{}\u{201d}", t.name),
-            ));
-        }
-    }
-    for a in &model.authors {
-        feeds.push(term_feed(
-            model,
-            views,
-            &bodies,
-            a,
-            a.url.trim_start_matches('/'),
-            &format!("Posts by {}", a.name),
-        ));
-    }
-    feeds.push(recent_comments_feed(model, views));
-    feeds.extend((0..model.posts.len()).map(|i| post_comments_feed(model, views, i)));
-    feeds
+    let bodies = PostBodies::new(model.posts.len());
+    specs(model, views)
         .par_iter()
-        .flat_map_iter(|feed| {
-            let mut files = vec![file(feed, feed.names.rss, rss::write(feed, views))];
+        .flat_map_iter(|spec| {
+            let mut names = vec![spec.names.rss];
             if settings.atom {
-                files.push(file(feed, feed.names.atom, atom::write(feed, views)));
+                names.push(spec.names.atom);
             }
             if settings.json {
-                files.push(file(feed, feed.names.json, json::write(feed, views)));
+                names.push(spec.names.json);
             }
-            files
+            let fp = memo.map(|_| spec_fingerprint(spec, model, global));
+            let feed = std::sync::OnceLock::new();
+            let make = |name: &str| {
+                let feed: &Feed = feed.get_or_init(|| materialize(spec, model, views, &bodies));
+                match name {
+                    n if n == spec.names.atom => atom::write(feed, views),
+                    n if n == spec.names.json => json::write(feed, views),
+                    _ => rss::write(feed, views),
+                }
+            };
+            names
+                .into_iter()
+                .map(|name| {
+                    let path = format!("{}{name}", spec.dir);
+                    let content = match (memo, fp) {
+                        (Some(memo), Some(fp)) => memo.file(&path, fp, || make(name)),
+                        _ => OutputContent::Bytes(make(name)),
+                    };
+                    OutputFile { path, content }
+                })
+                .collect::<Vec<_>>()
         })
         .collect()
 }
 
-fn file(feed: &Feed, name: &str, bytes: Vec<u8>) -> OutputFile {
-    OutputFile { path: format!("{}{name}", feed.dir), content: OutputContent::Bytes(bytes) }
+fn spec_fingerprint(spec: &Spec, model: &SiteModel, global: u64) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (global, &spec.title, &spec.dir).hash(&mut h);
+    for item in &spec.items {
+        match *item {
+            ItemRef::Post(i) => (model.posts[i].fingerprint, &model.post_urls[i]).hash(&mut h),
+            ItemRef::Comment(p, c) => {
+                (model.comments[c].fingerprint, &model.post_urls[p], &model.posts[p].title).hash(&mut h)
+            }
+        }
+    }
+    h.finish()
+}
+
+fn specs(model: &SiteModel, views: &Views) -> Vec<Spec> {
+    let c = &model.config;
+    let n = c.feeds.items;
+    let site_description =
+        if c.description.is_empty() { format!("Posts from {}", c.title) } else { c.description.clone() };
+    let posts = |list: &[usize]| list.iter().take(n).map(|&i| ItemRef::Post(i)).collect::<Vec<_>>();
+    let mut specs = vec![Spec {
+        title: c.title.clone(),
+        link: views.absolute("/"),
+        description: site_description,
+        dir: String::new(),
+        names: FEED_NAMES,
+        items: posts(&(0..model.posts.len().min(n)).collect::<Vec<_>>()),
+    }];
+    let terms =
+        [("tags", &model.tags, "Posts tagged"), ("categories", &model.categories, "Posts filed under")];
+    for (base, list, what) in terms {
+        for t in list {
+            let what = format!("{what} \u{201c}{}\u{201d}", t.name);
+            specs.push(term_spec(model, views, t, format!("{base}/{}/", t.slug), &what, posts(&t.posts)));
+        }
+    }
+    for a in &model.authors {
+        let what = format!("Posts by {}", a.name);
+        specs.push(term_spec(
+            model,
+            views,
+            a,
+            a.url.trim_start_matches('/').to_string(),
+            &what,
+            posts(&a.posts),
+        ));
+    }
+    // Published comments of published posts, newest first.
+    let newest_first = |list: &mut Vec<(usize, usize)>| {
+        list.sort_by(|a, b| {
+            let (ca, cb) = (&model.comments[a.1], &model.comments[b.1]);
+            (cb.date, &cb.id).cmp(&(ca.date, &ca.id))
+        })
+    };
+    let mut recent: Vec<(usize, usize)> = model
+        .threads
+        .iter()
+        .enumerate()
+        .flat_map(|(p, t)| t.all().into_iter().map(move |ci| (p, ci)))
+        .collect();
+    newest_first(&mut recent);
+    specs.push(Spec {
+        title: format!("{} \u{2013} recent comments", c.title),
+        link: views.absolute("/"),
+        description: format!("The newest comments on {}", c.title),
+        dir: "comments/".into(),
+        names: FEED_NAMES,
+        items: recent.iter().take(n).map(|&(p, ci)| ItemRef::Comment(p, ci)).collect(),
+    });
+    for (i, p) in model.posts.iter().enumerate() {
+        let mut on_post: Vec<(usize, usize)> = model.threads[i].all().into_iter().map(|ci| (i, ci)).collect();
+        newest_first(&mut on_post);
+        specs.push(Spec {
+            title: format!("Comments on \u{201c}{}\u{201d}", p.title),
+            link: views.absolute(&model.post_urls[i]),
+            description: format!("Comments on \u{201c}{}\u{201d} at {}", p.title, c.title),
+            dir: model.post_urls[i].trim_start_matches('/').to_string(),
+            names: COMMENT_FEED_NAMES,
+            items: on_post.iter().take(n).map(|&(p, ci)| ItemRef::Comment(p, ci)).collect(),
+        });
+    }
+    specs
+}
+
+fn term_spec(
+    model: &SiteModel,
+    views: &Views,
+    term: &Term,
+    dir: String,
+    what: &str,
+    items: Vec<ItemRef>,
+) -> Spec {
+    Spec {
+        title: format!("{} \u{2013} {what}", model.config.title),
+        link: views.absolute(&term.url),
+        description: format!("{what} on {}", model.config.title),
+        dir,
+        names: FEED_NAMES,
+        items,
+    }
+}
+
+/// The feed a spec describes, with its items made.
+fn materialize(spec: &Spec, model: &SiteModel, views: &Views, bodies: &PostBodies) -> Feed {
+    Feed {
+        title: clean(&spec.title),
+        link: spec.link.clone(),
+        description: clean(&spec.description),
+        language: model.config.language.clone(),
+        dir: spec.dir.clone(),
+        names: spec.names,
+        items: spec
+            .items
+            .iter()
+            .map(|item| match *item {
+                ItemRef::Post(i) => post_item(model, views, bodies, i),
+                ItemRef::Comment(p, ci) => comment_item(model, views, p, ci),
+            })
+            .collect(),
+    }
 }
 
 /// The feeds a page announces: the site's always, plus its own.
@@ -174,82 +304,30 @@ pub fn post_comments_link(model: &SiteModel, views: &Views, i: usize) -> FeedLin
     }
 }
 
-/// Each post's summary and content with absolute URLs, made once for the
-/// posts that some feed holds.
+/// Each post's summary and content with absolute URLs, made at most once
+/// per build, and only for posts some feed being written holds.
 struct PostBodies {
-    by_post: HashMap<usize, (String, Option<String>)>,
+    by_post: Vec<std::sync::OnceLock<(String, Option<String>)>>,
 }
 
 impl PostBodies {
-    fn new(model: &SiteModel, views: &Views) -> PostBodies {
-        let n = model.config.feeds.items;
-        let mut wanted: HashSet<usize> = (0..model.posts.len().min(n)).collect();
-        for t in model.tags.iter().chain(&model.categories).chain(&model.authors) {
-            wanted.extend(t.posts.iter().take(n));
-        }
-        let full = model.config.feeds.full_content;
-        let by_post = wanted
-            .into_par_iter()
-            .map(|i| {
-                let base = views.absolute(&model.post_urls[i]);
-                let p = &model.posts[i];
-                let summary = absolutize(&p.summary_html, &base);
-                let content = full.then(|| absolutize(&p.content_html, &base));
-                (i, (summary, content))
-            })
-            .collect();
-        PostBodies { by_post }
+    fn new(posts: usize) -> PostBodies {
+        PostBodies { by_post: (0..posts).map(|_| std::sync::OnceLock::new()).collect() }
     }
-}
 
-fn post_feed(
-    model: &SiteModel,
-    views: &Views,
-    bodies: &PostBodies,
-    title: String,
-    page: &str,
-    dir: &str,
-    posts: &[usize],
-) -> Feed {
-    let c = &model.config;
-    let items = posts.iter().take(c.feeds.items).map(|&i| post_item(model, views, bodies, i)).collect();
-    let description =
-        if c.description.is_empty() { format!("Posts from {}", c.title) } else { c.description.clone() };
-    Feed {
-        title: clean(&title),
-        link: views.absolute(page),
-        description: clean(&description),
-        language: c.language.clone(),
-        dir: dir.to_string(),
-        names: FEED_NAMES,
-        items,
+    fn get(&self, model: &SiteModel, views: &Views, i: usize) -> &(String, Option<String>) {
+        self.by_post[i].get_or_init(|| {
+            let base = views.absolute(&model.post_urls[i]);
+            let p = &model.posts[i];
+            let content = model.config.feeds.full_content.then(|| absolutize(&p.content_html, &base));
+            (absolutize(&p.summary_html, &base), content)
+        })
     }
-}
-
-fn term_feed(
-    model: &SiteModel,
-    views: &Views,
-    bodies: &PostBodies,
-    term: &Term,
-    dir: &str,
-    what: &str,
-) -> Feed {
-    let mut feed = post_feed(
-        model,
-        views,
-        bodies,
-        format!("{} \u{2013} {what}", model.config.title),
-        &term.url,
-        dir,
-        &term.posts,
-    );
-    feed.description = clean(&format!("{what} on {}", model.config.title));
-    feed
 }
 
 fn post_item(model: &SiteModel, views: &Views, bodies: &PostBodies, i: usize) -> Item {
     let p = &model.posts[i];
-    let (summary, content) = bodies.by_post.get(&i).cloned().unwrap_or_default();
+    let (summary, content) = bodies.get(model, views, i).clone();
     let author = p.author.as_deref().and_then(|a| model.config.authors.get(a)).map(|a| clean(&a.name));
     Item {
         title: clean(&p.title),
@@ -261,53 +339,6 @@ fn post_item(model: &SiteModel, views: &Views, bodies: &PostBodies, i: usize) ->
         categories: p.category.iter().chain(&p.tags).map(|t| clean(t)).collect(),
         summary_html: clean(&summary),
         content_html: content.map(|c| clean(&c)),
-    }
-}
-
-fn recent_comments_feed(model: &SiteModel, views: &Views) -> Feed {
-    // Published comments of published posts, newest first.
-    let mut published: Vec<(usize, usize)> = model
-        .threads
-        .iter()
-        .enumerate()
-        .flat_map(|(p, t)| t.all().into_iter().map(move |c| (p, c)))
-        .collect();
-    published.sort_by(|a, b| {
-        let (ca, cb) = (&model.comments[a.1], &model.comments[b.1]);
-        (cb.date, &cb.id).cmp(&(ca.date, &ca.id))
-    });
-    let c = &model.config;
-    Feed {
-        title: clean(&format!("{} \u{2013} recent comments", c.title)),
-        link: views.absolute("/"),
-        description: clean(&format!("The newest comments on {}", c.title)),
-        language: c.language.clone(),
-        dir: "comments/".into(),
-        names: FEED_NAMES,
-        items: published
-            .iter()
-            .take(c.feeds.items)
-            .map(|&(p, ci)| comment_item(model, views, p, ci))
-            .collect(),
-    }
-}
-
-fn post_comments_feed(model: &SiteModel, views: &Views, i: usize) -> Feed {
-    let p = &model.posts[i];
-    let mut comments = model.threads[i].all();
-    comments.sort_by(|&a, &b| {
-        let (ca, cb) = (&model.comments[a], &model.comments[b]);
-        (cb.date, &cb.id).cmp(&(ca.date, &ca.id))
-    });
-    let c = &model.config;
-    Feed {
-        title: clean(&format!("Comments on \u{201c}{}\u{201d}", p.title)),
-        link: views.absolute(&model.post_urls[i]),
-        description: clean(&format!("Comments on \u{201c}{}\u{201d} at {}", p.title, c.title)),
-        language: c.language.clone(),
-        dir: model.post_urls[i].trim_start_matches('/').to_string(),
-        names: COMMENT_FEED_NAMES,
-        items: comments.iter().take(c.feeds.items).map(|&ci| comment_item(model, views, i, ci)).collect(),
     }
 }
 
