@@ -10,4 +10,5 @@ mod errors;
 mod feeds;
 mod intake;
 mod moderation;
+mod serve;
 mod support;

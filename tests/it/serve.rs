@@ -1,0 +1,121 @@
+//! `parlor serve`: rebuilds on save, renders again what changed (and only
+//! trusts its memo when nothing changed), shows a failed rebuild as an
+//! overlay while still serving, and clears it on the next good save.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::intake::{free_port, wait_for};
+use crate::support::{SiteTest, post};
+
+struct Serve {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    fn start(site: &SiteTest) -> Serve {
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_parlor"))
+            .args(["--root", site.root().to_str().unwrap(), "serve", "--port", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_for(port);
+        Serve { child, port }
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let mut resp = agent.get(format!("http://127.0.0.1:{}{path}", self.port)).call().unwrap();
+        (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap_or_default())
+    }
+
+    /// An open event stream: `wait` returns once the next reload arrives.
+    fn events(&self) -> Events {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.write_all(b"GET /__parlor/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+            .unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        let mut e = Events { stream: s, seen: String::new() };
+        while !e.seen.contains("\r\n\r\n") {
+            e.read();
+        }
+        e.seen.clear();
+        e
+    }
+}
+
+struct Events {
+    stream: TcpStream,
+    seen: String,
+}
+
+impl Events {
+    fn read(&mut self) {
+        let mut buf = [0u8; 4096];
+        let n = self.stream.read(&mut buf).expect("an event in time");
+        self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+
+    fn wait_reload(&mut self) {
+        while !self.seen.contains("data: reload") {
+            self.read();
+        }
+        self.seen.clear();
+    }
+}
+
+#[test]
+fn a_save_rebuilds_every_page_that_shows_it() {
+    let site = SiteTest::new();
+    site.file("content/posts/a.md", &post("First title", "2020-01-01", "tags: [x]\n"))
+        .file("content/posts/b.md", &post("Other", "2020-01-02", "tags: [x]\n"));
+    let serve = Serve::start(&site);
+    let (status, index) = serve.get("/");
+    assert_eq!(status, 200);
+    assert!(index.contains("First title") && index.contains("EventSource"), "the reload script is injected");
+    let mut events = serve.events();
+    site.file("content/posts/a.md", &post("Second title", "2020-01-01", "tags: [x]\n"));
+    events.wait_reload();
+    for path in ["/posts/a/", "/", "/tags/x/", "/posts/b/", "/feed.xml", "/archive/"] {
+        let (_, body) = serve.get(path);
+        assert!(body.contains("Second title") && !body.contains("First title"), "{path} shows the new title");
+    }
+    // Nothing is written to disk by serve.
+    assert!(!site.root().join("public").exists());
+}
+
+#[test]
+fn a_failed_rebuild_shows_an_overlay_and_the_next_good_save_clears_it() {
+    let site = SiteTest::new();
+    site.file("content/posts/a.md", &post("Fine", "2020-01-01", ""));
+    let serve = Serve::start(&site);
+    let mut events = serve.events();
+    site.file("content/posts/a.md", "---\ntitle: Broken\ndate: not a date\n---\nx\n");
+    events.wait_reload();
+    let (status, page) = serve.get("/posts/a/");
+    assert_eq!(status, 200, "the server keeps serving the last good site");
+    assert!(
+        page.contains("parlor-error")
+            && page.contains("content/posts/a.md:3:1")
+            && page.contains("bad `date`"),
+        "{page}"
+    );
+    site.file("content/posts/a.md", &post("Fixed", "2020-01-01", ""));
+    events.wait_reload();
+    let (_, page) = serve.get("/posts/a/");
+    assert!(!page.contains("parlor-error") && page.contains("Fixed"));
+    let (status, _) = serve.get("/no/such/page/");
+    assert_eq!(status, 404);
+}
