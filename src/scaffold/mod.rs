@@ -140,6 +140,9 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         atomic_write(&path, text.as_bytes(), true)?;
         written.push(path);
     }
+    // The secret that signs comment forms; `.gitignore` keeps it private.
+    crate::intake::secret::load_or_create(dir)?;
+    written.push(crate::intake::secret::secret_path(dir));
     Ok(written)
 }
 
@@ -178,6 +181,15 @@ fn yaml_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn init_creates_a_private_secret() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        init(&dir).unwrap();
+        assert!(dir.join(".parlor/secret").is_file());
+        assert!(std::fs::read_to_string(dir.join(".gitignore")).unwrap().contains("/.parlor/"));
+    }
 
     #[test]
     fn init_refuses_a_non_empty_folder() {
