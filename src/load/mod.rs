@@ -94,7 +94,8 @@ fn read_markdown_dir_cached(
             continue;
         }
         let path = entry.path();
-        if path.is_dir() {
+        // The entry knows its type: no stat needed (it matters in `serve`).
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
             let index = path.join("index.md");
             if index.is_file() {
                 found.push((index, name, Some(path)));
@@ -133,7 +134,7 @@ fn read_comments_cached(root: &Path, cache: Option<&LoadCache>, diags: &Diagnost
     let mut files: Vec<(PathBuf, String, String)> = Vec::new();
     for dir in entries.flatten() {
         let post_slug = dir.file_name().to_string_lossy().into_owned();
-        if is_ignored(&post_slug) || !dir.path().is_dir() {
+        if is_ignored(&post_slug) || !dir.file_type().is_ok_and(|t| t.is_dir()) {
             continue;
         }
         let Ok(inner) = std::fs::read_dir(dir.path()) else { continue };
@@ -161,6 +162,30 @@ fn read_comments_cached(root: &Path, cache: Option<&LoadCache>, diags: &Diagnost
 #[derive(Default)]
 pub struct LoadCache {
     files: std::sync::Mutex<std::collections::HashMap<PathBuf, Stamped>>,
+    /// When set (by `serve`'s watcher), the only files that changed since
+    /// the last build: any other cached file is used without a `stat`.
+    changed: std::sync::Mutex<Option<std::collections::HashSet<PathBuf>>>,
+}
+
+impl LoadCache {
+    /// The next build may trust that only `paths` changed.
+    pub fn only_changed(&self, paths: impl IntoIterator<Item = PathBuf>) {
+        *self.changed.lock().unwrap_or_else(|e| e.into_inner()) = Some(paths.into_iter().collect());
+    }
+
+    /// The next build checks every file.
+    pub fn check_all(&self) {
+        *self.changed.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    fn trusted(&self, path: &Path) -> Option<String> {
+        let changed = self.changed.lock().unwrap_or_else(|e| e.into_inner());
+        let changed = changed.as_ref()?;
+        if changed.contains(path) {
+            return None;
+        }
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).get(path).map(|(_, _, text)| text.clone())
+    }
 }
 
 /// A file's modification time, size and text.
@@ -173,6 +198,9 @@ fn read_maybe_cached(
     diags: &Diagnostics,
 ) -> Option<String> {
     let Some(cache) = cache else { return read_text(path, shown_as, diags) };
+    if let Some(text) = cache.trusted(path) {
+        return Some(text);
+    }
     let stamp = std::fs::metadata(path).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
     if let Some((modified, len)) = stamp
         && let Some((m, l, text)) = cache.files.lock().unwrap_or_else(|e| e.into_inner()).get(path)

@@ -62,7 +62,11 @@ pub fn run(options: ServeOptions) -> Result<()> {
     runtime.block_on(serve(options))
 }
 
-async fn serve(options: ServeOptions) -> Result<()> {
+async fn serve(mut options: ServeOptions) -> Result<()> {
+    // One absolute root, so that the watcher's paths and the loader's paths
+    // are the same strings (the load cache trusts the watcher's list).
+    options.root = std::fs::canonicalize(&options.root)
+        .with_context(|| format!("cannot find the site folder `{}`", options.root.display()))?;
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
         format!("cannot listen on {addr} (is another server using port {}? try --port)", options.port)
@@ -95,6 +99,9 @@ async fn serve(options: ServeOptions) -> Result<()> {
         let quiet = options.quiet;
         watch::watch(&options.root, move |changed| {
             let seen = Instant::now();
+            if let Some(cache) = &build_options.load_cache {
+                cache.only_changed(changed.iter().cloned());
+            }
             let previous = state.site.read().map(|s| Arc::clone(&s)).ok();
             let site = rebuild(&build_options, previous.as_deref(), quiet);
             if let Ok(mut current) = state.site.write() {
