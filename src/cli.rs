@@ -51,6 +51,27 @@ pub(crate) enum Command {
     /// Members, who may comment on members-only posts.
     #[command(subcommand)]
     Members(MembersCommand),
+    /// Move a blog in from an export: posts, pages, authors, categories, tags and comments.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ImportCommand {
+    /// A WordPress export (Tools > Export: a WXR `.xml` file).
+    Wordpress(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// The export file.
+    pub(crate) file: PathBuf,
+    /// The site folder to write into (default: --root); created if missing.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) into: Option<PathBuf>,
+    /// Replace files that exist with other text.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@
 
 pub mod config;
 pub mod diag;
+pub mod import;
 pub mod intake;
 pub mod load;
 pub mod model;

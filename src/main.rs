@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use cli::{Cli, Command, CommentsCommand, IntakeArgs, MembersCommand, ModerateArgs, NewCommand};
+use cli::{
+    Cli, Command, CommentsCommand, ImportCommand, IntakeArgs, MembersCommand, ModerateArgs, NewCommand,
+};
 use parlor::diag::Severity;
 use parlor::moderate::Verdict;
 use parlor::moderator::{Queue, report};
@@ -58,8 +60,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                     println!("{}", report.summary());
                 } else {
                     println!(
-                        "checked {} posts, {} pages, {} files: no problems",
-                        report.posts, report.site_pages, report.files
+                        "checked {}, {}, {}: no problems",
+                        parlor::plural(report.posts, "post"),
+                        parlor::plural(report.site_pages, "page"),
+                        parlor::plural(report.files, "file")
                     );
                 }
             }
@@ -76,6 +80,26 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Moderate(args) => moderate(cli, args),
         Command::Comments(cmd) => comments(cli, cmd),
         Command::Intake(args) => intake(cli, args),
+        Command::Import(ImportCommand::Wordpress(args)) => {
+            let options = parlor::import::ImportOptions {
+                source: parlor::import::Source::WordPress,
+                file: args.file.clone(),
+                into: args.into.clone().unwrap_or_else(|| cli.root.clone()),
+                force: args.force,
+            };
+            match parlor::import::run(&options) {
+                Ok(report) => {
+                    if !cli.quiet {
+                        print!("{}", report.summary());
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
         Command::Serve(args) => {
             parlor::serve::run(parlor::serve::ServeOptions {
                 root: cli.root.clone(),

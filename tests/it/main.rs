@@ -8,6 +8,7 @@ mod cli;
 mod comments;
 mod errors;
 mod feeds;
+mod import;
 mod intake;
 mod moderation;
 mod serve;

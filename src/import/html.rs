@@ -1,0 +1,115 @@
+//! Exported HTML to Markdown: WordPress's paragraph-less HTML, its
+//! `<!--more-->` marker and common shortcodes, then htmd for the rest.
+//! What Markdown cannot say (embeds, iframes) is kept as HTML.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// A post body as Markdown.
+pub(super) fn post_to_markdown(html: &str) -> String {
+    // Decided on the export's own HTML, before shortcodes add any.
+    let needs_paragraphs = !(html.contains("<p>") || html.contains("<p "));
+    // Blocks made here (code, figures, the summary marker) stand as
+    // paragraphs of their own through `autop`, then come back.
+    let mut blocks: Vec<String> = Vec::new();
+    let html = more_marker().replace_all(html, "\n\nPARLORMOREMARKER\n\n");
+    let html = shortcodes(&html, &mut blocks);
+    let html = if needs_paragraphs { autop(&html) } else { html };
+    let mut html = html;
+    for (i, block) in blocks.iter().enumerate().rev() {
+        let token = format!("PARLORBLOCK{i}X");
+        html = html.replace(&format!("<p>{token}</p>"), block).replace(&token, block);
+    }
+    let md = htmd::convert(&html).unwrap_or_else(|_| html.clone());
+    md.replace("PARLORMOREMARKER", "<!-- more -->").trim().to_string() + "\n"
+}
+
+/// A comment body as Markdown (the comment subset: no raw HTML is kept).
+pub(super) fn comment_to_markdown(html: &str) -> String {
+    let html = if html.contains("<p>") || html.contains("<p ") { html.to_string() } else { autop(html) };
+    htmd::convert(&html).unwrap_or_else(|_| html.to_string()).trim().to_string() + "\n"
+}
+
+fn more_marker() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?i)<!--\s*more\s*(?:[^>]*)?-->").expect("valid regex"))
+}
+
+/// WordPress stores paragraphs as blank lines (its `wpautop` adds the
+/// `<p>`s when showing a post): do the same before converting.
+fn autop(html: &str) -> String {
+    html.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let block = ["<ul", "<ol", "<h", "<blockquote", "<pre", "<table", "<div", "<!--", "<figure"];
+            if block.iter().any(|b| p.starts_with(b)) {
+                p.to_string()
+            } else {
+                format!("<p>{}</p>", p.replace('\n', "<br>"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `[caption]`, `[code]`/`[sourcecode]` and `[gallery]` into HTML that
+/// converts well; other shortcodes stay as written, visibly.
+fn shortcodes(html: &str, blocks: &mut Vec<String>) -> String {
+    static CAPTION: OnceLock<Regex> = OnceLock::new();
+    static CODE: OnceLock<Regex> = OnceLock::new();
+    static GALLERY: OnceLock<Regex> = OnceLock::new();
+    let caption =
+        CAPTION.get_or_init(|| Regex::new(r"(?s)\[caption[^\]]*\](.*?)\[/caption\]").expect("valid regex"));
+    let code = CODE.get_or_init(|| {
+        Regex::new(r#"(?s)\[(?:code|sourcecode)(?:[^\]]*?(?:lang|language)="?([A-Za-z0-9_+-]+)"?)?[^\]]*\](.*?)\[/(?:code|sourcecode)\]"#)
+            .expect("valid regex")
+    });
+    let gallery = GALLERY.get_or_init(|| Regex::new(r"\[gallery[^\]]*\]").expect("valid regex"));
+    let html = caption.replace_all(html, |c: &regex::Captures| {
+        let inner = &c[1];
+        // The caption text is what follows the image (or its link).
+        let split = inner.rfind('>').map_or(0, |i| i + 1);
+        let (media, text) = inner.split_at(split);
+        let figure = format!("<figure>{media}<figcaption>{}</figcaption></figure>", text.trim());
+        blocks.push(figure);
+        format!("\n\nPARLORBLOCK{}X\n\n", blocks.len() - 1)
+    });
+    let html = code.replace_all(&html, |c: &regex::Captures| {
+        let lang = c.get(1).map_or("", |m| m.as_str());
+        let body = crate::parse::highlight::escape_html(c[2].trim_matches('\n'));
+        blocks.push(format!("<pre><code class=\"language-{lang}\">{body}</code></pre>"));
+        format!("\n\nPARLORBLOCK{}X\n\n", blocks.len() - 1)
+    });
+    gallery.replace_all(&html, "\n\n[gallery: the images of this gallery were not imported]\n\n").into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_more_and_shortcodes() {
+        let md = post_to_markdown(
+            "First line.\n\nSecond <em>para</em>.\n<!--more-->\n[code lang=\"python\"]\nprint(1 < 2)\n[/code]\n\n[caption id=\"a\"]<img src=\"x.png\" alt=\"X\"> A caption[/caption]\n\n[gallery ids=\"1\"]",
+        );
+        assert!(
+            md.starts_with("First line.\n\nSecond _para_.")
+                || md.starts_with("First line.\n\nSecond *para*."),
+            "{md}"
+        );
+        assert!(md.contains("<!-- more -->"), "{md}");
+        assert!(md.contains("```python\nprint(1 < 2)\n```"), "{md}");
+        assert!(md.contains("![X](x.png)") && md.contains("A caption"), "{md}");
+        assert!(md.contains("gallery: the images"), "{md}");
+    }
+
+    #[test]
+    fn comments_lose_raw_html() {
+        let md =
+            comment_to_markdown("Nice <a href=\"http://x.org/\">link</a><br />and <script>alert(1)</script>");
+        assert!(md.contains("[link](http://x.org/)"), "{md}");
+    }
+}

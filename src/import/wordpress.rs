@@ -1,0 +1,277 @@
+//! WordPress eXtended RSS (WXR 1.0 to 1.2), read as a stream: each `<item>`
+//! becomes a post or page (with its comments) as soon as it ends.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::xml::{Node, XmlStream, line_col};
+use super::{CommentOut, ImportError, ImportReport, PostOut, SiteInfo, Staging, html};
+
+#[derive(Default)]
+struct Item {
+    fields: HashMap<String, String>,
+    /// (domain, nicename, name) of each `<category>`.
+    categories: Vec<(String, String)>,
+    comments: Vec<HashMap<String, String>>,
+}
+
+pub(super) fn import(
+    path: &Path,
+    staging: &mut Staging,
+    report: &mut ImportReport,
+) -> Result<SiteInfo, ImportError> {
+    let mut xml = XmlStream::open(path)
+        .map_err(|e| ImportError::Io(anyhow::anyhow!("cannot read `{}`: {e}", path.display())))?;
+    let mut site = SiteInfo::default();
+    let mut stack: Vec<String> = Vec::new();
+    let mut text = String::new();
+    let mut item: Option<Item> = None;
+    let mut comment: Option<HashMap<String, String>> = None;
+    let mut category_domain = String::new();
+    let mut author: HashMap<String, String> = HashMap::new();
+    let mut display_names: HashMap<String, String> = HashMap::new();
+    while let Some(node) = xml.next() {
+        let node = node.map_err(|e| {
+            let (line, col) = line_col(path, e.offset);
+            ImportError::Malformed { path: path.to_path_buf(), line, col, message: e.message }
+        })?;
+        match node {
+            Node::Start { name, attrs } => {
+                text.clear();
+                match name.as_str() {
+                    "item" => item = Some(Item::default()),
+                    "wp:comment" if item.is_some() => comment = Some(HashMap::new()),
+                    "wp:author" => author.clear(),
+                    "category" => {
+                        category_domain = attrs
+                            .iter()
+                            .find(|(k, _)| k == "domain")
+                            .map(|(_, v)| v.clone())
+                            .unwrap_or_else(|| "category".into());
+                    }
+                    _ => {}
+                }
+                stack.push(name);
+            }
+            Node::Text(t) => text.push_str(&t),
+            Node::End { name } => {
+                stack.pop();
+                let value = std::mem::take(&mut text);
+                if let Some(c) = comment.as_mut() {
+                    if name == "wp:comment" {
+                        if let (Some(i), Some(c)) = (item.as_mut(), comment.take()) {
+                            i.comments.push(c);
+                        }
+                    } else {
+                        c.insert(name, value);
+                    }
+                } else if let Some(i) = item.as_mut() {
+                    match name.as_str() {
+                        "item" => {
+                            if let Some(done) = item.take() {
+                                write_item(done, &display_names, staging, report)?;
+                            }
+                        }
+                        "category" => i
+                            .categories
+                            .push((std::mem::take(&mut category_domain), value.trim().to_string())),
+                        _ => {
+                            i.fields.insert(name, value);
+                        }
+                    }
+                } else if stack.last().map(String::as_str) == Some("wp:author") || name == "wp:author" {
+                    if name == "wp:author" {
+                        if let Some(login) = author.get("wp:author_login") {
+                            let display = author
+                                .get("wp:author_display_name")
+                                .filter(|d| !d.trim().is_empty())
+                                .unwrap_or(login);
+                            display_names.insert(login.trim().to_string(), display.trim().to_string());
+                        }
+                    } else {
+                        author.insert(name, value);
+                    }
+                } else if stack.len() == 2 && stack[1] == "channel" {
+                    match name.as_str() {
+                        "title" => site.title = value,
+                        "link" => site.link = value,
+                        "description" => site.description = value,
+                        "language" => site.language = value,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    Ok(site)
+}
+
+/// The first good date of `keys` in `fields`, as RFC 3339 (UTC).
+fn date(fields: &HashMap<String, String>, keys: &[&str]) -> Option<String> {
+    for key in keys {
+        let Some(raw) = fields.get(*key).map(|s| s.trim()) else { continue };
+        if raw.is_empty() || raw.starts_with("0000") {
+            continue;
+        }
+        if let Ok(d) = crate::parse::PostDate::parse(raw) {
+            return Some(d.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+        }
+        if let Ok(z) = jiff::fmt::rfc2822::parse(raw) {
+            return Some(z.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+        }
+    }
+    None
+}
+
+fn write_item(
+    item: Item,
+    display_names: &HashMap<String, String>,
+    staging: &mut Staging,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    let f = &item.fields;
+    let get = |k: &str| f.get(k).map(|s| s.trim()).unwrap_or("");
+    let kind = match get("wp:post_type") {
+        "" | "post" => "post",
+        "page" => "page",
+        other => {
+            report.skip(format!("`{other}` items (attachments, menus and the like)"));
+            return Ok(());
+        }
+    };
+    let draft = match get("wp:status") {
+        "" | "publish" => false,
+        "draft" | "pending" | "private" | "future" => true,
+        other => {
+            report.skip(format!("items with status `{other}`"));
+            return Ok(());
+        }
+    };
+    let title = get("title").to_string();
+    let base = [get("wp:post_name"), title.as_str()]
+        .iter()
+        .map(slug::slugify)
+        .find(|s| !s.is_empty())
+        .unwrap_or_else(|| format!("{kind}-{}", slug::slugify(get("wp:post_id")).if_empty("untitled")));
+    let page = kind == "page";
+    let slug = staging.claim(&base, page);
+    let date = date(f, &["wp:post_date_gmt", "wp:post_date", "pubDate"]);
+    if date.is_none() {
+        report.skip(format!("dates missing (imported as drafts dated 1970-01-01; give them a date): {slug}"));
+    }
+    // WXR 1.0 lists each category twice (bare, and with its domain):
+    // every name counts once, the first category is the category.
+    let mut category: Option<String> = None;
+    let mut tags: Vec<String> = Vec::new();
+    for (domain, name) in &item.categories {
+        if name.is_empty() || category.as_ref() == Some(name) || tags.contains(name) {
+            continue;
+        }
+        match domain.as_str() {
+            "category" if category.is_none() => category = Some(name.clone()),
+            "category" | "post_tag" => tags.push(name.clone()),
+            _ => {}
+        }
+    }
+    let login = get("dc:creator");
+    let author = (!login.is_empty()).then(|| {
+        let id = slug::slugify(login);
+        let name = display_names.get(login).cloned().unwrap_or_else(|| login.to_string());
+        report.authors.entry(id.clone()).or_insert(name);
+        id
+    });
+    let excerpt = get("excerpt:encoded");
+    let out = PostOut {
+        title,
+        date,
+        author: author.filter(|_| !page),
+        category: category.clone(),
+        tags: tags.clone(),
+        summary: (!excerpt.is_empty()).then(|| html::comment_to_markdown(excerpt).trim().to_string()),
+        draft,
+        closed: get("wp:comment_status") == "closed",
+        markdown: html::post_to_markdown(f.get("content:encoded").map(String::as_str).unwrap_or("")),
+    };
+    let dir = if page { "content/pages" } else { "content/posts" };
+    staging.write(PathBuf::from(dir).join(format!("{slug}.md")), &out.file_text(page))?;
+    if page {
+        report.pages += 1;
+    } else {
+        report.posts += 1;
+        report.categories.extend(category);
+        report.tags.extend(tags);
+    }
+    if draft || out.date.is_none() {
+        report.drafts += 1;
+    }
+    for c in &item.comments {
+        write_comment(c, &slug, page, staging, report)?;
+    }
+    Ok(())
+}
+
+fn write_comment(
+    c: &HashMap<String, String>,
+    post: &str,
+    page: bool,
+    staging: &mut Staging,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    let get = |k: &str| c.get(k).map(|s| s.trim()).unwrap_or("");
+    match get("wp:comment_type") {
+        "pingback" | "trackback" => {
+            report.skip("pingbacks and trackbacks");
+            return Ok(());
+        }
+        _ => {}
+    }
+    if page {
+        report.skip("comments on pages (parlor pages take no comments)");
+        return Ok(());
+    }
+    let status = match get("wp:comment_approved") {
+        "1" | "approve" | "approved" => "approved",
+        "0" | "hold" | "" => "pending",
+        "spam" => "spam",
+        "trash" | "post-trashed" => "rejected",
+        other => {
+            report.skip(format!("comments with status `{other}`"));
+            return Ok(());
+        }
+    };
+    let Some(date) = date(c, &["wp:comment_date_gmt", "wp:comment_date"]) else {
+        report.skip("comments without a date");
+        return Ok(());
+    };
+    let id = format!("wp-{}", slug::slugify(get("wp:comment_id")).if_empty("x"));
+    let parent = get("wp:comment_parent");
+    let website = get("wp:comment_author_url");
+    let email = get("wp:comment_author_email");
+    let out = CommentOut {
+        id: id.clone(),
+        author: get("wp:comment_author").to_string(),
+        email: (!email.is_empty()).then(|| email.to_string()),
+        website: (website.starts_with("http://") || website.starts_with("https://"))
+            .then(|| website.to_string()),
+        date,
+        reply_to: (!parent.is_empty() && parent != "0").then(|| format!("wp-{}", slug::slugify(parent))),
+        status,
+        markdown: html::comment_to_markdown(c.get("wp:comment_content").map(String::as_str).unwrap_or("")),
+    };
+    staging.write(
+        PathBuf::from(crate::load::COMMENTS_DIR).join(post).join(format!("{id}.md")),
+        &out.file_text(),
+    )?;
+    *report.comments.entry(status).or_default() += 1;
+    Ok(())
+}
+
+trait IfEmpty {
+    fn if_empty(self, fallback: &str) -> String;
+}
+
+impl IfEmpty for String {
+    fn if_empty(self, fallback: &str) -> String {
+        if self.is_empty() { fallback.to_string() } else { self }
+    }
+}

@@ -1,0 +1,189 @@
+//! Importing a WordPress export (ours, covering every mapping, and the real
+//! sample in ../shared): the files written, the site built from them, and
+//! what happens to malformed exports and existing files.
+
+use std::path::Path;
+
+use crate::support::SiteTest;
+
+fn fixture() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import/wordpress.wxr"))
+}
+
+fn import(site: &SiteTest, file: &Path, extra: &[&str]) -> crate::support::Run {
+    let mut args = vec!["import", "wordpress", file.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    site.run(&args)
+}
+
+fn read(site: &SiteTest, path: &str) -> String {
+    std::fs::read_to_string(site.root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn empty_site() -> SiteTest {
+    let site = SiteTest::new();
+    std::fs::remove_file(site.root().join("site.toml")).unwrap();
+    site
+}
+
+#[test]
+fn every_mapping_lands_in_the_right_file() {
+    let site = empty_site();
+    let run = import(&site, fixture(), &[]);
+    run.assert_ok();
+    let out = run.stdout();
+    assert!(out.contains("imported 5 posts, 1 page (2 of them drafts)"), "{out}");
+    assert!(out.contains("6 comments: 3 approved, 1 pending, 1 rejected, 1 spam"), "{out}");
+    assert!(
+        out.contains("skipped 1: pingbacks and trackbacks") && out.contains("skipped 1: `attachment` items"),
+        "{out}"
+    );
+    assert!(out.contains("skipped 1: items with status `trash`"), "{out}");
+    // Config from the channel and the authors.
+    let config = read(&site, "site.toml");
+    assert!(
+        config.contains("title = \"Help Desk Diaries & Notes\"") && config.contains("language = \"en-GB\""),
+        "{config}"
+    );
+    assert!(config.contains("[authors.ines]\nname = \"Inès Duarte\""), "{config}");
+    // A post: GMT date, category, the rest as tags, summary, body.
+    let post = read(&site, "content/posts/cafe-refunds.md");
+    for needle in [
+        "title: \"Café refunds: a story\"",
+        "date: 2019-03-04T10:00:00Z",
+        "author: \"ines\"",
+        "category: \"Stories\"",
+        "tags: [\"refunds\", \"Food & Drink\"]",
+        "summary: \"A café that refunded first.\"",
+        "They did it *before* anyone asked.",
+        "<!-- more -->",
+        "```python\nrefund = price * 1.0\n```",
+    ] {
+        assert!(post.contains(needle), "{needle} in {post}");
+    }
+    assert!(post.contains("everyone.\n\nThey did"), "paragraphs are kept: {post}");
+    // Non-ASCII title and an empty slug; zero GMT date falls back to local; closed comments.
+    let kyiv = read(&site, "content/posts/pozhaluista-podozhdite-the-queue-in-kyiv.md");
+    assert!(kyiv.contains("date: 2020-07-01T09:30:00Z") && kyiv.contains("comments: closed"), "{kyiv}");
+    // Drafts: by status, and for want of a date.
+    assert!(read(&site, "content/posts/private-notes.md").contains("draft: true"));
+    assert!(read(&site, "content/posts/unfinished.md").contains("draft: true"));
+    // A second post with the same slug gets another.
+    assert!(read(&site, "content/posts/cafe-refunds-2.md").contains("The same slug again."));
+    assert!(read(&site, "content/pages/about.md").contains("Two people & a queue."));
+    // Comments: statuses, threading, email kept private, local-time fallback.
+    let c = |id: &str| read(&site, &format!("content/comments/cafe-refunds/wp-{id}.md"));
+    assert!(
+        c("101").contains("status: approved")
+            && c("101").contains("email: \"ana@private.example\"")
+            && c("101").contains("website: \"https://ana.example.net/\"")
+    );
+    assert!(c("101").contains("Same thing happened at **my** café & they refunded too."), "{}", c("101"));
+    assert!(c("102").contains("reply_to: \"wp-101\""));
+    assert!(c("103").contains("reply_to: \"wp-102\"") && c("103").contains("date: 2019-03-04T15:00:00Z"));
+    assert!(
+        c("104").contains("status: pending")
+            && c("105").contains("status: spam")
+            && c("106").contains("status: rejected")
+    );
+    assert!(!site.root().join("content/comments/cafe-refunds/wp-107.md").exists(), "no pingbacks");
+}
+
+#[test]
+fn the_imported_site_builds_checks_and_keeps_its_threads() {
+    let site = empty_site();
+    import(&site, fixture(), &[]).assert_ok();
+    site.build().assert_ok();
+    assert_eq!(site.run(&["check"]).code(), 0, "{}", site.run(&["check"]).stderr());
+    let page = site.page("/posts/cafe-refunds/");
+    assert_eq!(page.texts("#comments-title"), ["3 comments"], "the export's approved comments");
+    assert_eq!(
+        page.count(
+            "#comment-wp-101 > ol.comment-replies > #comment-wp-102 > ol.comment-replies > #comment-wp-103"
+        ),
+        1
+    );
+    let mut stack = vec![site.root().join("public")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                let text = String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned();
+                assert!(!text.contains("private.example"), "an email in {}", e.path().display());
+            }
+        }
+    }
+}
+
+#[test]
+fn re_running_changes_nothing_and_other_text_is_not_overwritten() {
+    let site = empty_site();
+    import(&site, fixture(), &[]).assert_ok();
+    let again = import(&site, fixture(), &[]);
+    again.assert_ok();
+    assert!(again.stdout().contains("0 files written, 12 already there unchanged"), "{}", again.stdout());
+    site.file("content/posts/cafe-refunds.md", "---\ntitle: Mine\ndate: 2020-01-01\n---\nMy own edit.\n");
+    let refused = import(&site, fixture(), &[]);
+    assert_eq!(refused.code(), 1);
+    assert!(
+        refused.stderr().contains("content/posts/cafe-refunds.md") && refused.stderr().contains("--force"),
+        "{}",
+        refused.stderr()
+    );
+    assert!(read(&site, "content/posts/cafe-refunds.md").contains("My own edit."), "nothing was overwritten");
+    import(&site, fixture(), &["--force"]).assert_ok();
+    assert!(read(&site, "content/posts/cafe-refunds.md").contains("Café refunds"));
+    let leftovers: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".parlor-import"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_malformed_export_names_line_and_column_and_writes_nothing() {
+    let site = empty_site();
+    let broken = site.root().join("broken.wxr");
+    let text = std::fs::read_to_string(fixture()).unwrap().replacen(
+        "</title>\n\t\t<link>https://helpdesk.example.org/2019",
+        "</titel>\n\t\t<link>https://helpdesk.example.org/2019",
+        1,
+    );
+    std::fs::write(&broken, text).unwrap();
+    let run = import(&site, &broken, &[]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stderr().contains("broken.wxr:17:") && run.stderr().contains("not well-formed"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        !site.root().join("content").exists() && !site.root().join("site.toml").exists(),
+        "nothing half-written"
+    );
+}
+
+#[test]
+fn the_real_wordpress_sample_imports_and_builds() {
+    let sample = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/import/google-blog-converters-wordpress-sample.wxr"
+    ));
+    if !sample.exists() {
+        assert!(std::env::var_os("CI").is_none(), "the shared fixture is missing");
+        return;
+    }
+    let site = empty_site();
+    let run = import(&site, sample, &[]);
+    run.assert_ok();
+    assert!(
+        run.stdout().contains("imported 3 posts, 1 page") && run.stdout().contains("2 approved"),
+        "{}",
+        run.stdout()
+    );
+    site.build().assert_ok();
+    assert_eq!(site.run(&["check"]).code(), 0);
+}
