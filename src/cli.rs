@@ -60,6 +60,8 @@ pub(crate) enum Command {
 pub(crate) enum ImportCommand {
     /// A WordPress export (Tools > Export: a WXR `.xml` file).
     Wordpress(ImportArgs),
+    /// A Blogger export (Settings > Back up content: an Atom `.xml` file).
+    Blogger(ImportArgs),
 }
 
 #[derive(Debug, Args)]

@@ -80,9 +80,13 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Moderate(args) => moderate(cli, args),
         Command::Comments(cmd) => comments(cli, cmd),
         Command::Intake(args) => intake(cli, args),
-        Command::Import(ImportCommand::Wordpress(args)) => {
+        Command::Import(cmd) => {
+            let (source, args) = match cmd {
+                ImportCommand::Wordpress(a) => (parlor::import::Source::WordPress, a),
+                ImportCommand::Blogger(a) => (parlor::import::Source::Blogger, a),
+            };
             let options = parlor::import::ImportOptions {
-                source: parlor::import::Source::WordPress,
+                source,
                 file: args.file.clone(),
                 into: args.into.clone().unwrap_or_else(|| cli.root.clone()),
                 force: args.force,

@@ -8,6 +8,7 @@
 //! different file (unless `--force`). A file that is already there with the
 //! same text is left alone, so re-running an import changes nothing.
 
+mod blogger;
 mod html;
 mod wordpress;
 mod xml;
@@ -22,6 +23,7 @@ use anyhow::{Context, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     WordPress,
+    Blogger,
 }
 
 #[derive(Debug, Clone)]
@@ -243,6 +245,7 @@ pub fn run(options: &ImportOptions) -> Result<ImportReport, ImportError> {
     let mut report = ImportReport::default();
     let site = match options.source {
         Source::WordPress => wordpress::import(&options.file, &mut staging, &mut report)?,
+        Source::Blogger => blogger::import(&options.file, &mut staging, &mut report)?,
     };
     write_site_toml(&site, &options.into, &mut staging, &mut report)?;
     staging.commit(&options.into, options.force, &mut report)?;

@@ -1,0 +1,235 @@
+//! Blogger's Atom export, read as a stream twice: once for the posts' ids
+//! and slugs (comments may come before their post), once to write. Element
+//! names are taken without their prefix: exports use `ns0:` or none.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::xml::{Node, XmlStream, line_col};
+use super::{CommentOut, ImportError, ImportReport, PostOut, SiteInfo, Staging, html};
+
+#[derive(Default)]
+struct Entry {
+    fields: HashMap<String, String>,
+    kind: String,
+    labels: Vec<String>,
+    alternate: Option<String>,
+    related: Option<String>,
+    in_reply_to: Option<String>,
+    draft: bool,
+}
+
+fn local(name: &str) -> &str {
+    name.rsplit(':').next().unwrap_or(name)
+}
+
+/// Reads every entry (and the feed's own title and link), calling `each`.
+fn entries(
+    path: &Path,
+    mut each: impl FnMut(Entry) -> Result<(), ImportError>,
+) -> Result<SiteInfo, ImportError> {
+    let mut xml = XmlStream::open(path)
+        .map_err(|e| ImportError::Io(anyhow::anyhow!("cannot read `{}`: {e}", path.display())))?;
+    let mut site = SiteInfo::default();
+    let mut depth = 0usize;
+    let mut text = String::new();
+    let mut entry: Option<Entry> = None;
+    let mut in_author = false;
+    while let Some(node) = xml.next() {
+        let node = node.map_err(|e| {
+            let (line, col) = line_col(path, e.offset);
+            ImportError::Malformed { path: path.to_path_buf(), line, col, message: e.message }
+        })?;
+        match node {
+            Node::Start { name, attrs } => {
+                depth += 1;
+                text.clear();
+                let attr = |k: &str| attrs.iter().find(|(n, _)| local(n) == k).map(|(_, v)| v.clone());
+                match local(&name) {
+                    "entry" => entry = Some(Entry::default()),
+                    "author" => in_author = true,
+                    "category" => {
+                        let (scheme, term) =
+                            (attr("scheme").unwrap_or_default(), attr("term").unwrap_or_default());
+                        if let Some(e) = entry.as_mut() {
+                            if scheme.ends_with("#kind") {
+                                e.kind = term.rsplit('#').next().unwrap_or("").to_string();
+                            } else if !term.trim().is_empty() {
+                                e.labels.push(term.trim().to_string());
+                            }
+                        }
+                    }
+                    "link" => {
+                        let (rel, href) = (attr("rel").unwrap_or_default(), attr("href").unwrap_or_default());
+                        match (entry.as_mut(), rel.as_str()) {
+                            (Some(e), "alternate") => e.alternate = Some(href),
+                            (Some(e), "related") => e.related = Some(href),
+                            (None, "alternate") if depth == 2 => site.link = href,
+                            _ => {}
+                        }
+                    }
+                    "in-reply-to" => {
+                        if let Some(e) = entry.as_mut() {
+                            e.in_reply_to = attr("ref");
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Node::Text(t) => text.push_str(&t),
+            Node::End { name } => {
+                depth = depth.saturating_sub(1);
+                let value = std::mem::take(&mut text);
+                let name = local(&name).to_string();
+                match (entry.as_mut(), name.as_str()) {
+                    (Some(_), "entry") => {
+                        if let Some(done) = entry.take() {
+                            each(done)?;
+                        }
+                    }
+                    (_, "author") => in_author = false,
+                    (Some(e), "draft") => e.draft = value.trim() == "yes",
+                    (Some(e), field) => {
+                        let key = if in_author { format!("author.{field}") } else { field.to_string() };
+                        e.fields.insert(key, value);
+                    }
+                    (None, "title") if depth == 1 => site.title = value,
+                    (None, "subtitle") if depth == 1 => site.description = value,
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(site)
+}
+
+/// The number a Blogger id ends with (`...post-7890` -> `7890`), or the id.
+fn short_id(id: &str) -> String {
+    let last = id.rsplit(['.', '/', '-']).next().unwrap_or(id);
+    if !last.is_empty() && last.chars().all(|c| c.is_ascii_digit()) {
+        last.to_string()
+    } else {
+        slug::slugify(id)
+    }
+}
+
+pub(super) fn import(
+    path: &Path,
+    staging: &mut Staging,
+    report: &mut ImportReport,
+) -> Result<SiteInfo, ImportError> {
+    // Pass 1: the slug of every post, by id.
+    let mut slugs: HashMap<String, String> = HashMap::new();
+    entries(path, |e| {
+        if e.kind == "post" {
+            let id = e.fields.get("id").cloned().unwrap_or_default();
+            let from_link = e
+                .alternate
+                .as_deref()
+                .and_then(|l| l.trim_end_matches('/').rsplit('/').next())
+                .map(|s| slug::slugify(s.trim_end_matches(".html")));
+            let title = e.fields.get("title").map(|t| slug::slugify(t)).unwrap_or_default();
+            let base = from_link
+                .filter(|s| !s.is_empty())
+                .or(Some(title).filter(|s| !s.is_empty()))
+                .unwrap_or_else(|| format!("post-{}", short_id(&id)));
+            slugs.insert(id, staging.claim(&base, false));
+        }
+        Ok(())
+    })?;
+    // Pass 2: write.
+    entries(path, |e| match e.kind.as_str() {
+        "post" => write_post(&e, &slugs, staging, report),
+        "comment" => write_comment(&e, &slugs, staging, report),
+        "settings" | "template" | "page" => {
+            report.skip(format!("Blogger `{}` entries", e.kind));
+            Ok(())
+        }
+        other => {
+            report.skip(format!("entries of kind `{}`", if other.is_empty() { "unknown" } else { other }));
+            Ok(())
+        }
+    })
+}
+
+fn rfc3339(raw: &str) -> Option<String> {
+    crate::parse::PostDate::parse(raw.trim())
+        .ok()
+        .map(|d| d.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+fn write_post(
+    e: &Entry,
+    slugs: &HashMap<String, String>,
+    staging: &mut Staging,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    let get = |k: &str| e.fields.get(k).map(|s| s.trim()).unwrap_or("");
+    let Some(slug) = slugs.get(get("id")) else { return Ok(()) };
+    let date = rfc3339(get("published")).or_else(|| rfc3339(get("updated")));
+    if date.is_none() {
+        report.skip(format!("dates missing (imported as drafts dated 1970-01-01; give them a date): {slug}"));
+    }
+    let name = get("author.name");
+    let author = (!name.is_empty()).then(|| {
+        let id = slug::slugify(name);
+        report.authors.entry(id.clone()).or_insert_with(|| name.to_string());
+        id
+    });
+    let out = PostOut {
+        title: get("title").to_string(),
+        date,
+        author,
+        category: None,
+        tags: e.labels.clone(),
+        summary: None,
+        draft: e.draft,
+        closed: false,
+        markdown: html::post_to_markdown(get("content")),
+    };
+    staging.write(PathBuf::from("content/posts").join(format!("{slug}.md")), &out.file_text(false))?;
+    report.posts += 1;
+    if out.draft || out.date.is_none() {
+        report.drafts += 1;
+    }
+    report.tags.extend(e.labels.iter().cloned());
+    Ok(())
+}
+
+fn write_comment(
+    e: &Entry,
+    slugs: &HashMap<String, String>,
+    staging: &mut Staging,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    let get = |k: &str| e.fields.get(k).map(|s| s.trim()).unwrap_or("");
+    let Some(post) = e.in_reply_to.as_deref().and_then(|r| slugs.get(r.trim())) else {
+        report.skip("comments whose post is not in the export");
+        return Ok(());
+    };
+    let Some(date) = rfc3339(get("published")) else {
+        report.skip("comments without a date");
+        return Ok(());
+    };
+    let uri = get("author.uri");
+    let email = get("author.email");
+    // Blogger's placeholder address for anonymous commenters is no email.
+    let email = (!email.is_empty() && !email.starts_with("noreply@")).then(|| email.to_string());
+    let out = CommentOut {
+        id: format!("bl-{}", short_id(get("id"))),
+        author: get("author.name").to_string(),
+        email,
+        website: (uri.starts_with("http://") || uri.starts_with("https://")).then(|| uri.to_string()),
+        date,
+        // A reply links to its parent comment's feed entry.
+        reply_to: e.related.as_deref().map(|r| format!("bl-{}", short_id(r.trim_end_matches('/')))),
+        status: "approved",
+        markdown: html::comment_to_markdown(get("content")),
+    };
+    staging.write(
+        PathBuf::from(crate::load::COMMENTS_DIR).join(post).join(format!("{}.md", out.id)),
+        &out.file_text(),
+    )?;
+    *report.comments.entry("approved").or_default() += 1;
+    Ok(())
+}
