@@ -128,7 +128,7 @@ pub(super) fn import(
                 .as_deref()
                 .and_then(|l| l.trim_end_matches('/').rsplit('/').next())
                 .map(|s| slug::slugify(s.trim_end_matches(".html")));
-            let title = e.fields.get("title").map(|t| slug::slugify(t)).unwrap_or_default();
+            let title = e.fields.get("title").map(slug::slugify).unwrap_or_default();
             let base = from_link
                 .filter(|s| !s.is_empty())
                 .or(Some(title).filter(|s| !s.is_empty()))

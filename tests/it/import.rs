@@ -187,3 +187,46 @@ fn the_real_wordpress_sample_imports_and_builds() {
     site.build().assert_ok();
     assert_eq!(site.run(&["check"]).code(), 0);
 }
+
+#[test]
+fn a_blogger_export_imports_with_drafts_labels_and_threads() {
+    let site = empty_site();
+    let file = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import/blogger.xml"));
+    let run = site.run(&["import", "blogger", file.to_str().unwrap()]);
+    run.assert_ok();
+    let out = run.stdout();
+    assert!(
+        out.contains("imported 2 posts, 0 pages (1 of them drafts)")
+            && out.contains("2 comments: 2 approved"),
+        "{out}"
+    );
+    assert!(out.contains("skipped 1: Blogger `settings` entries"), "{out}");
+    let config = read(&site, "site.toml");
+    assert!(
+        config.contains("title = \"Notes from the Call Centre\"")
+            && config.contains("base_url = \"https://callcentre.example.net/\""),
+        "{config}"
+    );
+    let post = read(&site, "content/posts/warteschleife.md");
+    assert!(
+        post.contains("title: \"Warteschleife & Geduld: eine Woche am Telefon\"")
+            && post.contains("date: 2021-02-01T08:15:00Z"),
+        "{post}"
+    );
+    assert!(
+        post.contains("tags: [\"phones\", \"Wartezeit\"]") && post.contains("Second **paragraph**."),
+        "{post}"
+    );
+    assert!(read(&site, "content/posts/a-draft.md").contains("draft: true"));
+    let early = read(&site, "content/comments/warteschleife/bl-9002.md");
+    assert!(early.contains("author: \"Anonymous\"") && !early.contains("noreply"), "{early}");
+    let reply = read(&site, "content/comments/warteschleife/bl-9003.md");
+    assert!(
+        reply.contains("reply_to: \"bl-9002\"") && reply.contains("website: \"https://mara.example.net/\""),
+        "{reply}"
+    );
+    site.build().assert_ok();
+    assert_eq!(site.run(&["check"]).code(), 0);
+    let page = site.page("/posts/warteschleife/");
+    assert_eq!(page.count("#comment-bl-9002 > ol.comment-replies > #comment-bl-9003"), 1, "threading kept");
+}
