@@ -21,8 +21,36 @@ pub(super) fn post_to_markdown(html: &str) -> String {
         let token = format!("PARLORBLOCK{i}X");
         html = html.replace(&format!("<p>{token}</p>"), block).replace(&token, block);
     }
-    let md = htmd::convert(&html).unwrap_or_else(|_| html.clone());
+    let md = post_converter().convert(&html).unwrap_or_else(|_| html.clone());
     md.replace("PARLORMOREMARKER", "<!-- more -->").trim().to_string() + "\n"
+}
+
+/// htmd, keeping embedded media (which Markdown cannot say) as HTML. An
+/// author's own post may hold HTML; comments never keep any.
+fn post_converter() -> &'static htmd::HtmlToMarkdown {
+    static CONVERTER: OnceLock<htmd::HtmlToMarkdown> = OnceLock::new();
+    CONVERTER.get_or_init(|| {
+        htmd::HtmlToMarkdown::builder()
+            .add_handler(
+                vec!["iframe", "video", "audio", "embed", "object"],
+                |_: &dyn htmd::element_handler::Handlers, e: htmd::Element| {
+                    let attrs: String = e
+                        .attrs
+                        .iter()
+                        .map(|a| {
+                            format!(
+                                " {}=\"{}\"",
+                                a.name.local,
+                                crate::parse::highlight::escape_html(&a.value)
+                            )
+                        })
+                        .collect();
+                    let close = if e.tag == "embed" { String::new() } else { format!("</{}>", e.tag) };
+                    Some(format!("\n\n<{}{attrs}>{close}\n\n", e.tag).into())
+                },
+            )
+            .build()
+    })
 }
 
 /// A comment body as Markdown (the comment subset: no raw HTML is kept).
@@ -104,6 +132,13 @@ mod tests {
         assert!(md.contains("```python\nprint(1 < 2)\n```"), "{md}");
         assert!(md.contains("![X](x.png)") && md.contains("A caption"), "{md}");
         assert!(md.contains("gallery: the images"), "{md}");
+        let embed = post_to_markdown(
+            "<p>Watch:</p><iframe src=\"https://video.example/x?a=1&amp;b=2\" width=\"560\"></iframe>",
+        );
+        assert!(
+            embed.contains("<iframe src=\"https://video.example/x?a=1&amp;b=2\" width=\"560\"></iframe>"),
+            "{embed}"
+        );
     }
 
     #[test]
