@@ -213,7 +213,7 @@ fn write_comment(
     };
     let uri = get("author.uri");
     let email = get("author.email");
-    // Blogger's placeholder address for anonymous commenters is no email.
+    // Blogger's stand-in address for anonymous commenters is no email.
     let email = (!email.is_empty() && !email.starts_with("noreply@")).then(|| email.to_string());
     let out = CommentOut {
         id: format!("bl-{}", short_id(get("id"))),
