@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::xml::{Node, XmlStream, line_col};
+use super::xml::{Node, XmlStream};
 use super::{CommentOut, ImportError, ImportReport, PostOut, SiteInfo, Staging, html};
 
 #[derive(Default)]
@@ -28,18 +28,14 @@ fn entries(
     path: &Path,
     mut each: impl FnMut(Entry) -> Result<(), ImportError>,
 ) -> Result<SiteInfo, ImportError> {
-    let mut xml = XmlStream::open(path)
-        .map_err(|e| ImportError::Io(anyhow::anyhow!("cannot read `{}`: {e}", path.display())))?;
+    let mut xml = XmlStream::open(path)?;
     let mut site = SiteInfo::default();
     let mut depth = 0usize;
     let mut text = String::new();
     let mut entry: Option<Entry> = None;
     let mut in_author = false;
     while let Some(node) = xml.next() {
-        let node = node.map_err(|e| {
-            let (line, col) = line_col(path, e.offset);
-            ImportError::Malformed { path: path.to_path_buf(), line, col, message: e.message }
-        })?;
+        let node = node?;
         match node {
             Node::Start { name, attrs } => {
                 depth += 1;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::xml::{Node, XmlStream, line_col};
+use super::xml::{Node, XmlStream};
 use super::{CommentOut, ImportError, ImportReport, PostOut, SiteInfo, Staging, html};
 
 #[derive(Default)]
@@ -20,8 +20,7 @@ pub(super) fn import(
     staging: &mut Staging,
     report: &mut ImportReport,
 ) -> Result<SiteInfo, ImportError> {
-    let mut xml = XmlStream::open(path)
-        .map_err(|e| ImportError::Io(anyhow::anyhow!("cannot read `{}`: {e}", path.display())))?;
+    let mut xml = XmlStream::open(path)?;
     let mut site = SiteInfo::default();
     let mut stack: Vec<String> = Vec::new();
     let mut text = String::new();
@@ -31,10 +30,7 @@ pub(super) fn import(
     let mut author: HashMap<String, String> = HashMap::new();
     let mut display_names: HashMap<String, String> = HashMap::new();
     while let Some(node) = xml.next() {
-        let node = node.map_err(|e| {
-            let (line, col) = line_col(path, e.offset);
-            ImportError::Malformed { path: path.to_path_buf(), line, col, message: e.message }
-        })?;
+        let node = node?;
         match node {
             Node::Start { name, attrs } => {
                 text.clear();

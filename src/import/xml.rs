@@ -9,6 +9,8 @@ use std::path::Path;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use super::ImportError;
+
 pub(super) enum Node {
     Start { name: String, attrs: Vec<(String, String)> },
     End { name: String },
@@ -16,28 +18,25 @@ pub(super) enum Node {
 }
 
 pub(super) struct XmlStream {
+    path: std::path::PathBuf,
     reader: Reader<BufReader<File>>,
     buf: Vec<u8>,
     /// An `<empty/>` element gives a Start now and its End next time.
     pending_end: Option<String>,
 }
 
-/// Where and why an export could not be read.
-#[derive(Debug)]
-pub(super) struct XmlError {
-    pub(super) offset: u64,
-    pub(super) message: String,
-}
-
 impl XmlStream {
-    pub(super) fn open(path: &Path) -> std::io::Result<XmlStream> {
-        let file = File::open(path)?;
+    pub(super) fn open(path: &Path) -> Result<XmlStream, ImportError> {
+        let file = File::open(path)
+            .map_err(|e| ImportError::Io(anyhow::anyhow!("cannot read `{}`: {e}", path.display())))?;
         let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, file));
         reader.config_mut().trim_text(false);
-        Ok(XmlStream { reader, buf: Vec::with_capacity(8192), pending_end: None })
+        Ok(XmlStream { path: path.to_path_buf(), reader, buf: Vec::with_capacity(8192), pending_end: None })
     }
 
-    pub(super) fn next(&mut self) -> Option<Result<Node, XmlError>> {
+    /// The next node; a malformed export is an error naming its line and
+    /// column.
+    pub(super) fn next(&mut self) -> Option<Result<Node, ImportError>> {
         if let Some(name) = self.pending_end.take() {
             return Some(Ok(Node::End { name }));
         }
@@ -46,10 +45,9 @@ impl XmlStream {
             let event = match self.reader.read_event_into(&mut self.buf) {
                 Ok(e) => e,
                 Err(e) => {
-                    return Some(Err(XmlError {
-                        offset: self.reader.error_position(),
-                        message: e.to_string(),
-                    }));
+                    let (line, col) = line_col(&self.path, self.reader.error_position());
+                    let path = self.path.clone();
+                    return Some(Err(ImportError::Malformed { path, line, col, message: e.to_string() }));
                 }
             };
             let node = match event {
@@ -105,7 +103,7 @@ fn attrs(e: &quick_xml::events::BytesStart) -> Vec<(String, String)> {
 
 /// The line and column of byte `offset` in the file (read again, only when
 /// reporting an error).
-pub(super) fn line_col(path: &Path, offset: u64) -> (usize, usize) {
+fn line_col(path: &Path, offset: u64) -> (usize, usize) {
     let Ok(bytes) = std::fs::read(path) else { return (1, 1) };
     let end = (offset as usize).min(bytes.len());
     let before = &bytes[..end];
