@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::parse::front_matter::quote;
+
 /// Which kind of export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -304,10 +306,6 @@ fn write_site_toml(
     Ok(())
 }
 
-/// A YAML double-quoted string (JSON's quoting is valid YAML).
-fn yq(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
-}
 
 /// An imported post or page, ready to write.
 struct PostOut {
@@ -326,7 +324,7 @@ impl PostOut {
     fn file_text(&self, page: bool) -> String {
         let mut fm = format!(
             "---\ntitle: {}\n",
-            yq(if self.title.trim().is_empty() { "Untitled" } else { self.title.trim() })
+            quote(if self.title.trim().is_empty() { "Untitled" } else { self.title.trim() })
         );
         // A fixed stand-in, not today: importing twice must write the same file.
         let date = self.date.clone().unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
@@ -335,13 +333,13 @@ impl PostOut {
         }
         if !page {
             if let Some(a) = &self.author {
-                fm.push_str(&format!("author: {}\n", yq(a)));
+                fm.push_str(&format!("author: {}\n", quote(a)));
             }
             if let Some(c) = &self.category {
-                fm.push_str(&format!("category: {}\n", yq(c)));
+                fm.push_str(&format!("category: {}\n", quote(c)));
             }
             if !self.tags.is_empty() {
-                let tags: Vec<String> = self.tags.iter().map(|t| yq(t)).collect();
+                let tags: Vec<String> = self.tags.iter().map(|t| quote(t)).collect();
                 fm.push_str(&format!("tags: [{}]\n", tags.join(", ")));
             }
             if self.closed {
@@ -349,7 +347,7 @@ impl PostOut {
             }
         }
         if let Some(s) = &self.summary {
-            fm.push_str(&format!("summary: {}\n", yq(s)));
+            fm.push_str(&format!("summary: {}\n", quote(s)));
         }
         if self.draft || self.date.is_none() {
             fm.push_str("draft: true\n");
@@ -374,18 +372,16 @@ struct CommentOut {
 
 impl CommentOut {
     fn file_text(&self) -> String {
-        let mut fm = format!("---\nid: {}\nauthor: {}\n", yq(&self.id), yq(&self.author));
-        if let Some(e) = &self.email {
-            fm.push_str(&format!("email: {}\n", yq(e)));
+        crate::parse::comment::NewComment {
+            id: &self.id,
+            author: &self.author,
+            email: self.email.as_deref(),
+            website: self.website.as_deref(),
+            date: &self.date,
+            reply_to: self.reply_to.as_deref(),
+            member: false,
+            body: &self.markdown,
         }
-        if let Some(w) = &self.website {
-            fm.push_str(&format!("website: {}\n", yq(w)));
-        }
-        fm.push_str(&format!("date: {}\n", self.date));
-        if let Some(r) = &self.reply_to {
-            fm.push_str(&format!("reply_to: {}\n", yq(r)));
-        }
-        fm.push_str(&format!("status: {}\n---\n{}", self.status, self.markdown));
-        fm
+        .file_text(&format!("status: {}\n", self.status))
     }
 }

@@ -437,32 +437,20 @@ fn judge(state: &IntakeState, index: &Index, form: &Form, client: IpAddr) -> Res
 
 /// The comment file, as `parse::comment` reads it back.
 fn comment_file(c: &Comment, d: &crate::moderator::Decision) -> String {
-    let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-    let mut out = format!("---\nid: {}\nauthor: {}\n", q(&c.id), q(&c.author));
-    if let Some(e) = &c.email {
-        out.push_str(&format!("email: {}\n", q(e)));
+    let mut status = String::new();
+    crate::moderator::push_yaml(&mut status, d, "\n");
+    let date = c.date.rfc3339();
+    crate::parse::comment::NewComment {
+        id: &c.id,
+        author: &c.author,
+        email: c.email.as_deref(),
+        website: c.website.as_deref(),
+        date: &date,
+        reply_to: c.reply_to.as_deref(),
+        member: c.member,
+        body: &c.body,
     }
-    if let Some(w) = &c.website {
-        out.push_str(&format!("website: {}\n", q(w)));
-    }
-    out.push_str(&format!("date: {}\n", c.date.rfc3339()));
-    if let Some(r) = &c.reply_to {
-        out.push_str(&format!("reply_to: {}\n", q(r)));
-    }
-    if c.member {
-        out.push_str("member: true\n");
-    }
-    let rules: Vec<String> = d.rules.iter().map(|r| q(r)).collect();
-    out.push_str(&format!(
-        "status: {}\nmoderation: {{ verdict: {}, rules: [{}], at: {}, by: \"parlor\" }}\n---\n",
-        d.status.as_str(),
-        d.verdict,
-        rules.join(", "),
-        d.at
-    ));
-    out.push_str(c.body.trim_end());
-    out.push('\n');
-    out
+    .file_text(&status)
 }
 
 /// One line of text: no control characters, no byte-order marks.

@@ -20,6 +20,7 @@ use crate::moderate::{self, Evaluation};
 use crate::parse::PostInfo;
 use crate::parse::comment::{self, Comment, Status};
 pub use rewrite::Decision;
+pub(crate) use rewrite::push_yaml;
 
 /// Every comment of a site, with what the rules need to judge them.
 pub struct Queue {

@@ -2,7 +2,7 @@
 //! else in the file, the body above all, is kept byte for byte.
 
 use crate::parse::comment::Status;
-use crate::parse::front_matter;
+use crate::parse::front_matter::{self, quote};
 
 /// What a decision records in the file.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,39 +45,36 @@ pub(super) fn rewrite(text: &str, decision: &Decision) -> Option<String> {
     Some(out)
 }
 
-/// A string quoted so that YAML and TOML both read it back as it is.
-fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
-}
 
-fn push_yaml(out: &mut String, d: &Decision, nl: &str) {
-    let rules: Vec<String> = d.rules.iter().map(|r| quoted(r)).collect();
+/// The `status` and `moderation` lines recording `d`, in YAML.
+pub(crate) fn push_yaml(out: &mut String, d: &Decision, nl: &str) {
+    let rules: Vec<String> = d.rules.iter().map(|r| quote(r)).collect();
     out.push_str(&format!("status: {}{nl}", d.status.as_str()));
     out.push_str(&format!(
         "moderation: {{ verdict: {}, rules: [{}], at: {}, by: {}",
         d.verdict,
         rules.join(", "),
         d.at,
-        quoted(&d.by)
+        quote(&d.by)
     ));
     if let Some(reason) = &d.reason {
-        out.push_str(&format!(", reason: {}", quoted(reason)));
+        out.push_str(&format!(", reason: {}", quote(reason)));
     }
     out.push_str(&format!(" }}{nl}"));
 }
 
 fn push_toml(out: &mut String, d: &Decision, nl: &str) {
-    let rules: Vec<String> = d.rules.iter().map(|r| quoted(r)).collect();
+    let rules: Vec<String> = d.rules.iter().map(|r| quote(r)).collect();
     out.push_str(&format!("status = \"{}\"{nl}", d.status.as_str()));
     out.push_str(&format!(
         "moderation = {{ verdict = \"{}\", rules = [{}], at = {}, by = {}",
         d.verdict,
         rules.join(", "),
-        quoted(&d.at),
-        quoted(&d.by)
+        quote(&d.at),
+        quote(&d.by)
     ));
     if let Some(reason) = &d.reason {
-        out.push_str(&format!(", reason = {}", quoted(reason)));
+        out.push_str(&format!(", reason = {}", quote(reason)));
     }
     out.push_str(&format!(" }}{nl}"));
 }

@@ -54,6 +54,13 @@ pub struct SourceAttribution {
     pub note: Option<String>,
 }
 
+/// `s` as a double-quoted string that YAML and TOML both read back as it
+/// is (JSON's quoting is valid in both). Every front matter parlor writes
+/// uses it.
+pub fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
 /// A file split into its front matter and body.
 pub struct Split<'a> {
     pub front: &'a str,

@@ -164,7 +164,7 @@ pub fn new_post(root: &Path, title: &str, now: jiff::Timestamp) -> Result<PathBu
         bail!("`{}` already exists; choose another title or edit that file", path.display());
     }
     let mut text =
-        format!("---\ntitle: {}\ndate: {}\n", yaml_string(title), now.strftime("%Y-%m-%dT%H:%M:%SZ"));
+        format!("---\ntitle: {}\ndate: {}\n", crate::parse::front_matter::quote(title), now.strftime("%Y-%m-%dT%H:%M:%SZ"));
     if let Some(author) = config.authors.keys().next() {
         text.push_str(&format!("author: {author}\n"));
     }
@@ -173,10 +173,6 @@ pub fn new_post(root: &Path, title: &str, now: jiff::Timestamp) -> Result<PathBu
     Ok(path)
 }
 
-/// A YAML double-quoted string: safe for any title.
-fn yaml_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
-}
 
 #[cfg(test)]
 mod tests {
