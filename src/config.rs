@@ -126,6 +126,15 @@ pub struct CommentSettings {
     pub allowed_origins: Vec<String>,
 }
 
+impl CommentSettings {
+    /// Whether a post published at `posted` takes no comments at `at`
+    /// because of `close_after_days`.
+    pub fn closes_by_age(&self, posted: jiff::Timestamp, at: jiff::Timestamp) -> bool {
+        self.close_after_days > 0
+            && at.as_second() - posted.as_second() > i64::from(self.close_after_days) * 86_400
+    }
+}
+
 impl Default for CommentSettings {
     fn default() -> Self {
         CommentSettings {

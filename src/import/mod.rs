@@ -306,7 +306,6 @@ fn write_site_toml(
     Ok(())
 }
 
-
 /// An imported post or page, ready to write.
 struct PostOut {
     title: String,

@@ -365,19 +365,18 @@ fn judge(state: &IntakeState, index: &Index, form: &Form, client: IpAddr) -> Res
         ));
     }
     let now = jiff::Timestamp::now();
-    let days = config.comments.close_after_days;
-    let too_old =
-        days > 0 && now.as_second() - post.facts.date.timestamp.as_second() > i64::from(days) * 86_400;
-    if post.facts.comments == CommentsMode::Closed || too_old {
-        return Err(refuse(StatusCode::FORBIDDEN, "comments on this post are closed"));
-    }
     let member = form.member_token.as_deref().and_then(|t| index.members.check(t)).is_some();
-    let members_only = post.facts.comments == CommentsMode::Members || config.comments.members_only;
-    if members_only && !member {
-        return Err(refuse(
-            StatusCode::FORBIDDEN,
-            "only members may comment on this post: give your member token",
-        ));
+    match post.facts.comments.at(&post.facts.date, &config.comments, now) {
+        CommentsMode::Closed => {
+            return Err(refuse(StatusCode::FORBIDDEN, "comments on this post are closed"));
+        }
+        CommentsMode::Members if !member => {
+            return Err(refuse(
+                StatusCode::FORBIDDEN,
+                "only members may comment on this post: give your member token",
+            ));
+        }
+        _ => {}
     }
     if let Some(parent) = &form.reply_to {
         let ok = queue

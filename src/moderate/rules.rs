@@ -11,6 +11,7 @@ use super::text::{is_cjk, is_function_word, squeeze, words};
 use super::{Body, Check, Context, Rule, Verdict};
 use crate::config::ModerationMode;
 use crate::parse::CommentsMode;
+use crate::plural;
 
 pub(super) static ALL: &[&dyn Rule] = &[
     &CommentsClosed,
@@ -28,10 +29,6 @@ pub(super) static ALL: &[&dyn Rule] = &[
     &Flood,
     &FirstComment,
 ];
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
-}
 
 /// The body with every link blanked out by as many spaces, so that byte
 /// offsets still point into the original body.
@@ -67,18 +64,14 @@ impl Rule for CommentsClosed {
         if cx.post.comments == CommentsMode::Closed {
             return Check::hit("comments on this post are closed", vec![]);
         }
-        let days = cx.comment_settings.close_after_days;
-        if days > 0 {
-            let age = cx.comment.date.timestamp.as_second() - cx.post.date.timestamp.as_second();
-            if age > i64::from(days) * 86_400 {
-                return Check::hit(
-                    format!(
-                        "sent {} after the post; comments close after {days} days",
-                        plural((age / 86_400) as usize, "day", "days")
-                    ),
-                    vec![],
-                );
-            }
+        if cx.comment_settings.closes_by_age(cx.post.date.timestamp, cx.comment.date.timestamp) {
+            let days = (cx.comment.date.timestamp.as_second() - cx.post.date.timestamp.as_second()) / 86_400;
+            let limit = cx.comment_settings.close_after_days;
+            let message = format!(
+                "sent {} after the post; comments close after {limit} days",
+                plural(days as usize, "day")
+            );
+            return Check::hit(message, vec![]);
         }
         Check::clear("the post is open for comments")
     }
@@ -121,7 +114,7 @@ impl Rule for TooManyLinks {
     fn check(&self, cx: &Context, body: &Body) -> Check {
         let links = &body.links;
         let max = cx.settings.max_links;
-        let found = plural(links.len(), "link", "links");
+        let found = plural(links.len(), "link");
         if links.len() > max {
             Check::hit(
                 format!("{found}; the policy allows at most {max}"),
@@ -352,7 +345,7 @@ impl Rule for TooShort {
     fn check(&self, cx: &Context, body: &Body) -> Check {
         let count = body.prose_words.len();
         let min = cx.settings.min_words;
-        let found = plural(count, "word", "words");
+        let found = plural(count, "word");
         if count < min {
             Check::hit(format!("{found}; comments under {min} words wait for a moderator"), vec![])
         } else {
@@ -408,10 +401,7 @@ impl Rule for LinkPromotion {
         let link_words: usize = links.iter().filter(|l| l.text != l.url).map(|l| words(&l.text).len()).sum();
         let spans = || links.iter().map(|l| l.span.clone()).collect();
         if prose < 5 {
-            return Check::hit(
-                format!("little but links: {} outside them", plural(prose, "word", "words")),
-                spans(),
-            );
+            return Check::hit(format!("little but links: {} outside them", plural(prose, "word")), spans());
         }
         if link_words > prose {
             return Check::hit(
@@ -419,11 +409,7 @@ impl Rule for LinkPromotion {
                 spans(),
             );
         }
-        Check::clear(format!(
-            "{} of comment around {}",
-            plural(prose, "word", "words"),
-            plural(links.len(), "link", "links")
-        ))
+        Check::clear(format!("{} of comment around {}", plural(prose, "word"), plural(links.len(), "link")))
     }
 }
 

@@ -45,7 +45,6 @@ pub(super) fn rewrite(text: &str, decision: &Decision) -> Option<String> {
     Some(out)
 }
 
-
 /// The `status` and `moderation` lines recording `d`, in YAML.
 pub(crate) fn push_yaml(out: &mut String, d: &Decision, nl: &str) {
     let rules: Vec<String> = d.rules.iter().map(|r| quote(r)).collect();

@@ -27,6 +27,24 @@ pub enum CommentsMode {
     Members,
 }
 
+impl CommentsMode {
+    /// Who may comment at `at` on a post written with this mode and
+    /// published at `posted`: age can close it, and the site can make every
+    /// post members-only. Pages and comment intake decide with this.
+    pub fn at(
+        self,
+        posted: &PostDate,
+        settings: &crate::config::CommentSettings,
+        at: jiff::Timestamp,
+    ) -> CommentsMode {
+        match self {
+            CommentsMode::Open if settings.closes_by_age(posted.timestamp, at) => CommentsMode::Closed,
+            CommentsMode::Open if settings.members_only => CommentsMode::Members,
+            mode => mode,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Post {
     pub path: PathBuf,

@@ -348,14 +348,7 @@ impl<'m> Views<'m> {
     /// Who may comment on post `i` now.
     pub fn comments_mode(&self, i: usize) -> CommentsMode {
         let p = &self.model.posts[i];
-        let days = self.model.config.comments.close_after_days;
-        let too_old = days > 0
-            && jiff::Timestamp::now().as_second() - p.date.timestamp.as_second() > i64::from(days) * 86_400;
-        match p.comments {
-            CommentsMode::Open if too_old => CommentsMode::Closed,
-            CommentsMode::Open if self.model.config.comments.members_only => CommentsMode::Members,
-            mode => mode,
-        }
+        p.comments.at(&p.date, &self.model.config.comments, jiff::Timestamp::now())
     }
 
     /// Post `i`'s published comments, threaded.

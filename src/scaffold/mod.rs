@@ -163,8 +163,11 @@ pub fn new_post(root: &Path, title: &str, now: jiff::Timestamp) -> Result<PathBu
     if path.exists() {
         bail!("`{}` already exists; choose another title or edit that file", path.display());
     }
-    let mut text =
-        format!("---\ntitle: {}\ndate: {}\n", crate::parse::front_matter::quote(title), now.strftime("%Y-%m-%dT%H:%M:%SZ"));
+    let mut text = format!(
+        "---\ntitle: {}\ndate: {}\n",
+        crate::parse::front_matter::quote(title),
+        now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    );
     if let Some(author) = config.authors.keys().next() {
         text.push_str(&format!("author: {author}\n"));
     }
@@ -172,7 +175,6 @@ pub fn new_post(root: &Path, title: &str, now: jiff::Timestamp) -> Result<PathBu
     atomic_write(&path, text.as_bytes(), true)?;
     Ok(path)
 }
-
 
 #[cfg(test)]
 mod tests {
