@@ -203,12 +203,7 @@ pub fn parse(source: CommentSource) -> Result<Comment, Vec<Diagnostic>> {
         status,
         moderation: front.moderation,
         reply_to_line,
-        fingerprint: {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            text.hash(&mut h);
-            h.finish()
-        },
+        fingerprint: super::hash(&text),
         text,
         html: String::new(),
     })

@@ -242,7 +242,6 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             links.push(comment_feed.clone());
             ctx.insert("feeds", &links);
             ctx.insert("comment_feed", &comment_feed);
-            ctx.insert("comment_policy_url", &views.policy_url());
             ctx.insert("comment_form", &views.comment_form(i));
             ctx.insert("comment_policy", &views.policy());
             if let Some(source) = &model.posts[i].source {

@@ -372,16 +372,6 @@ impl<'m> Views<'m> {
         }
     }
 
-    /// The comment policy page's URL, when the site has that page.
-    pub fn policy_url(&self) -> Option<String> {
-        let slug = &self.model.config.comments.policy_page;
-        self.model
-            .pages
-            .iter()
-            .zip(&self.model.page_urls)
-            .find(|(p, _)| &p.slug == slug)
-            .map(|(_, u)| self.href(u))
-    }
 
     pub fn post_link(&self, i: usize) -> PostLink<'m> {
         PostLink { title: &self.model.posts[i].title, url: self.href(&self.model.post_urls[i]) }
