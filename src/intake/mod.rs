@@ -32,7 +32,8 @@ use members::Members;
 
 /// The honeypot: hidden from people by the theme, filled in by bots.
 pub const HONEYPOT_FIELD: &str = "homepage";
-/// How long the site index may be before intake re-reads it.
+/// How often `parlor intake` re-reads the site (new posts, approved
+/// comments, members), in the background: requests never wait for it.
 const INDEX_MAX_AGE: Duration = Duration::from_secs(10);
 
 /// What the handler knows about the site, shared by every request.
@@ -51,7 +52,6 @@ pub struct IntakeState {
 struct Index {
     queue: Queue,
     members: Members,
-    loaded: Instant,
 }
 
 impl IntakeState {
@@ -85,18 +85,11 @@ impl IntakeState {
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = fresh;
         Ok(())
     }
-
-    fn reload_if_stale(&self) {
-        let stale = self.index.read().map(|i| i.loaded.elapsed() > INDEX_MAX_AGE).unwrap_or(true);
-        if stale && let Err(e) = self.reload() {
-            eprintln!("warning: could not re-read the site for comment intake: {e:#}");
-        }
-    }
 }
 
 impl Index {
     fn load(root: &Path) -> Result<Index> {
-        Ok(Index { queue: Queue::load(root)?, members: Members::load(root)?, loaded: Instant::now() })
+        Ok(Index { queue: Queue::load(root)?, members: Members::load(root)? })
     }
 }
 
@@ -112,6 +105,19 @@ pub fn router(state: Arc<IntakeState>) -> Router {
 /// Serves intake alone until Ctrl-C: `parlor intake`.
 pub async fn run(root: &Path, addr: SocketAddr, trust_forwarded_for: bool) -> Result<()> {
     let state = IntakeState::load(root, Vec::new(), trust_forwarded_for)?;
+    let refresher = Arc::clone(&state);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(INDEX_MAX_AGE);
+        every.tick().await; // the first tick is now: the index is fresh
+        loop {
+            every.tick().await;
+            let state = Arc::clone(&refresher);
+            let reloaded = tokio::task::spawn_blocking(move || state.reload()).await;
+            if let Ok(Err(e)) = reloaded {
+                eprintln!("warning: could not re-read the site for comment intake: {e:#}");
+            }
+        }
+    });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
@@ -177,7 +183,6 @@ async fn handle(
             "send the comment as a form: `Content-Type: application/x-www-form-urlencoded`",
         ));
     }
-    state.reload_if_stale();
     let max_length = state.index.read().map(|i| i.queue.config.moderation.max_length).unwrap_or(5000);
     // A form-encoded character can take up to 12 bytes (%XX for each UTF-8 byte).
     let limit = max_length * 12 + 16 * 1024;

@@ -372,7 +372,6 @@ impl<'m> Views<'m> {
         }
     }
 
-
     pub fn post_link(&self, i: usize) -> PostLink<'m> {
         PostLink { title: &self.model.posts[i].title, url: self.href(&self.model.post_urls[i]) }
     }
