@@ -7,7 +7,6 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::Parser;
 use cli::{
     Cli, Command, CommentsCommand, ImportCommand, IntakeArgs, MembersCommand, ModerateArgs, NewCommand,
 };
@@ -17,7 +16,7 @@ use parlor::moderator::{Queue, report};
 use parlor::parse::comment::Status;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::parse();
     match run(&cli) {
         Ok(code) => code,
         Err(e) => {
