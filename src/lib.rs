@@ -197,8 +197,18 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
     } else {
         None
     };
-    let rendered =
-        render::render(&model, &tera, secret.as_deref(), options.memo.as_deref(), progress, &diags);
+    // A build writes each file as it is rendered, into a folder beside
+    // the output that is swapped in only if the whole site succeeds.
+    let to_disk = match mode {
+        Mode::Write if !diags.has_errors() => Some(output::StreamingSink::open(&output)?),
+        _ => None,
+    };
+    let sink: &dyn render::Sink = match &to_disk {
+        Some(sink) => sink,
+        None => &render::KeepAll,
+    };
+    let memo = options.memo.as_deref();
+    let rendered = render::render(&model, &tera, secret.as_deref(), memo, sink, progress, &diags);
     progress.finish();
     lap(&mut report, "render");
     if mode == Mode::Check {
@@ -206,10 +216,14 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
         lap(&mut report, "links");
     }
     report.pages = rendered.pages;
-    report.files = rendered.files.len();
+    report.files = rendered.total;
     let ok = !diags.has_errors();
-    if mode == Mode::Write && ok {
-        output::write_site(&rendered, &output)?;
+    if let Some(sink) = to_disk {
+        if ok {
+            sink.commit()?
+        } else {
+            sink.abandon()
+        }
         lap(&mut report, "write");
     }
     report.elapsed = started.elapsed();

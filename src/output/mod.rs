@@ -1,52 +1,239 @@
-//! Stage 5: write the rendered site. The whole site goes into a fresh
-//! folder beside the output, is synced to disk, and only then swapped in,
-//! so a failed or killed build leaves the previous output whole.
+//! Stage 5: write the rendered site. The whole site goes into a folder
+//! beside the output, is synced to disk, and only then swapped in, so a
+//! failed or killed build leaves the previous output whole.
+//!
+//! That folder is the build before last (`.public.previous`), rewritten in
+//! place: files are overwritten, not created, and the old site is kept for
+//! the next build rather than deleted. Creating and deleting tens of
+//! thousands of files costs far more than writing their bytes (on ext4,
+//! each new inode is searched for past recently freed ones), so a rebuild
+//! creates and deletes only what the site gained or lost.
 //!
 //! Also the one place that writes single files atomically (temp file,
 //! fsync, rename), for every other write that matters.
 
+use std::collections::HashSet;
 use std::fs;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
-use crate::render::{OutputContent, OutputFile, Rendered};
+use crate::render::{OutputContent, OutputFile, Rendered, Sink};
 
 /// Writes `rendered` to `dest`, replacing what was there only once the new
 /// site is complete on disk.
 pub fn write_site(rendered: &Rendered, dest: &Path) -> Result<()> {
-    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).with_context(|| format!("failed to create `{}`", parent.display()))?;
-    let name = dest.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.building-"))
-        .tempdir_in(parent)
-        .with_context(|| format!("failed to create a build folder in `{}`", parent.display()))?;
-    write_files(&rendered.files, staging.path())?;
-    sync_tree(staging.path())?;
-    swap_in(staging.keep(), dest, parent, &name)
+    let staging = Staging::open(dest)?;
+    let written = rendered.files.par_iter().try_for_each(|file| staging.put(file));
+    match written {
+        Ok(()) => staging.commit(),
+        Err(e) => {
+            staging.abandon();
+            Err(e)
+        }
+    }
 }
 
-fn write_files(files: &[OutputFile], root: &Path) -> Result<()> {
-    let mut dirs: Vec<PathBuf> =
-        files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| root.join(p))).collect();
-    dirs.sort();
-    dirs.dedup();
-    for dir in &dirs {
-        fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
-    }
-    files.par_iter().try_for_each(|file| {
-        let target = root.join(&file.path);
-        match &file.content {
-            OutputContent::Bytes(bytes) => fs::write(&target, bytes).map(drop),
-            OutputContent::Static(bytes) => fs::write(&target, bytes).map(drop),
-            OutputContent::Shared(bytes) => fs::write(&target, bytes).map(drop),
-            OutputContent::Copy(source) => fs::copy(source, &target).map(drop),
+/// A new site being written beside `dest`, file by file as pages are
+/// rendered; `commit` swaps it in, `abandon` leaves the old site alone.
+pub struct Staging {
+    root: PathBuf,
+    dest: PathBuf,
+    spare: PathBuf,
+    /// Reused from the build before last: files it has that the new site
+    /// lacks are removed on commit.
+    reused: bool,
+    written: Mutex<HashSet<PathBuf>>,
+}
+
+impl Staging {
+    /// Claims the folder to build in: the build before last if there is
+    /// one (and no other build holds it), else a new folder.
+    pub fn open(dest: &Path) -> Result<Staging> {
+        let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).with_context(|| format!("failed to create `{}`", parent.display()))?;
+        let name = dest.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let spare = parent.join(format!(".{name}.previous"));
+        let root = parent.join(format!(".{name}.building-{}", std::process::id()));
+        let reused = fs::rename(&spare, &root).is_ok() || adopt_orphan(parent, &name, &root) || root.exists();
+        if !reused {
+            fs::create_dir(&root).with_context(|| format!("failed to create `{}`", root.display()))?;
         }
-        .with_context(|| format!("failed to write `{}`", file.path))
+        Ok(Staging { root, dest: dest.to_path_buf(), spare, reused, written: Mutex::default() })
+    }
+
+    /// Writes one file of the new site.
+    pub fn put(&self, file: &OutputFile) -> Result<()> {
+        let relative = Path::new(&file.path);
+        let target = self.root.join(relative);
+        if let Some(dir) = target.parent() {
+            make_dir(dir)?;
+        }
+        overwrite(&target, &file.content)
+            .with_context(|| format!("failed to write `{}`", target.display()))?;
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(relative.to_path_buf());
+        Ok(())
+    }
+
+    /// Removes what the new site lacks, syncs it to disk and swaps it in;
+    /// the old site is kept as the folder the next build rewrites.
+    pub fn commit(self) -> Result<()> {
+        let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        let result = (if self.reused { remove_stale(&self.root, &written) } else { Ok(()) })
+            .and_then(|()| sync_tree(&self.root))
+            .and_then(|()| swap_in(&self.root, &self.dest, &self.spare));
+        if result.is_err() {
+            self.abandon();
+        }
+        result
+    }
+
+    /// Leaves the old site as it was. Whatever the folder holds, the next
+    /// build rewrites it whole.
+    pub fn abandon(self) {
+        let _ = fs::rename(&self.root, &self.spare);
+    }
+}
+
+/// The render stage's sink for `build`: each file is written as soon as it
+/// is rendered, so the site is never held in memory whole. The first write
+/// error is kept; later files are dropped and `commit` returns the error.
+pub struct StreamingSink {
+    staging: Staging,
+    error: Mutex<Option<anyhow::Error>>,
+}
+
+impl StreamingSink {
+    pub fn open(dest: &Path) -> Result<StreamingSink> {
+        Ok(StreamingSink { staging: Staging::open(dest)?, error: Mutex::default() })
+    }
+
+    pub fn commit(self) -> Result<()> {
+        match self.error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            Some(e) => {
+                self.staging.abandon();
+                Err(e)
+            }
+            None => self.staging.commit(),
+        }
+    }
+
+    pub fn abandon(self) {
+        self.staging.abandon();
+    }
+}
+
+impl Sink for StreamingSink {
+    fn take(&self, file: OutputFile) -> Option<OutputFile> {
+        let failed = self.error.lock().unwrap_or_else(|e| e.into_inner()).is_some();
+        if !failed && let Err(e) = self.staging.put(&file) {
+            self.error.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
+        }
+        None
+    }
+}
+
+/// Takes over the build folder of a build that was killed, so its files
+/// are rewritten rather than left behind.
+fn adopt_orphan(parent: &Path, name: &str, staging: &Path) -> bool {
+    let prefix = format!(".{name}.building-");
+    let Ok(entries) = fs::read_dir(parent) else { return false };
+    entries.flatten().any(|entry| {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { return false };
+        !process_is_alive(pid) && fs::rename(entry.path(), staging).is_ok()
     })
+}
+
+/// Whether the process `pid` still runs; where that cannot be known, it
+/// is assumed to, so its folder is left alone.
+fn process_is_alive(pid: &str) -> bool {
+    if !cfg!(target_os = "linux") || pid.parse::<u32>().is_err() {
+        return true;
+    }
+    Path::new("/proc").join(pid).exists()
+}
+
+/// Creates `dir` and its parents, replacing any file that stands where a
+/// folder must be (a page of the old site whose path is now a folder).
+fn make_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut at = dir;
+    while let Some(up) = at.parent() {
+        if up.is_file() || up.is_symlink() {
+            remove_file(up)?;
+        }
+        if up.is_dir() {
+            break;
+        }
+        at = up;
+    }
+    if dir.is_file() || dir.is_symlink() {
+        remove_file(dir)?;
+    }
+    fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))
+}
+
+/// Removes a file another thread may have removed already.
+fn remove_file(path: &Path) -> Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("failed to remove `{}`", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes `content` at `path` over what is there. The file is not
+/// truncated first: overwriting its blocks and then cutting it to length
+/// is much cheaper than freeing them and allocating new ones.
+fn overwrite(path: &Path, content: &OutputContent) -> io::Result<()> {
+    if path.is_dir() {
+        fs::remove_dir_all(path)?;
+    } else if path.is_symlink() {
+        fs::remove_file(path)?;
+    }
+    let mut file = fs::OpenOptions::new().write(true).create(true).truncate(false).open(path)?;
+    let len = match content {
+        OutputContent::Bytes(bytes) => write_len(&mut file, bytes)?,
+        OutputContent::Static(bytes) => write_len(&mut file, bytes)?,
+        OutputContent::Shared(bytes) => write_len(&mut file, bytes)?,
+        OutputContent::Copy(source) => io::copy(&mut fs::File::open(source)?, &mut file)?,
+    };
+    file.set_len(len)
+}
+
+fn write_len(file: &mut fs::File, bytes: &[u8]) -> io::Result<u64> {
+    file.write_all(bytes)?;
+    Ok(bytes.len() as u64)
+}
+
+/// Removes the files and folders of the old site that the new one lacks.
+fn remove_stale(root: &Path, keep: &HashSet<PathBuf>) -> Result<()> {
+    let keep_dirs: HashSet<&Path> = keep.iter().flat_map(|f| f.ancestors().skip(1)).collect();
+    let mut walk = walkdir::WalkDir::new(root).min_depth(1).into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = entry.with_context(|| format!("failed to read `{}`", root.display()))?;
+        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let removed = if entry.file_type().is_dir() {
+            if keep_dirs.contains(relative) {
+                continue;
+            }
+            walk.skip_current_dir();
+            fs::remove_dir_all(entry.path())
+        } else if keep.contains(relative) {
+            continue;
+        } else {
+            fs::remove_file(entry.path())
+        };
+        removed.with_context(|| format!("failed to remove `{}`", entry.path().display()))?;
+    }
+    Ok(())
 }
 
 /// One `syncfs` flushes every file of the new site (cheaper than an fsync
@@ -56,31 +243,37 @@ fn sync_tree(root: &Path) -> Result<()> {
     rustix::fs::syncfs(&dir).with_context(|| format!("failed to sync `{}` to disk", root.display()))
 }
 
-/// Moves the old output aside, the new one in, then deletes the old one.
-/// At every moment either the old or the new site is at `dest` (or, for
-/// the instant between the two renames, the old one sits beside it).
-fn swap_in(staging: PathBuf, dest: &Path, parent: &Path, name: &str) -> Result<()> {
-    let old = if dest.exists() {
-        let aside = parent.join(format!(".{name}.old-{}", std::process::id()));
-        fs::rename(dest, &aside)
-            .with_context(|| format!("failed to move the old `{}` aside", dest.display()))?;
-        Some(aside)
-    } else {
-        None
-    };
-    if let Err(e) = fs::rename(&staging, dest) {
-        if let Some(aside) = &old {
-            let _ = fs::rename(aside, dest);
+/// Puts the new site at `dest` and keeps the old one as `spare`. Where the
+/// system can, the two folders are exchanged in one atomic rename; else
+/// the old one is moved aside first, and for the instant between the two
+/// renames no site is at `dest`.
+fn swap_in(staging: &Path, dest: &Path, spare: &Path) -> Result<()> {
+    let parent = spare.parent().unwrap_or(Path::new("."));
+    if dest.exists() {
+        if exchange(staging, dest).is_ok() {
+            fs::rename(staging, spare)
+                .with_context(|| format!("failed to keep the old site as `{}`", spare.display()))?;
+            return sync_dir(parent);
         }
-        let _ = fs::remove_dir_all(&staging);
+        fs::rename(dest, spare)
+            .with_context(|| format!("failed to move the old `{}` aside", dest.display()))?;
+    }
+    if let Err(e) = fs::rename(staging, dest) {
+        let _ = fs::rename(spare, dest);
         return Err(e).with_context(|| format!("failed to move the new site into `{}`", dest.display()));
     }
-    sync_dir(parent)?;
-    if let Some(aside) = old {
-        fs::remove_dir_all(&aside)
-            .with_context(|| format!("failed to remove the old site at `{}`", aside.display()))?;
-    }
-    Ok(())
+    sync_dir(parent)
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {
@@ -135,7 +328,17 @@ mod tests {
                 })
                 .collect(),
             pages: pairs.len(),
+            total: pairs.len(),
         }
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
     }
 
     #[test]
@@ -146,8 +349,40 @@ mod tests {
         write_site(&rendered(&[("index.html", "two")]), &dest).unwrap();
         assert_eq!(fs::read_to_string(dest.join("index.html")).unwrap(), "two");
         assert!(!dest.join("a").exists(), "stale files are gone");
-        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(leftovers, ["public"]);
+        assert_eq!(names(tmp.path()), [".public.previous", "public"]);
+        assert_eq!(fs::read_to_string(tmp.path().join(".public.previous/index.html")).unwrap(), "one");
+    }
+
+    #[test]
+    fn a_reused_folder_ends_up_exactly_the_new_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("public");
+        let first =
+            [("index.html", "a long first page"), ("a", "a file"), ("b/index.html", "b"), ("c/d/e", "e")];
+        write_site(&rendered(&first), &dest).unwrap();
+        write_site(&rendered(&[("index.html", "second")]), &dest).unwrap();
+        // The third build rewrites the first one's folder: shorter text, a
+        // file where a folder was and a folder where a file was.
+        let third = [("index.html", "3"), ("a/index.html", "now a folder"), ("b", "now a file")];
+        write_site(&rendered(&third), &dest).unwrap();
+        assert_eq!(names(&dest), ["a", "b", "index.html"]);
+        assert_eq!(fs::read_to_string(dest.join("index.html")).unwrap(), "3");
+        assert_eq!(fs::read_to_string(dest.join("a/index.html")).unwrap(), "now a folder");
+        assert_eq!(fs::read_to_string(dest.join("b")).unwrap(), "now a file");
+        assert_eq!(names(&dest.join("a")), ["index.html"]);
+    }
+
+    #[test]
+    fn a_killed_builds_folder_is_taken_over() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("public");
+        // No process has id 0 in /proc: this folder's build is over.
+        let orphan = tmp.path().join(".public.building-0");
+        fs::create_dir_all(orphan.join("half")).unwrap();
+        fs::write(orphan.join("half/written"), "x").unwrap();
+        write_site(&rendered(&[("index.html", "one")]), &dest).unwrap();
+        assert_eq!(names(&dest), ["index.html"]);
+        assert_eq!(names(tmp.path()), ["public"]);
     }
 
     #[test]
@@ -161,9 +396,12 @@ mod tests {
                 content: OutputContent::Copy("/no/such/file".into()),
             }],
             pages: 0,
+            total: 1,
         };
         assert!(write_site(&bad, &dest).is_err());
         assert_eq!(fs::read_to_string(dest.join("index.html")).unwrap(), "one");
+        write_site(&rendered(&[("index.html", "two")]), &dest).unwrap();
+        assert_eq!(names(&dest), ["index.html"]);
     }
 
     #[test]

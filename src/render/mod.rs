@@ -53,9 +53,28 @@ pub struct OutputFile {
 
 #[derive(Debug, Default)]
 pub struct Rendered {
+    /// The files the sink handed back (all of them, with `KeepAll`).
     pub files: Vec<OutputFile>,
-    /// HTML pages among `files`.
+    /// HTML pages rendered.
     pub pages: usize,
+    /// Files rendered, kept or not.
+    pub total: usize,
+}
+
+/// Where rendered files go as they are made: kept in memory, or written
+/// out at once so the site never has to be held whole.
+pub trait Sink: Sync {
+    /// Takes one file; what it hands back is kept in `Rendered::files`.
+    fn take(&self, file: OutputFile) -> Option<OutputFile>;
+}
+
+/// Keeps every file in memory (`serve`, `check`).
+pub struct KeepAll;
+
+impl Sink for KeepAll {
+    fn take(&self, file: OutputFile) -> Option<OutputFile> {
+        Some(file)
+    }
 }
 
 /// What earlier builds rendered, by output path, with the fingerprint of
@@ -162,6 +181,7 @@ pub fn render(
     tera: &Tera,
     form_secret: Option<&[u8]>,
     memo: Option<&RenderMemo>,
+    sink: &dyn Sink,
     progress: &dyn crate::Progress,
     diags: &Diagnostics,
 ) -> Rendered {
@@ -171,30 +191,42 @@ pub fn render(
     base.insert("site", &site);
     let jobs = jobs(model);
     let global = memo.map_or(0, |_| fingerprint::global(model, form_secret));
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let out = match memo {
-                Some(memo) => memo.render(*job, &views, global, || render_job(*job, &views, tera, &base)),
-                None => render_job(*job, &views, tera, &base),
-            }
-            .map_err(|e| template_diagnostic(&e, &model.theme));
-            progress.tick();
-            out
-        })
-        .collect();
-    let mut files = Vec::with_capacity(results.len() + model.static_files.len() + 8);
-    let mut failed = Vec::new();
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => failed.push(d),
-        }
-    }
-    diags.extend(failed);
-    let pages = files.len();
-    files.extend(support_files(model, &views, memo, global));
-    Rendered { files, pages }
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let support = || support_files(model, &views, memo, global);
+    let (mut files, (support, support_count)): (Vec<OutputFile>, (Vec<OutputFile>, usize)) = rayon::join(
+        || {
+            jobs.par_iter()
+                .filter_map(|job| {
+                    let out = match memo {
+                        Some(memo) => {
+                            memo.render(*job, &views, global, || render_job(*job, &views, tera, &base))
+                        }
+                        None => render_job(*job, &views, tera, &base),
+                    };
+                    progress.tick();
+                    match out {
+                        Ok(file) => {
+                            pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            sink.take(file)
+                        }
+                        Err(e) => {
+                            diags.push(template_diagnostic(&e, &model.theme));
+                            None
+                        }
+                    }
+                })
+                .collect()
+        },
+        || {
+            let all = support();
+            let count = all.len();
+            (all.into_par_iter().filter_map(|file| sink.take(file)).collect(), count)
+        },
+    );
+    let pages = pages.into_inner();
+    let total = pages + support_count;
+    files.extend(support);
+    Rendered { files, pages, total }
 }
 
 fn jobs(model: &SiteModel) -> Vec<Job> {

@@ -104,7 +104,7 @@ status: pending
 Great post!
 "#;
 
-const GITIGNORE: &str = "/public/\n/.parlor/\n";
+const GITIGNORE: &str = "/public/\n/.public.*/\n/.parlor/\n";
 
 /// Creates a new site in `dir`, which must not exist or be empty.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {

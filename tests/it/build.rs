@@ -240,7 +240,7 @@ fn bundles_highlighting_and_support_files() {
 }
 
 #[test]
-fn a_rebuild_replaces_the_output_and_leaves_no_temp_folders() {
+fn a_rebuild_replaces_the_output_and_keeps_only_the_previous_build() {
     let site = SiteTest::new();
     site.file("content/posts/a.md", &post("Alpha", "2020-01-10", ""))
         .file("content/posts/b.md", &post("Bravo", "2020-01-11", ""));
@@ -252,5 +252,8 @@ fn a_rebuild_replaces_the_output_and_leaves_no_temp_folders() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(names.iter().all(|n| !n.starts_with(".public")), "{names:?}");
+    // The build before is kept, for the next build to rewrite in place.
+    let hidden: Vec<&String> = names.iter().filter(|n| n.starts_with(".public")).collect();
+    assert_eq!(hidden, [".public.previous"], "{names:?}");
+    assert!(site.root().join(".public.previous/posts/b/index.html").exists());
 }
