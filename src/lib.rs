@@ -27,6 +27,13 @@ pub mod scaffold;
 pub mod serve;
 
 use std::path::PathBuf;
+
+/// This exact build of parlor (its version and a hash of its sources):
+/// caches written by any other build are not used.
+pub const BUILD_ID: &str = env!("PARLOR_BUILD_ID");
+
+/// Where a site keeps what one build leaves for the next, under its root.
+pub const CACHE_DIR: &str = ".parlor/cache";
 use std::time::{Duration, Instant};
 
 use config::Config;
@@ -170,7 +177,18 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
     let tera = render::compile_theme(&sources.theme).map_err(|d| diags.push(d)).ok();
     let progress: &dyn Progress = options.progress.as_deref().unwrap_or(&NoProgress);
     progress.stage("parsing", (sources.posts.len() + sources.pages.len()) as u64);
-    let parsed = parse::parse(sources, &config, options.cache.as_deref(), progress, &diags);
+    // `serve` keeps parsed files in memory instead (its `ParseCache`).
+    let content_cache = match mode {
+        Mode::Write | Mode::Check => parse::cache::ContentCache::load(&options.root.join(CACHE_DIR)),
+        Mode::Memory => parse::cache::ContentCache::none(),
+    };
+    let parsed = parse::parse(sources, &config, options.cache.as_deref(), &content_cache, progress, &diags);
+    if mode == Mode::Write
+        && let Err(e) = content_cache.save(&parsed)
+    {
+        // Only the next build's speed is at stake.
+        diags.push(Diagnostic::warning(CACHE_DIR, format!("could not save the cache: {e:#}")));
+    }
     lap(&mut report, "parse");
     let model_options = model::ModelOptions { include_drafts: options.include_drafts, now: None };
     let model = model::build(parsed, config, model_options, &diags);

@@ -100,7 +100,7 @@ pub struct Comment {
     /// The sanitised body; rendered by the build for approved comments only.
     pub html: String,
     /// A hash of the file's text: what changed and what did not.
-    pub fingerprint: u64,
+    pub fingerprint: u128,
 }
 
 /// A comment file as read from disk.
@@ -203,7 +203,7 @@ pub fn parse(source: CommentSource) -> Result<Comment, Vec<Diagnostic>> {
         status,
         moderation: front.moderation,
         reply_to_line,
-        fingerprint: super::hash(&text),
+        fingerprint: super::fingerprint(&text),
         text,
         html: String::new(),
     })

@@ -2,6 +2,7 @@
 //! Each file's problems become diagnostics and the file is left out; the
 //! rest of the site still parses, so one run reports everything.
 
+pub mod cache;
 pub mod comment;
 pub mod date;
 pub mod front_matter;
@@ -17,6 +18,7 @@ use crate::diag::{Diagnostic, Diagnostics, key_location};
 use crate::load::{Asset, SourceFile, Sources, Theme};
 pub use date::PostDate;
 pub use front_matter::SourceAttribution;
+use markdown::RenderedMarkdown;
 
 /// Who may comment on a post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -70,8 +72,8 @@ pub struct Post {
     pub image: Option<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub assets: Vec<Asset>,
-    /// A hash of the source file's text: what changed and what did not.
-    pub fingerprint: u64,
+    /// The source file's `fingerprint`: what changed and what did not.
+    pub fingerprint: u128,
 }
 
 impl Post {
@@ -94,8 +96,8 @@ pub struct Page {
     pub draft: bool,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub assets: Vec<Asset>,
-    /// A hash of the source file's text: what changed and what did not.
-    pub fingerprint: u64,
+    /// The source file's `fingerprint`: what changed and what did not.
+    pub fingerprint: u128,
 }
 
 #[derive(Debug)]
@@ -114,6 +116,7 @@ pub fn parse(
     sources: Sources,
     config: &Config,
     cache: Option<&ParseCache>,
+    content: &cache::ContentCache,
     progress: &dyn crate::Progress,
     diags: &Diagnostics,
 ) -> Parsed {
@@ -129,8 +132,10 @@ pub fn parse(
                         .into_par_iter()
                         .filter_map(|f| {
                             let parsed = match cache {
-                                Some(c) => c.posts.get_or(&f.path, &f.text, || parse_post(&f, config)),
-                                None => parse_post(&f, config),
+                                Some(c) => {
+                                    c.posts.get_or(&f.path, &f.text, || parse_post(&f, config, content))
+                                }
+                                None => parse_post(&f, config, content),
                             };
                             report(parsed, progress, diags)
                         })
@@ -141,8 +146,8 @@ pub fn parse(
                         .into_par_iter()
                         .filter_map(|f| {
                             let parsed = match cache {
-                                Some(c) => c.pages.get_or(&f.path, &f.text, || parse_page(&f)),
-                                None => parse_page(&f),
+                                Some(c) => c.pages.get_or(&f.path, &f.text, || parse_page(&f, content)),
+                                None => parse_page(&f, content),
                             };
                             report(parsed, progress, diags)
                         })
@@ -150,7 +155,7 @@ pub fn parse(
                 },
             )
         },
-        || parse_comments(comments, cache, diags),
+        || parse_comments(comments, cache, content, diags),
     );
     let (comments, broken_comments) = comments;
     Parsed { posts, pages, comments, broken_comments, static_files, theme }
@@ -217,6 +222,15 @@ impl<T: Clone> Memo<T> {
     }
 }
 
+/// A file's fingerprint: the first 128 bits of the SHA-256 of its text.
+/// Strong enough to key the persistent cache: equal fingerprints mean
+/// equal files.
+pub fn fingerprint(text: &str) -> u128 {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    u128::from_be_bytes(digest[..16].try_into().unwrap_or_default())
+}
+
 fn hash(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -229,6 +243,7 @@ fn hash(text: &str) -> u64 {
 fn parse_comments(
     sources: Vec<comment::CommentSource>,
     cache: Option<&ParseCache>,
+    content: &cache::ContentCache,
     diags: &Diagnostics,
 ) -> (Vec<comment::Comment>, usize) {
     let total = sources.len();
@@ -238,7 +253,12 @@ fn parse_comments(
             let parse_one = |source: comment::CommentSource| {
                 comment::parse(source).map(|mut c| {
                     if c.status == comment::Status::Approved {
-                        c.html = comment::render_body(&c.body);
+                        c.html = content
+                            .get_or(cache::Kind::Comment, c.fingerprint, || RenderedMarkdown {
+                                html: comment::render_body(&c.body),
+                                ..RenderedMarkdown::default()
+                            })
+                            .html;
                     }
                     c
                 })
@@ -350,7 +370,11 @@ impl<'a> Document<'a> {
     }
 }
 
-fn parse_post(file: &SourceFile, config: &Config) -> Result<Post, Vec<Diagnostic>> {
+fn parse_post(
+    file: &SourceFile,
+    config: &Config,
+    content: &cache::ContentCache,
+) -> Result<Post, Vec<Diagnostic>> {
     let doc = Document::read(file)?;
     let mut errors = Vec::new();
     let title = doc.title(&mut errors);
@@ -406,11 +430,8 @@ fn parse_post(file: &SourceFile, config: &Config) -> Result<Post, Vec<Diagnostic
     let (Some(date), true) = (date, errors.is_empty()) else {
         return Err(errors);
     };
-    let rendered = markdown::render(doc.body);
-    let summary_html = match &doc.front.summary {
-        Some(s) => markdown::render_summary(s),
-        None => rendered.summary_html,
-    };
+    let fingerprint = fingerprint(&file.text);
+    let rendered = content.get_or(cache::Kind::Post, fingerprint, || render_body(&doc));
     let slug_line = doc.slug_line();
     let front = doc.front;
     Ok(Post {
@@ -424,7 +445,7 @@ fn parse_post(file: &SourceFile, config: &Config) -> Result<Post, Vec<Diagnostic
         category,
         tags,
         content_html: rendered.html,
-        summary_html,
+        summary_html: rendered.summary_html,
         has_more: rendered.has_more,
         words: rendered.words,
         draft: front.draft,
@@ -434,11 +455,20 @@ fn parse_post(file: &SourceFile, config: &Config) -> Result<Post, Vec<Diagnostic
         image: front.image,
         extra: front.extra,
         assets: file.assets.clone(),
-        fingerprint: hash(&file.text),
+        fingerprint,
     })
 }
 
-fn parse_page(file: &SourceFile) -> Result<Page, Vec<Diagnostic>> {
+/// The body as HTML, with the summary the front matter gives, if any.
+fn render_body(doc: &Document) -> RenderedMarkdown {
+    let mut rendered = markdown::render(doc.body);
+    if let Some(summary) = &doc.front.summary {
+        rendered.summary_html = markdown::render_summary(summary);
+    }
+    rendered
+}
+
+fn parse_page(file: &SourceFile, content: &cache::ContentCache) -> Result<Page, Vec<Diagnostic>> {
     let doc = Document::read(file)?;
     let mut errors = Vec::new();
     let title = doc.title(&mut errors);
@@ -464,7 +494,8 @@ fn parse_page(file: &SourceFile) -> Result<Page, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let rendered = markdown::render(doc.body);
+    let fingerprint = fingerprint(&file.text);
+    let rendered = content.get_or(cache::Kind::Page, fingerprint, || render_body(&doc));
     let slug_line = doc.slug_line();
     let front = doc.front;
     Ok(Page {
@@ -475,11 +506,11 @@ fn parse_page(file: &SourceFile) -> Result<Page, Vec<Diagnostic>> {
         date,
         updated,
         content_html: rendered.html,
-        summary_html: front.summary.as_deref().map_or(rendered.summary_html, markdown::render_summary),
+        summary_html: rendered.summary_html,
         draft: front.draft,
         extra: front.extra,
         assets: file.assets.clone(),
-        fingerprint: hash(&file.text),
+        fingerprint,
     })
 }
 
@@ -561,6 +592,7 @@ mod tests {
         let post = parse_post(
             &file("---\ntitle: Refunds\ndate: 2011-06-10\nauthor: ann\ncategory: Support\ntags: [refunds, ' refunds ', phone]\n---\nHello *there*.\n"),
             &config(),
+            &cache::ContentCache::none(),
         )
         .unwrap();
         assert_eq!(post.slug, "a-post");
@@ -571,8 +603,12 @@ mod tests {
 
     #[test]
     fn every_problem_in_a_post_is_reported() {
-        let errs = parse_post(&file("---\ndate: someday\nauthor: anne\ncomments: maybe\n---\n"), &config())
-            .unwrap_err();
+        let errs = parse_post(
+            &file("---\ndate: someday\nauthor: anne\ncomments: maybe\n---\n"),
+            &config(),
+            &cache::ContentCache::none(),
+        )
+        .unwrap_err();
         let messages: Vec<&str> = errs.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(messages.len(), 4, "{messages:?}");
         assert!(messages[0].contains("missing `title`"));
@@ -586,6 +622,6 @@ mod tests {
     fn unicode_titles_give_ascii_slugs() {
         let mut f = file("---\ntitle: x\ndate: 2011-06-10\nslug: Café Déjà Vu\n---\n");
         f.stem = "ignored".into();
-        assert_eq!(parse_post(&f, &config()).unwrap().slug, "cafe-deja-vu");
+        assert_eq!(parse_post(&f, &config(), &cache::ContentCache::none()).unwrap().slug, "cafe-deja-vu");
     }
 }

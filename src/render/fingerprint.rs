@@ -13,7 +13,7 @@ use crate::model::SiteModel;
 
 pub(super) fn global(model: &SiteModel, form_secret: Option<&[u8]>) -> u64 {
     let mut h = DefaultHasher::new();
-    env!("CARGO_PKG_VERSION").hash(&mut h);
+    crate::BUILD_ID.hash(&mut h);
     format!("{:?}", model.config).hash(&mut h);
     for t in &model.theme.templates {
         (&t.name, &t.text).hash(&mut h);
