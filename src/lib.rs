@@ -93,6 +93,8 @@ pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
     /// How long each stage took, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Nothing had changed: the output already held this exact site.
+    pub unchanged: bool,
 }
 
 impl BuildReport {
@@ -120,6 +122,9 @@ impl BuildReport {
         }
         if self.hidden_posts > 0 {
             s.push_str(&format!("; {} drafts or future posts left out (see --drafts)", self.hidden_posts));
+        }
+        if self.unchanged {
+            s.push_str("; nothing had changed, so nothing was written");
         }
         s
     }
@@ -216,16 +221,16 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
         None
     };
     // A build writes each file as it is rendered, into a folder beside
-    // the output that is swapped in only if the whole site succeeds.
-    let to_disk = match mode {
-        Mode::Write if !diags.has_errors() => Some(output::StreamingSink::open(&output)?),
-        _ => None,
-    };
+    // the output that is swapped in only if the whole site succeeds, and
+    // skips what the output already holds (its memo is in the cache).
+    let cache_dir = options.root.join(CACHE_DIR);
+    let to_disk = (mode == Mode::Write).then(|| output::StreamingSink::new(&output));
+    let disk_memo = to_disk.as_ref().map(|_| render::RenderMemo::load(&cache_dir, &output));
     let sink: &dyn render::Sink = match &to_disk {
         Some(sink) => sink,
         None => &render::KeepAll,
     };
-    let memo = options.memo.as_deref();
+    let memo = disk_memo.as_ref().or(options.memo.as_deref());
     let rendered = render::render(&model, &tera, secret.as_deref(), memo, sink, progress, &diags);
     progress.finish();
     lap(&mut report, "render");
@@ -236,11 +241,15 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
     report.pages = rendered.pages;
     report.files = rendered.total;
     let ok = !diags.has_errors();
-    if let Some(sink) = to_disk {
-        if ok {
-            sink.commit()?
+    if let (Some(sink), Some(memo)) = (to_disk, disk_memo) {
+        if !ok {
+            sink.abandon();
+        } else if let Some(written) = sink.commit(memo.outputs_on_disk())? {
+            if let Err(e) = memo.save(&cache_dir, written) {
+                diags.push(Diagnostic::warning(CACHE_DIR, format!("could not save the cache: {e:#}")));
+            }
         } else {
-            sink.abandon()
+            report.unchanged = true;
         }
         lap(&mut report, "write");
     }

@@ -12,11 +12,11 @@
 //! Also the one place that writes single files atomically (temp file,
 //! fsync, rename), for every other write that matters.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -29,7 +29,7 @@ pub fn write_site(rendered: &Rendered, dest: &Path) -> Result<()> {
     let staging = Staging::open(dest)?;
     let written = rendered.files.par_iter().try_for_each(|file| staging.put(file));
     match written {
-        Ok(()) => staging.commit(),
+        Ok(()) => staging.commit().map(drop),
         Err(e) => {
             staging.abandon();
             Err(e)
@@ -46,7 +46,8 @@ pub struct Staging {
     /// Reused from the build before last: files it has that the new site
     /// lacks are removed on commit.
     reused: bool,
-    written: Mutex<HashSet<PathBuf>>,
+    /// Each written file's size and modification time.
+    written: Mutex<HashMap<PathBuf, (u64, i128)>>,
 }
 
 impl Staging {
@@ -72,23 +73,26 @@ impl Staging {
         if let Some(dir) = target.parent() {
             make_dir(dir)?;
         }
-        overwrite(&target, &file.content)
+        let written = overwrite(&target, &file.content)
             .with_context(|| format!("failed to write `{}`", target.display()))?;
-        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(relative.to_path_buf());
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(relative.to_path_buf(), written);
         Ok(())
     }
 
     /// Removes what the new site lacks, syncs it to disk and swaps it in;
     /// the old site is kept as the folder the next build rewrites.
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(self) -> Result<WrittenFiles> {
         let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
         let result = (if self.reused { remove_stale(&self.root, &written) } else { Ok(()) })
             .and_then(|()| sync_tree(&self.root))
             .and_then(|()| swap_in(&self.root, &self.dest, &self.spare));
-        if result.is_err() {
+        if let Err(e) = result {
             self.abandon();
+            return Err(e);
         }
-        result
+        let files =
+            written.into_iter().map(|(path, (len, ns))| (path.to_string_lossy().into_owned(), len, ns));
+        Ok(files.collect())
     }
 
     /// Leaves the old site as it was. Whatever the folder holds, the next
@@ -99,37 +103,90 @@ impl Staging {
 }
 
 /// The render stage's sink for `build`: each file is written as soon as it
-/// is rendered, so the site is never held in memory whole. The first write
-/// error is kept; later files are dropped and `commit` returns the error.
+/// is rendered, so the site is never held in memory whole. Outputs the
+/// output folder already holds are only noted, until some file changes: a
+/// build in which nothing changed writes nothing. The first write error
+/// is kept; later files are dropped and `commit` returns the error.
 pub struct StreamingSink {
-    staging: Staging,
+    dest: PathBuf,
+    state: Mutex<SinkState>,
     error: Mutex<Option<anyhow::Error>>,
 }
 
+#[derive(Default)]
+struct SinkState {
+    staging: Option<Arc<Staging>>,
+    /// Unchanged outputs seen before the first changed one.
+    unchanged: Vec<OutputFile>,
+}
+
+/// What a commit wrote: each file's path, size and modification time.
+pub type WrittenFiles = Vec<(String, u64, i128)>;
+
 impl StreamingSink {
-    pub fn open(dest: &Path) -> Result<StreamingSink> {
-        Ok(StreamingSink { staging: Staging::open(dest)?, error: Mutex::default() })
+    pub fn new(dest: &Path) -> StreamingSink {
+        StreamingSink { dest: dest.to_path_buf(), state: Mutex::default(), error: Mutex::default() }
     }
 
-    pub fn commit(self) -> Result<()> {
-        match self.error.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            Some(e) => {
-                self.staging.abandon();
-                Err(e)
-            }
-            None => self.staging.commit(),
+    /// Swaps the new site in; `None` when every one of the `on_disk`
+    /// outputs the folder held is unchanged and there is nothing else.
+    pub fn commit(self, on_disk: usize) -> Result<Option<WrittenFiles>> {
+        let failed = self.error.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(e) = failed {
+            self.abandon();
+            return Err(e);
         }
+        {
+            let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            if state.staging.is_none() && state.unchanged.len() == on_disk && on_disk > 0 {
+                return Ok(None);
+            }
+        }
+        let staging = self.staging()?;
+        drop(self.state);
+        let staging = Arc::into_inner(staging).context("a write of the new site is still running")?;
+        staging.commit().map(Some)
     }
 
     pub fn abandon(self) {
-        self.staging.abandon();
+        let staging = self.state.into_inner().unwrap_or_else(|e| e.into_inner()).staging;
+        if let Some(staging) = staging.and_then(Arc::into_inner) {
+            staging.abandon();
+        }
+    }
+
+    /// The folder the new site is written in, opened on first need; the
+    /// unchanged outputs noted so far are copied in then.
+    fn staging(&self) -> Result<Arc<Staging>> {
+        let (staging, unchanged) = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(staging) = &state.staging {
+                return Ok(Arc::clone(staging));
+            }
+            let staging = Arc::new(Staging::open(&self.dest)?);
+            state.staging = Some(Arc::clone(&staging));
+            (staging, std::mem::take(&mut state.unchanged))
+        };
+        unchanged.par_iter().try_for_each(|file| staging.put(file))?;
+        Ok(staging)
+    }
+
+    fn write(&self, file: OutputFile) -> Result<()> {
+        if matches!(file.content, OutputContent::Unchanged(_)) {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            if state.staging.is_none() {
+                state.unchanged.push(file);
+                return Ok(());
+            }
+        }
+        self.staging()?.put(&file)
     }
 }
 
 impl Sink for StreamingSink {
     fn take(&self, file: OutputFile) -> Option<OutputFile> {
         let failed = self.error.lock().unwrap_or_else(|e| e.into_inner()).is_some();
-        if !failed && let Err(e) = self.staging.put(&file) {
+        if !failed && let Err(e) = self.write(file) {
             self.error.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
         }
         None
@@ -192,7 +249,7 @@ fn remove_file(path: &Path) -> Result<()> {
 /// Writes `content` at `path` over what is there. The file is not
 /// truncated first: overwriting its blocks and then cutting it to length
 /// is much cheaper than freeing them and allocating new ones.
-fn overwrite(path: &Path, content: &OutputContent) -> io::Result<()> {
+fn overwrite(path: &Path, content: &OutputContent) -> io::Result<(u64, i128)> {
     if path.is_dir() {
         fs::remove_dir_all(path)?;
     } else if path.is_symlink() {
@@ -203,9 +260,13 @@ fn overwrite(path: &Path, content: &OutputContent) -> io::Result<()> {
         OutputContent::Bytes(bytes) => write_len(&mut file, bytes)?,
         OutputContent::Static(bytes) => write_len(&mut file, bytes)?,
         OutputContent::Shared(bytes) => write_len(&mut file, bytes)?,
-        OutputContent::Copy(source) => io::copy(&mut fs::File::open(source)?, &mut file)?,
+        OutputContent::Copy(source) | OutputContent::Unchanged(source) => {
+            io::copy(&mut fs::File::open(source)?, &mut file)?
+        }
     };
-    file.set_len(len)
+    file.set_len(len)?;
+    let modified = file.metadata()?.modified()?;
+    Ok((len, crate::render::nanos_since_epoch(modified)))
 }
 
 fn write_len(file: &mut fs::File, bytes: &[u8]) -> io::Result<u64> {
@@ -214,8 +275,8 @@ fn write_len(file: &mut fs::File, bytes: &[u8]) -> io::Result<u64> {
 }
 
 /// Removes the files and folders of the old site that the new one lacks.
-fn remove_stale(root: &Path, keep: &HashSet<PathBuf>) -> Result<()> {
-    let keep_dirs: HashSet<&Path> = keep.iter().flat_map(|f| f.ancestors().skip(1)).collect();
+fn remove_stale(root: &Path, keep: &HashMap<PathBuf, (u64, i128)>) -> Result<()> {
+    let keep_dirs: HashSet<&Path> = keep.keys().flat_map(|f| f.ancestors().skip(1)).collect();
     let mut walk = walkdir::WalkDir::new(root).min_depth(1).into_iter();
     while let Some(entry) = walk.next() {
         let entry = entry.with_context(|| format!("failed to read `{}`", root.display()))?;
@@ -226,7 +287,7 @@ fn remove_stale(root: &Path, keep: &HashSet<PathBuf>) -> Result<()> {
             }
             walk.skip_current_dir();
             fs::remove_dir_all(entry.path())
-        } else if keep.contains(relative) {
+        } else if keep.contains_key(relative) {
             continue;
         } else {
             fs::remove_file(entry.path())

@@ -5,6 +5,7 @@
 pub mod feeds;
 mod fingerprint;
 pub mod links;
+mod memo;
 mod sitemap;
 pub mod view;
 
@@ -18,6 +19,7 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::load::{Theme, ThemeFile};
 use crate::model::{ListKind, SiteModel, permalink::output_path};
 use crate::parse::highlight;
+pub use memo::{RenderMemo, nanos_since_epoch};
 use view::{Link, Views};
 
 /// Templates every theme has (the built-in theme provides them all, so a
@@ -42,6 +44,9 @@ pub enum OutputContent {
     Static(&'static [u8]),
     /// Copied from this file.
     Copy(PathBuf),
+    /// Already in the output folder, at this path, exactly as it would be
+    /// rendered (`build`'s render memo).
+    Unchanged(PathBuf),
 }
 
 #[derive(Debug)]
@@ -77,55 +82,20 @@ impl Sink for KeepAll {
     }
 }
 
-/// What earlier builds rendered, by output path, with the fingerprint of
-/// what each output showed: `serve` renders again only what changed.
-#[derive(Default)]
-pub struct RenderMemo {
-    outputs: std::sync::Mutex<std::collections::HashMap<String, Kept>>,
-}
-
-/// An output's fingerprint and bytes.
-type Kept = (u64, std::sync::Arc<[u8]>);
-
 impl RenderMemo {
-    fn get(&self, path: &str, fingerprint: u64) -> Option<std::sync::Arc<[u8]>> {
-        let outputs = self.outputs.lock().unwrap_or_else(|e| e.into_inner());
-        outputs.get(path).filter(|(fp, _)| *fp == fingerprint).map(|(_, bytes)| std::sync::Arc::clone(bytes))
-    }
-
-    fn put(&self, path: &str, fingerprint: u64, bytes: std::sync::Arc<[u8]>) {
-        self.outputs.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), (fingerprint, bytes));
-    }
-
-    /// The output of `job`: kept bytes when nothing it shows has changed,
-    /// else freshly rendered (and kept).
+    /// The output of `job`: kept when nothing it shows has changed, else
+    /// freshly rendered (and kept).
     fn render(
         &self,
         job: Job,
         views: &Views,
         global: u64,
-        render: impl FnOnce() -> tera::TeraResult<OutputFile>,
+        render: impl FnOnce() -> tera::TeraResult<String>,
     ) -> tera::TeraResult<OutputFile> {
         let fp = fingerprint::job(job, views, global);
         let path = output_path(&job_url(job, views.model));
-        if let Some(bytes) = self.get(&path, fp) {
-            return Ok(OutputFile { path, content: OutputContent::Shared(bytes) });
-        }
-        let file = render()?;
-        let OutputContent::Bytes(bytes) = file.content else { return Ok(file) };
-        let shared: std::sync::Arc<[u8]> = bytes.into();
-        self.put(&file.path, fp, std::sync::Arc::clone(&shared));
-        Ok(OutputFile { path: file.path, content: OutputContent::Shared(shared) })
-    }
-
-    /// Kept bytes for `path`, or `make` them (and keep them).
-    pub(crate) fn file(&self, path: &str, fingerprint: u64, make: impl FnOnce() -> Vec<u8>) -> OutputContent {
-        if let Some(bytes) = self.get(path, fingerprint) {
-            return OutputContent::Shared(bytes);
-        }
-        let shared: std::sync::Arc<[u8]> = make().into();
-        self.put(path, fingerprint, std::sync::Arc::clone(&shared));
-        OutputContent::Shared(shared)
+        let content = self.try_file(&path, fp, || render().map(String::into_bytes))?;
+        Ok(OutputFile { path, content })
     }
 }
 
@@ -201,7 +171,10 @@ pub fn render(
                         Some(memo) => {
                             memo.render(*job, &views, global, || render_job(*job, &views, tera, &base))
                         }
-                        None => render_job(*job, &views, tera, &base),
+                        None => render_job(*job, &views, tera, &base).map(|html| OutputFile {
+                            path: output_path(&job_url(*job, model)),
+                            content: OutputContent::Bytes(html.into_bytes()),
+                        }),
                     };
                     progress.tick();
                     match out {
@@ -257,9 +230,9 @@ fn page_context(base: &Context, views: &Views, kind: &str, title: &str, url: &st
     ctx
 }
 
-fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::TeraResult<OutputFile> {
+fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::TeraResult<String> {
     let model = views.model;
-    let (template, url, ctx) = match job {
+    let (template, ctx) = match job {
         Job::Post(i) => {
             let post = views.post(i, true);
             let mut ctx = page_context(base, views, "post", &model.posts[i].title, &model.post_urls[i]);
@@ -279,12 +252,12 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             if let Some(source) = &model.posts[i].source {
                 ctx.insert("canonical_url", &source.url);
             }
-            ("post.html", model.post_urls[i].clone(), ctx)
+            ("post.html", ctx)
         }
         Job::Page(i) => {
             let mut ctx = page_context(base, views, "page", &model.pages[i].title, &model.page_urls[i]);
             ctx.insert("page", &views.page(i));
-            ("page.html", model.page_urls[i].clone(), ctx)
+            ("page.html", ctx)
         }
         Job::Listing(i) => listing_job(&model.listings[i], views, base),
         Job::TermList(taxonomy) => {
@@ -295,14 +268,14 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             let mut ctx = page_context(base, views, "taxonomy_list", name, url);
             ctx.insert("taxonomy", &name.to_lowercase());
             ctx.insert("terms", &views.terms(terms));
-            ("taxonomy_list.html", url.to_string(), ctx)
+            ("taxonomy_list.html", ctx)
         }
         Job::Archive => {
             let mut ctx = page_context(base, views, "archive", "Archive", "/archive/");
             let years: Vec<_> = (0..model.years.len()).map(|y| views.archive_year(y, true)).collect();
             ctx.insert("years", &years);
             ctx.insert("period", &Period { kind: "all", year: None, month: None });
-            ("archive.html", "/archive/".to_string(), ctx)
+            ("archive.html", ctx)
         }
         Job::Year(y) => {
             let year = &model.years[y];
@@ -310,7 +283,7 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             let mut ctx = page_context(base, views, "archive", &title, &year.url);
             ctx.insert("years", &[views.archive_year(y, true)]);
             ctx.insert("period", &Period { kind: "year", year: Some(year.year), month: None });
-            ("archive.html", year.url.clone(), ctx)
+            ("archive.html", ctx)
         }
         Job::Month(y, m) => {
             let month = &model.years[y].months[m];
@@ -325,15 +298,14 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             }];
             ctx.insert("years", &[year]);
             ctx.insert("period", &Period { kind: "month", year: Some(month.year), month: Some(month_name) });
-            ("archive.html", month.url.clone(), ctx)
+            ("archive.html", ctx)
         }
         Job::NotFound => {
             let ctx = page_context(base, views, "404", "Page not found", "/404.html");
-            ("404.html", "/404.html".to_string(), ctx)
+            ("404.html", ctx)
         }
     };
-    let html = tera.render(template, &ctx)?;
-    Ok(OutputFile { path: output_path(&url), content: OutputContent::Bytes(html.into_bytes()) })
+    tera.render(template, &ctx)
 }
 
 #[derive(Serialize)]
@@ -343,11 +315,7 @@ struct Period {
     month: Option<&'static str>,
 }
 
-fn listing_job(
-    listing: &crate::model::Listing,
-    views: &Views,
-    base: &Context,
-) -> (&'static str, String, Context) {
+fn listing_job(listing: &crate::model::Listing, views: &Views, base: &Context) -> (&'static str, Context) {
     let model = views.model;
     let (template, kind, title, term) = match listing.kind {
         ListKind::Index => ("index.html", "index", model.config.title.clone(), None),
@@ -381,7 +349,7 @@ fn listing_job(
     if let ListKind::Author(a) = listing.kind {
         ctx.insert("author", &views.author(&model.authors[a].slug));
     }
-    (template, listing.url.clone(), ctx)
+    (template, ctx)
 }
 
 /// Everything that is not a templated page: stylesheets, static files,
@@ -434,6 +402,9 @@ fn support_files(
             let path = format!("{}{}", url.trim_start_matches('/'), asset.relative);
             files.push(OutputFile { path, content: OutputContent::Copy(asset.source.clone()) });
         }
+    }
+    if let Some(memo) = memo {
+        files = files.into_iter().map(|f| memo.settle(f)).collect();
     }
     files.extend(feeds::feeds(model, views, memo, global));
     files

@@ -209,7 +209,7 @@ fn files(rendered: Rendered) -> HashMap<String, Served> {
                 OutputContent::Bytes(b) => Served::Bytes(b.into()),
                 OutputContent::Shared(b) => Served::Bytes(b),
                 OutputContent::Static(b) => Served::Static(b),
-                OutputContent::Copy(p) => Served::File(p),
+                OutputContent::Copy(p) | OutputContent::Unchanged(p) => Served::File(p),
             };
             (f.path, served)
         })
