@@ -4,6 +4,7 @@
 
 mod browser;
 mod build;
+mod cache;
 mod cli;
 mod comments;
 mod errors;
