@@ -14,8 +14,26 @@ fn main() {
 }
 
 const WORDS: &[&str] = &[
-    "the", "refund", "queue", "agent", "called", "back", "policy", "explained", "why", "customer", "waited",
-    "three", "weeks", "and", "nobody", "answered", "ticket", "escalated", "manager", "apologised",
+    "the",
+    "refund",
+    "queue",
+    "agent",
+    "called",
+    "back",
+    "policy",
+    "explained",
+    "why",
+    "customer",
+    "waited",
+    "three",
+    "weeks",
+    "and",
+    "nobody",
+    "answered",
+    "ticket",
+    "escalated",
+    "manager",
+    "apologised",
 ];
 
 /// About 600 words in paragraphs, a heading, a list and a link, like the
@@ -25,11 +43,13 @@ fn body(seed: usize) -> String {
     let mut n = seed;
     for para in 0..8 {
         if para == 3 {
-            text.push_str("## What happened next\n\n- one call\n- two emails\n- a [letter](https://example.org/)\n\n");
+            text.push_str(
+                "## What happened next\n\n- one call\n- two emails\n- a [letter](https://example.org/)\n\n",
+            );
         }
         for _ in 0..75 {
             n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            text.push_str(WORDS[(n >> 33) as usize % WORDS.len()]);
+            text.push_str(WORDS[(n >> 33) % WORDS.len()]);
             text.push(' ');
         }
         text.push_str("\n\n");
@@ -111,8 +131,15 @@ fn templating_a_300_post_site(bencher: divan::Bencher) {
     let model = parlor::model::build(parsed, config, options, &diags);
     assert!(!diags.has_errors());
     bencher.bench(|| {
-        let rendered =
-            parlor::render::render(&model, &tera, None, None, &parlor::render::KeepAll, &parlor::NoProgress, &diags);
+        let rendered = parlor::render::render(
+            &model,
+            &tera,
+            None,
+            None,
+            &parlor::render::KeepAll,
+            &parlor::NoProgress,
+            &diags,
+        );
         assert!(rendered.pages > 300);
         rendered
     });
