@@ -27,6 +27,10 @@ pub mod scaffold;
 pub mod serve;
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use config::Config;
+use diag::{Diagnostic, Diagnostics};
 
 /// This exact build of parlor (its version and a hash of its sources):
 /// caches written by any other build are not used.
@@ -34,10 +38,6 @@ pub const BUILD_ID: &str = env!("PARLOR_BUILD_ID");
 
 /// Where a site keeps what one build leaves for the next, under its root.
 pub const CACHE_DIR: &str = ".parlor/cache";
-use std::time::{Duration, Instant};
-
-use config::Config;
-use diag::{Diagnostic, Diagnostics};
 
 /// What `parlor build` (and `check`) are asked to do.
 #[derive(Clone, Default)]
@@ -183,8 +183,9 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
     let progress: &dyn Progress = options.progress.as_deref().unwrap_or(&NoProgress);
     progress.stage("parsing", (sources.posts.len() + sources.pages.len()) as u64);
     // `serve` keeps parsed files in memory instead (its `ParseCache`).
+    let cache_dir = options.root.join(CACHE_DIR);
     let content_cache = match mode {
-        Mode::Write | Mode::Check => parse::cache::ContentCache::load(&options.root.join(CACHE_DIR)),
+        Mode::Write | Mode::Check => parse::cache::ContentCache::load(&cache_dir),
         Mode::Memory => parse::cache::ContentCache::none(),
     };
     let parsed = parse::parse(sources, &config, options.cache.as_deref(), &content_cache, progress, &diags);
@@ -223,7 +224,6 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
     // A build writes each file as it is rendered, into a folder beside
     // the output that is swapped in only if the whole site succeeds, and
     // skips what the output already holds (its memo is in the cache).
-    let cache_dir = options.root.join(CACHE_DIR);
     let to_disk = (mode == Mode::Write).then(|| output::StreamingSink::new(&output));
     let disk_memo = to_disk.as_ref().map(|_| render::RenderMemo::load(&cache_dir, &output));
     let sink: &dyn render::Sink = match &to_disk {

@@ -5,7 +5,6 @@
 mod theme;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -132,26 +131,20 @@ pub fn read_comments(root: &Path, diags: &Diagnostics) -> Vec<CommentSource> {
 fn read_comments_cached(root: &Path, cache: Option<&LoadCache>, diags: &Diagnostics) -> Vec<CommentSource> {
     let base = root.join(COMMENTS_DIR);
     let Ok(entries) = std::fs::read_dir(&base) else { return Vec::new() };
-    let dirs: Vec<(PathBuf, String)> = entries
-        .flatten()
-        .filter(|dir| dir.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|dir| (dir.path(), dir.file_name().to_string_lossy().into_owned()))
-        .filter(|(_, slug)| !is_ignored(slug))
-        .collect();
-    // One folder per post: listing them is a syscall each, so in parallel.
-    let mut files: Vec<(PathBuf, String, String)> = dirs
-        .into_par_iter()
-        .flat_map_iter(|(dir, post_slug)| {
-            let inner = std::fs::read_dir(&dir).into_iter().flatten().flatten();
-            inner
-                .filter_map(|file| {
-                    let name = file.file_name().to_string_lossy().into_owned();
-                    let stem = name.strip_suffix(".md").filter(|_| !is_ignored(&name))?.to_string();
-                    Some((file.path(), post_slug.clone(), stem))
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let mut files: Vec<(PathBuf, String, String)> = Vec::new();
+    for dir in entries.flatten() {
+        let post_slug = dir.file_name().to_string_lossy().into_owned();
+        if is_ignored(&post_slug) || !dir.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let Ok(inner) = std::fs::read_dir(dir.path()) else { continue };
+        for file in inner.flatten() {
+            let name = file.file_name().to_string_lossy().into_owned();
+            if let (false, Some(stem)) = (is_ignored(&name), name.strip_suffix(".md")) {
+                files.push((file.path(), post_slug.clone(), stem.to_string()));
+            }
+        }
+    }
     files.sort();
     files
         .into_par_iter()
@@ -191,15 +184,12 @@ impl LoadCache {
         if changed.contains(path) {
             return None;
         }
-        let text =
-            self.files.lock().unwrap_or_else(|e| e.into_inner()).get(path).map(|(_, _, t)| Arc::clone(t));
-        // Copied outside the lock: the other threads go on reading.
-        text.map(|t| String::clone(&t))
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).get(path).map(|(_, _, text)| text.clone())
     }
 }
 
 /// A file's modification time, size and text.
-type Stamped = (std::time::SystemTime, u64, Arc<String>);
+type Stamped = (std::time::SystemTime, u64, String);
 
 fn read_maybe_cached(
     path: &Path,
@@ -212,12 +202,12 @@ fn read_maybe_cached(
         return Some(text);
     }
     let stamp = std::fs::metadata(path).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
-    let kept = cache.files.lock().unwrap_or_else(|e| e.into_inner()).get(path).cloned();
-    if let (Some((modified, len)), Some((m, l, text))) = (stamp, kept)
-        && m == modified
-        && l == len
+    if let Some((modified, len)) = stamp
+        && let Some((m, l, text)) = cache.files.lock().unwrap_or_else(|e| e.into_inner()).get(path)
+        && *m == modified
+        && *l == len
     {
-        return Some(String::clone(&text));
+        return Some(text.clone());
     }
     let text = read_text(path, shown_as, diags)?;
     if let Some((modified, len)) = stamp {
@@ -225,7 +215,7 @@ fn read_maybe_cached(
             .files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_path_buf(), (modified, len, Arc::new(text.clone())));
+            .insert(path.to_path_buf(), (modified, len, text.clone()));
     }
     Some(text)
 }

@@ -17,6 +17,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -47,7 +48,7 @@ pub struct Staging {
     /// lacks are removed on commit.
     reused: bool,
     /// Each written file's size and modification time.
-    written: Mutex<HashMap<PathBuf, (u64, i128)>>,
+    written: Mutex<HashMap<String, (u64, SystemTime)>>,
 }
 
 impl Staging {
@@ -68,14 +69,13 @@ impl Staging {
 
     /// Writes one file of the new site.
     pub fn put(&self, file: &OutputFile) -> Result<()> {
-        let relative = Path::new(&file.path);
-        let target = self.root.join(relative);
+        let target = self.root.join(&file.path);
         if let Some(dir) = target.parent() {
             make_dir(dir)?;
         }
         let written = overwrite(&target, &file.content)
             .with_context(|| format!("failed to write `{}`", target.display()))?;
-        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(relative.to_path_buf(), written);
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(file.path.clone(), written);
         Ok(())
     }
 
@@ -90,9 +90,7 @@ impl Staging {
             self.abandon();
             return Err(e);
         }
-        let files =
-            written.into_iter().map(|(path, (len, ns))| (path.to_string_lossy().into_owned(), len, ns));
-        Ok(files.collect())
+        Ok(written.into_iter().map(|(path, (len, modified))| (path, len, modified)).collect())
     }
 
     /// Leaves the old site as it was. Whatever the folder holds, the next
@@ -110,7 +108,6 @@ impl Staging {
 pub struct StreamingSink {
     dest: PathBuf,
     state: Mutex<SinkState>,
-    error: Mutex<Option<anyhow::Error>>,
 }
 
 #[derive(Default)]
@@ -118,26 +115,27 @@ struct SinkState {
     staging: Option<Arc<Staging>>,
     /// Unchanged outputs seen before the first changed one.
     unchanged: Vec<OutputFile>,
+    error: Option<anyhow::Error>,
 }
 
 /// What a commit wrote: each file's path, size and modification time.
-pub type WrittenFiles = Vec<(String, u64, i128)>;
+pub type WrittenFiles = Vec<(String, u64, SystemTime)>;
 
 impl StreamingSink {
     pub fn new(dest: &Path) -> StreamingSink {
-        StreamingSink { dest: dest.to_path_buf(), state: Mutex::default(), error: Mutex::default() }
+        StreamingSink { dest: dest.to_path_buf(), state: Mutex::default() }
     }
 
     /// Swaps the new site in; `None` when every one of the `on_disk`
     /// outputs the folder held is unchanged and there is nothing else.
     pub fn commit(self, on_disk: usize) -> Result<Option<WrittenFiles>> {
-        let failed = self.error.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(e) = failed {
-            self.abandon();
-            return Err(e);
-        }
         {
-            let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let mut state = self.state();
+            if let Some(e) = state.error.take() {
+                drop(state);
+                self.abandon();
+                return Err(e);
+            }
             if state.staging.is_none() && state.unchanged.len() == on_disk && on_disk > 0 {
                 return Ok(None);
             }
@@ -159,7 +157,7 @@ impl StreamingSink {
     /// unchanged outputs noted so far are copied in then.
     fn staging(&self) -> Result<Arc<Staging>> {
         let (staging, unchanged) = {
-            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let mut state = self.state();
             if let Some(staging) = &state.staging {
                 return Ok(Arc::clone(staging));
             }
@@ -173,7 +171,7 @@ impl StreamingSink {
 
     fn write(&self, file: OutputFile) -> Result<()> {
         if matches!(file.content, OutputContent::Unchanged(_)) {
-            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let mut state = self.state();
             if state.staging.is_none() {
                 state.unchanged.push(file);
                 return Ok(());
@@ -181,13 +179,17 @@ impl StreamingSink {
         }
         self.staging()?.put(&file)
     }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, SinkState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 impl Sink for StreamingSink {
     fn take(&self, file: OutputFile) -> Option<OutputFile> {
-        let failed = self.error.lock().unwrap_or_else(|e| e.into_inner()).is_some();
+        let failed = self.state().error.is_some();
         if !failed && let Err(e) = self.write(file) {
-            self.error.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
+            self.state().error.get_or_insert(e);
         }
         None
     }
@@ -249,11 +251,11 @@ fn remove_file(path: &Path) -> Result<()> {
 /// Writes `content` at `path` over what is there. The file is not
 /// truncated first: overwriting its blocks and then cutting it to length
 /// is much cheaper than freeing them and allocating new ones.
-fn overwrite(path: &Path, content: &OutputContent) -> io::Result<(u64, i128)> {
-    if path.is_dir() {
-        fs::remove_dir_all(path)?;
-    } else if path.is_symlink() {
-        fs::remove_file(path)?;
+fn overwrite(path: &Path, content: &OutputContent) -> io::Result<(u64, SystemTime)> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path)?,
+        Ok(meta) if meta.file_type().is_symlink() => fs::remove_file(path)?,
+        _ => {}
     }
     let mut file = fs::OpenOptions::new().write(true).create(true).truncate(false).open(path)?;
     let len = match content {
@@ -265,8 +267,7 @@ fn overwrite(path: &Path, content: &OutputContent) -> io::Result<(u64, i128)> {
         }
     };
     file.set_len(len)?;
-    let modified = file.metadata()?.modified()?;
-    Ok((len, crate::render::nanos_since_epoch(modified)))
+    Ok((len, file.metadata()?.modified()?))
 }
 
 fn write_len(file: &mut fs::File, bytes: &[u8]) -> io::Result<u64> {
@@ -275,8 +276,8 @@ fn write_len(file: &mut fs::File, bytes: &[u8]) -> io::Result<u64> {
 }
 
 /// Removes the files and folders of the old site that the new one lacks.
-fn remove_stale(root: &Path, keep: &HashMap<PathBuf, (u64, i128)>) -> Result<()> {
-    let keep_dirs: HashSet<&Path> = keep.keys().flat_map(|f| f.ancestors().skip(1)).collect();
+fn remove_stale(root: &Path, keep: &HashMap<String, (u64, SystemTime)>) -> Result<()> {
+    let keep_dirs: HashSet<&Path> = keep.keys().flat_map(|f| Path::new(f).ancestors().skip(1)).collect();
     let mut walk = walkdir::WalkDir::new(root).min_depth(1).into_iter();
     while let Some(entry) = walk.next() {
         let entry = entry.with_context(|| format!("failed to read `{}`", root.display()))?;
@@ -287,7 +288,7 @@ fn remove_stale(root: &Path, keep: &HashMap<PathBuf, (u64, i128)>) -> Result<()>
             }
             walk.skip_current_dir();
             fs::remove_dir_all(entry.path())
-        } else if keep.contains_key(relative) {
+        } else if relative.to_str().is_some_and(|r| keep.contains_key(r)) {
             continue;
         } else {
             fs::remove_file(entry.path())
@@ -347,6 +348,16 @@ fn sync_dir(dir: &Path) -> Result<()> {
 /// fsync, rename, fsync of the folder. `create_new` refuses to replace an
 /// existing file.
 pub fn atomic_write(path: &Path, bytes: &[u8], create_new: bool) -> Result<()> {
+    atomic_write_with(path, create_new, |out| Ok(out.write_all(bytes)?))
+}
+
+/// `atomic_write` for text made as it is written (`write` gets a buffered
+/// writer), so a large file is never held in memory whole.
+pub fn atomic_write_with(
+    path: &Path,
+    create_new: bool,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
     let mut tmp = tempfile::Builder::new()
@@ -354,9 +365,12 @@ pub fn atomic_write(path: &Path, bytes: &[u8], create_new: bool) -> Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .with_context(|| format!("failed to create a temporary file in `{}`", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
+    let mut out = io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+    write(&mut out)
+        .and_then(|()| Ok(out.flush()?))
         .with_context(|| format!("failed to write `{}`", path.display()))?;
+    drop(out);
+    tmp.as_file().sync_all().with_context(|| format!("failed to write `{}`", path.display()))?;
     // A failpoint for crash tests: die as a crash would, with the new text
     // safely in the temp file and the old file not yet replaced.
     if std::env::var_os("PARLOR_TEST_CRASH_BEFORE_RENAME").is_some() {

@@ -9,7 +9,6 @@
 //! empty cache: it can cost time, never correctness.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -131,17 +130,11 @@ impl ContentCache {
     fn write<'a>(&self, entries: impl Iterator<Item = (Kind, u128, EntryRef<'a>)>) -> anyhow::Result<()> {
         let Some(dir) = &self.dir else { return Ok(()) };
         let stored = StoredRef { build: crate::BUILD_ID, entries: entries.collect() };
-        std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::Builder::new().prefix(".content-").tempfile_in(dir)?;
-        {
-            let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        crate::output::atomic_write_with(&dir.join(FILE), false, |out| {
             out.write_all(MAGIC)?;
-            postcard::to_io(&stored, &mut out)?;
-            out.flush()?;
-        }
-        tmp.as_file().sync_all()?;
-        tmp.persist(dir.join(FILE))?;
-        Ok(())
+            postcard::to_io(&stored, out)?;
+            Ok(())
+        })
     }
 }
 

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
@@ -44,7 +45,7 @@ struct OnDisk {
 pub(super) struct Written {
     fingerprint: u64,
     len: u64,
-    modified_ns: i128,
+    modified: SystemTime,
 }
 
 impl OnDisk {
@@ -54,7 +55,7 @@ impl OnDisk {
         self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), fingerprint);
         let written = self.written.get(path).filter(|w| w.fingerprint == fingerprint)?;
         let live = self.dest.join(path);
-        (stat(&live)? == (written.len, written.modified_ns)).then_some(live)
+        (stat(&live)? == (written.len, written.modified)).then_some(live)
     }
 }
 
@@ -148,14 +149,14 @@ impl RenderMemo {
     /// Records what the output folder holds after a build wrote it, for
     /// the next build. `files` are the written files' paths, sizes and
     /// modification times.
-    pub fn save(&self, cache: &Path, files: Vec<(String, u64, i128)>) -> anyhow::Result<()> {
+    pub fn save(&self, cache: &Path, files: Vec<(String, u64, SystemTime)>) -> anyhow::Result<()> {
         let Some(on_disk) = &self.on_disk else { return Ok(()) };
         let seen = std::mem::take(&mut *on_disk.seen.lock().unwrap_or_else(|e| e.into_inner()));
         let files = files
             .into_iter()
-            .filter_map(|(path, len, modified_ns)| {
+            .filter_map(|(path, len, modified)| {
                 let fingerprint = *seen.get(&path)?;
-                Some((path, Written { fingerprint, len, modified_ns }))
+                Some((path, Written { fingerprint, len, modified }))
             })
             .collect();
         let Some(folder) = identity(&on_disk.dest) else { return Ok(()) };
@@ -175,19 +176,10 @@ fn read(path: &Path, dest: &Path) -> Option<HashMap<String, Written>> {
     trusted.then(|| stored.files.into_iter().collect())
 }
 
-/// A file's size and modification time (nanoseconds since the epoch).
-fn stat(path: &Path) -> Option<(u64, i128)> {
+/// A file's size and modification time.
+fn stat(path: &Path) -> Option<(u64, SystemTime)> {
     let meta = std::fs::symlink_metadata(path).ok()?;
-    let ns = nanos_since_epoch(meta.modified().ok()?);
-    meta.is_file().then_some((meta.len(), ns))
-}
-
-/// A modification time as nanoseconds since 1970, negative before.
-pub fn nanos_since_epoch(time: std::time::SystemTime) -> i128 {
-    match time.duration_since(std::time::UNIX_EPOCH) {
-        Ok(d) => d.as_nanos() as i128,
-        Err(e) => -(e.duration().as_nanos() as i128),
-    }
+    meta.is_file().then_some((meta.len(), meta.modified().ok()?))
 }
 
 #[cfg(unix)]

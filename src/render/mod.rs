@@ -19,7 +19,7 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::load::{Theme, ThemeFile};
 use crate::model::{ListKind, SiteModel, permalink::output_path};
 use crate::parse::highlight;
-pub use memo::{RenderMemo, nanos_since_epoch};
+pub use memo::RenderMemo;
 use view::{Link, Views};
 
 /// Templates every theme has (the built-in theme provides them all, so a
@@ -79,23 +79,6 @@ pub struct KeepAll;
 impl Sink for KeepAll {
     fn take(&self, file: OutputFile) -> Option<OutputFile> {
         Some(file)
-    }
-}
-
-impl RenderMemo {
-    /// The output of `job`: kept when nothing it shows has changed, else
-    /// freshly rendered (and kept).
-    fn render(
-        &self,
-        job: Job,
-        views: &Views,
-        global: u64,
-        render: impl FnOnce() -> tera::TeraResult<String>,
-    ) -> tera::TeraResult<OutputFile> {
-        let fp = fingerprint::job(job, views, global);
-        let path = output_path(&job_url(job, views.model));
-        let content = self.try_file(&path, fp, || render().map(String::into_bytes))?;
-        Ok(OutputFile { path, content })
     }
 }
 
@@ -161,21 +144,21 @@ pub fn render(
     base.insert("site", &site);
     let jobs = jobs(model);
     let global = memo.map_or(0, |_| fingerprint::global(model, form_secret));
+    let render_page = |job: Job| -> tera::TeraResult<OutputFile> {
+        let path = output_path(&job_url(job, model));
+        let render = || render_job(job, &views, tera, &base).map(String::into_bytes);
+        let content = match memo {
+            Some(memo) => memo.try_file(&path, fingerprint::job(job, &views, global), render)?,
+            None => OutputContent::Bytes(render()?),
+        };
+        Ok(OutputFile { path, content })
+    };
     let pages = std::sync::atomic::AtomicUsize::new(0);
-    let support = || support_files(model, &views, memo, global);
     let (mut files, (support, support_count)): (Vec<OutputFile>, (Vec<OutputFile>, usize)) = rayon::join(
         || {
             jobs.par_iter()
-                .filter_map(|job| {
-                    let out = match memo {
-                        Some(memo) => {
-                            memo.render(*job, &views, global, || render_job(*job, &views, tera, &base))
-                        }
-                        None => render_job(*job, &views, tera, &base).map(|html| OutputFile {
-                            path: output_path(&job_url(*job, model)),
-                            content: OutputContent::Bytes(html.into_bytes()),
-                        }),
-                    };
+                .filter_map(|&job| {
+                    let out = render_page(job);
                     progress.tick();
                     match out {
                         Ok(file) => {
@@ -191,7 +174,7 @@ pub fn render(
                 .collect()
         },
         || {
-            let all = support();
+            let all = support_files(model, &views, memo, global);
             let count = all.len();
             (all.into_par_iter().filter_map(|file| sink.take(file)).collect(), count)
         },
