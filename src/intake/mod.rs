@@ -41,6 +41,9 @@ pub struct IntakeState {
     root: PathBuf,
     secret: Vec<u8>,
     index: RwLock<Index>,
+    /// Set when the site changed under the index (`serve` after a
+    /// rebuild): the next request re-reads it first.
+    stale: std::sync::atomic::AtomicBool,
     flood: Mutex<HashMap<IpAddr, Instant>>,
     /// Origins (`https://blog.example.org`) allowed to post; requests
     /// without an `Origin` header (API clients) are judged by the token.
@@ -73,6 +76,7 @@ impl IntakeState {
             root: root.to_path_buf(),
             secret,
             index: RwLock::new(index),
+            stale: std::sync::atomic::AtomicBool::new(false),
             flood: Mutex::new(HashMap::new()),
             allowed_origins,
             trust_forwarded_for,
@@ -84,6 +88,29 @@ impl IntakeState {
         let fresh = Index::load(&self.root)?;
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = fresh;
         Ok(())
+    }
+
+    /// The site changed: re-read it before the next request, not now.
+    /// Reading 10,000 posts' comments takes longer than a rebuild, and
+    /// `serve` should spend that time on the next edit, not this one.
+    pub fn mark_stale(&self) {
+        self.stale.store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Re-reads the site if it changed since the index was read.
+    async fn refresh_if_stale(self: &Arc<Self>) {
+        if !self.stale.swap(false, std::sync::atomic::Ordering::AcqRel) {
+            return;
+        }
+        let state = Arc::clone(self);
+        match tokio::task::spawn_blocking(move || state.reload()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                self.mark_stale();
+                eprintln!("warning: comment intake could not re-read the site: {e:#}");
+            }
+            Err(_) => self.mark_stale(),
+        }
     }
 }
 
@@ -162,6 +189,7 @@ async fn submit(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("application/json"));
+    state.refresh_if_stale().await;
     let result = handle(&state, peer, &headers, body).await;
     match result {
         Ok(accepted) => answer(accepted, wants_json, &state),

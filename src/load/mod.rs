@@ -84,10 +84,41 @@ fn read_markdown_dir_cached(
     diags: &Diagnostics,
 ) -> Vec<SourceFile> {
     let base = root.join(dir);
-    let Ok(entries) = std::fs::read_dir(&base) else {
+    let found = match cache {
+        Some(cache) => cache.listing(&cache.markdown, &base, diags, |own| list_markdown_dir(&base, dir, own)),
+        None => list_markdown_dir(&base, dir, diags),
+    };
+    found
+        .into_par_iter()
+        .filter_map(|MarkdownEntry { path, stem, bundle }| {
+            let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            let text = read_maybe_cached(&path, &relative, cache, diags)?;
+            let assets = bundle.map(|b| bundle_assets(&b, diags)).unwrap_or_default();
+            Some(SourceFile { path: relative, stem, text, assets })
+        })
+        .collect()
+}
+
+/// A Markdown file found in a content folder: a post or page on its own,
+/// or the `index.md` of a bundle folder.
+#[derive(Clone)]
+struct MarkdownEntry {
+    path: PathBuf,
+    stem: String,
+    bundle: Option<PathBuf>,
+}
+
+impl Listed for MarkdownEntry {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn list_markdown_dir(base: &Path, dir: &str, diags: &Diagnostics) -> Vec<MarkdownEntry> {
+    let Ok(entries) = std::fs::read_dir(base) else {
         return Vec::new();
     };
-    let mut found: Vec<(PathBuf, String, Option<PathBuf>)> = Vec::new();
+    let mut found = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if is_ignored(&name) {
@@ -98,7 +129,7 @@ fn read_markdown_dir_cached(
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
             let index = path.join("index.md");
             if index.is_file() {
-                found.push((index, name, Some(path)));
+                found.push(MarkdownEntry { path: index, stem: name, bundle: Some(path) });
             } else {
                 diags.push(
                     Diagnostic::warning(Path::new(dir).join(&name), "folder without `index.md` is skipped")
@@ -106,19 +137,13 @@ fn read_markdown_dir_cached(
                 );
             }
         } else if let Some(stem) = name.strip_suffix(".md") {
-            found.push((path, stem.to_string(), None));
+            found.push(MarkdownEntry { path, stem: stem.to_string(), bundle: None });
         }
     }
-    found.sort();
+    // By name as bytes: comparing paths component by component costs more
+    // than the whole rest of a listing that `serve` takes again.
+    found.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
     found
-        .into_par_iter()
-        .filter_map(|(path, stem, bundle)| {
-            let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            let text = read_maybe_cached(&path, &relative, cache, diags)?;
-            let assets = bundle.map(|b| bundle_assets(&b, diags)).unwrap_or_default();
-            Some(SourceFile { path: relative, stem, text, assets })
-        })
-        .collect()
 }
 
 pub const COMMENTS_DIR: &str = "content/comments";
@@ -130,8 +155,37 @@ pub fn read_comments(root: &Path, diags: &Diagnostics) -> Vec<CommentSource> {
 
 fn read_comments_cached(root: &Path, cache: Option<&LoadCache>, diags: &Diagnostics) -> Vec<CommentSource> {
     let base = root.join(COMMENTS_DIR);
-    let Ok(entries) = std::fs::read_dir(&base) else { return Vec::new() };
-    let mut files: Vec<(PathBuf, String, String)> = Vec::new();
+    let files = match cache {
+        Some(cache) => cache.listing(&cache.comments, &base, diags, |_| list_comments(&base)),
+        None => list_comments(&base),
+    };
+    files
+        .into_par_iter()
+        .filter_map(|CommentEntry { path, post_slug, stem }| {
+            let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            let text = read_maybe_cached(&path, &relative, cache, diags)?;
+            Some(CommentSource { path: relative, post_slug, stem, text })
+        })
+        .collect()
+}
+
+/// `content/comments/<post_slug>/<stem>.md`.
+#[derive(Clone)]
+struct CommentEntry {
+    path: PathBuf,
+    post_slug: String,
+    stem: String,
+}
+
+impl Listed for CommentEntry {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn list_comments(base: &Path) -> Vec<CommentEntry> {
+    let Ok(entries) = std::fs::read_dir(base) else { return Vec::new() };
+    let mut files = Vec::new();
     for dir in entries.flatten() {
         let post_slug = dir.file_name().to_string_lossy().into_owned();
         if is_ignored(&post_slug) || !dir.file_type().is_ok_and(|t| t.is_dir()) {
@@ -141,50 +195,117 @@ fn read_comments_cached(root: &Path, cache: Option<&LoadCache>, diags: &Diagnost
         for file in inner.flatten() {
             let name = file.file_name().to_string_lossy().into_owned();
             if let (false, Some(stem)) = (is_ignored(&name), name.strip_suffix(".md")) {
-                files.push((file.path(), post_slug.clone(), stem.to_string()));
+                files.push(CommentEntry {
+                    path: file.path(),
+                    post_slug: post_slug.clone(),
+                    stem: stem.to_string(),
+                });
             }
         }
     }
-    files.sort();
+    files.sort_unstable_by(|a, b| (&a.post_slug, &a.stem).cmp(&(&b.post_slug, &b.stem)));
     files
-        .into_par_iter()
-        .filter_map(|(path, post_slug, stem)| {
-            let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            let text = read_maybe_cached(&path, &relative, cache, diags)?;
-            Some(CommentSource { path: relative, post_slug, stem, text })
-        })
-        .collect()
 }
 
 /// Texts read by an earlier build (`serve`), by path, valid while the
 /// file's modification time and size are the same: a rebuild reads again
-/// only the files that changed.
+/// only the files that changed. Folder listings are kept too, and taken
+/// again only when a file appeared or went away.
 #[derive(Default)]
 pub struct LoadCache {
-    files: std::sync::Mutex<std::collections::HashMap<PathBuf, Stamped>>,
+    files: std::sync::RwLock<std::collections::HashMap<PathBuf, Stamped>>,
     /// When set (by `serve`'s watcher), the only files that changed since
     /// the last build: any other cached file is used without a `stat`.
-    changed: std::sync::Mutex<Option<std::collections::HashSet<PathBuf>>>,
+    changed: std::sync::RwLock<Option<std::collections::HashSet<PathBuf>>>,
+    markdown: Listings<MarkdownEntry>,
+    comments: Listings<CommentEntry>,
 }
 
 impl LoadCache {
     /// The next build may trust that only `paths` changed.
     pub fn only_changed(&self, paths: impl IntoIterator<Item = PathBuf>) {
-        *self.changed.lock().unwrap_or_else(|e| e.into_inner()) = Some(paths.into_iter().collect());
+        *self.changed.write().unwrap_or_else(|e| e.into_inner()) = Some(paths.into_iter().collect());
     }
 
     /// The next build checks every file.
     pub fn check_all(&self) {
-        *self.changed.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.changed.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     fn trusted(&self, path: &Path) -> Option<String> {
-        let changed = self.changed.lock().unwrap_or_else(|e| e.into_inner());
+        let changed = self.changed.read().unwrap_or_else(|e| e.into_inner());
         let changed = changed.as_ref()?;
         if changed.contains(path) {
             return None;
         }
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).get(path).map(|(_, _, text)| text.clone())
+        self.files.read().unwrap_or_else(|e| e.into_inner()).get(path).map(|(_, _, text)| text.clone())
+    }
+
+    /// Whether a listing of `base` taken by the last build still holds: the
+    /// watcher named every change, and none of them below `base` made a
+    /// file appear or go away.
+    fn listing_holds<T: Listed>(&self, base: &Path, listed: &[T]) -> bool {
+        /// More changes than this (a branch switch) are cheaper to list again.
+        const MAX_CHECKED: usize = 64;
+        let changed = self.changed.read().unwrap_or_else(|e| e.into_inner());
+        let Some(changed) = changed.as_ref() else { return false };
+        let below: Vec<&PathBuf> = changed.iter().filter(|p| p.starts_with(base)).collect();
+        below.len() <= MAX_CHECKED
+            && below.into_iter().all(|p| {
+                let was_listed = listed.iter().any(|e| e.path().as_os_str() == p.as_os_str());
+                if p.is_file() {
+                    was_listed
+                } else if p.exists() {
+                    false // a new folder: its files are not listed
+                } else {
+                    // Gone, or an editor's short-lived temp file; a folder
+                    // that went away takes its files with it.
+                    !was_listed && !listed.iter().any(|e| e.path().starts_with(p))
+                }
+            })
+    }
+}
+
+/// What a listing holds: files, by path.
+trait Listed: Clone {
+    fn path(&self) -> &Path;
+}
+
+/// Folder listings by folder, with the warnings taking them gave.
+struct Listings<T>(std::sync::Mutex<std::collections::HashMap<PathBuf, Listing<T>>>);
+
+/// A folder's entries, and the warnings listing it gave.
+type Listing<T> = (Vec<T>, Vec<Diagnostic>);
+
+impl<T> Default for Listings<T> {
+    fn default() -> Self {
+        Listings(std::sync::Mutex::new(std::collections::HashMap::new()))
+    }
+}
+
+impl LoadCache {
+    /// The listing of `base`: the last build's when it still holds, else
+    /// a new one from `list`.
+    fn listing<T: Listed>(
+        &self,
+        listings: &Listings<T>,
+        base: &Path,
+        diags: &Diagnostics,
+        list: impl FnOnce(&Diagnostics) -> Vec<T>,
+    ) -> Vec<T> {
+        let mut kept = listings.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((entries, warnings)) = kept.get(base)
+            && self.listing_holds(base, entries)
+        {
+            diags.extend(warnings.iter().cloned());
+            return entries.clone();
+        }
+        let own = Diagnostics::new();
+        let entries = list(&own);
+        let warnings = own.into_sorted();
+        diags.extend(warnings.iter().cloned());
+        kept.insert(base.to_path_buf(), (entries.clone(), warnings));
+        entries
     }
 }
 
@@ -203,7 +324,7 @@ fn read_maybe_cached(
     }
     let stamp = std::fs::metadata(path).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
     if let Some((modified, len)) = stamp
-        && let Some((m, l, text)) = cache.files.lock().unwrap_or_else(|e| e.into_inner()).get(path)
+        && let Some((m, l, text)) = cache.files.read().unwrap_or_else(|e| e.into_inner()).get(path)
         && *m == modified
         && *l == len
     {
@@ -213,7 +334,7 @@ fn read_maybe_cached(
     if let Some((modified, len)) = stamp {
         cache
             .files
-            .lock()
+            .write()
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_path_buf(), (modified, len, text.clone()));
     }

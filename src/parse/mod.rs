@@ -133,7 +133,7 @@ pub fn parse(
                         .filter_map(|f| {
                             let parsed = match cache {
                                 Some(c) => {
-                                    c.posts.get_or(&f.path, &f.text, || parse_post(&f, config, content))
+                                    c.posts.get_or(&f.path, hash(&f.text), || parse_post(&f, config, content))
                                 }
                                 None => parse_post(&f, config, content),
                             };
@@ -146,7 +146,7 @@ pub fn parse(
                         .into_par_iter()
                         .filter_map(|f| {
                             let parsed = match cache {
-                                Some(c) => c.pages.get_or(&f.path, &f.text, || parse_page(&f, content)),
+                                Some(c) => c.pages.get_or(&f.path, hash(&f.text), || parse_page(&f, content)),
                                 None => parse_page(&f, content),
                             };
                             report(parsed, progress, diags)
@@ -186,7 +186,7 @@ impl ParseCache {
     }
 }
 
-/// Results by path, valid while the file's text hashes the same.
+/// Results by path, valid while the file's text hashes the same (`key`).
 struct Memo<T>(std::sync::Mutex<std::collections::HashMap<PathBuf, Memoised<T>>>);
 
 /// A file's text hash, and what parsing it gave.
@@ -202,10 +202,9 @@ impl<T: Clone> Memo<T> {
     fn get_or(
         &self,
         path: &std::path::Path,
-        text: &str,
+        key: u64,
         make: impl FnOnce() -> Result<T, Vec<Diagnostic>>,
     ) -> Result<T, Vec<Diagnostic>> {
-        let key = hash(text);
         if let Some((k, result)) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(path)
             && *k == key
         {
@@ -265,8 +264,8 @@ fn parse_comments(
             };
             let parsed = match cache {
                 Some(cache) => {
-                    let (path, text) = (source.path.clone(), source.text.clone());
-                    cache.comments.get_or(&path, &text, || parse_one(source))
+                    let (path, key) = (source.path.clone(), hash(&source.text));
+                    cache.comments.get_or(&path, key, || parse_one(source))
                 }
                 None => parse_one(source),
             };

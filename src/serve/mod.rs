@@ -119,11 +119,8 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
                     sent.as_secs_f64() * 1000.0
                 );
             }
-            // The intake's view of posts and comments, after the tabs have
-            // been told: it does not change what they show.
-            if let Err(e) = intake.reload() {
-                eprintln!("warning: comment intake could not re-read the site: {e:#}");
-            }
+            // The intake re-reads posts and comments when it is next asked.
+            intake.mark_stale();
         })?
     };
     let app = Router::new()

@@ -10,6 +10,8 @@ use std::time::Duration;
 use crate::intake::{free_port, wait_for};
 use crate::support::{SiteTest, post};
 
+const SECRET: &str = "test-secret-for-serve";
+
 struct Serve {
     child: Child,
     port: u16,
@@ -27,6 +29,7 @@ impl Serve {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_parlor"))
             .args(["--root", site.root().to_str().unwrap(), "serve", "--port", &port.to_string()])
+            .env("PARLOR_SECRET", SECRET)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -118,4 +121,47 @@ fn a_failed_rebuild_shows_an_overlay_and_the_next_good_save_clears_it() {
     assert!(!page.contains("parlor-error") && page.contains("Fixed"));
     let (status, _) = serve.get("/no/such/page/");
     assert_eq!(status, 404);
+}
+
+#[test]
+fn files_that_appear_or_go_away_while_serving_are_picked_up() {
+    let site = SiteTest::new();
+    site.file("content/posts/a.md", &post("Kept post", "2020-01-01", ""))
+        .file("content/posts/gone.md", &post("Doomed post", "2020-01-02", ""));
+    let serve = Serve::start(&site);
+    let mut events = serve.events();
+    // An edit first: the next builds reuse the folder listings.
+    site.file("content/posts/a.md", &post("Kept post, edited", "2020-01-01", ""));
+    events.wait_reload();
+    site.file("content/posts/fresh.md", &post("Fresh post", "2020-01-03", ""));
+    events.wait_reload();
+    assert_eq!(serve.get("/posts/fresh/").0, 200, "a new post is built");
+    std::fs::remove_file(site.root().join("content/posts/gone.md")).unwrap();
+    events.wait_reload();
+    assert_eq!(serve.get("/posts/gone/").0, 404, "a removed post is gone");
+    let (_, index) = serve.get("/");
+    assert!(index.contains("Fresh post") && !index.contains("Doomed post"), "{index}");
+    // A comment in a folder that did not exist yet.
+    site.file(
+        "content/comments/fresh/c1.md",
+        "---\nid: c1\nauthor: Ann\ndate: 2020-01-04T00:00:00Z\nstatus: approved\n---\nA comment in a new folder.\n",
+    );
+    events.wait_reload();
+    let (_, page) = serve.get("/posts/fresh/");
+    assert!(page.contains("A comment in a new folder."), "{page}");
+    // The intake knows the post that appeared while serving.
+    let token = parlor::intake::secret::form_token(SECRET.as_bytes(), "fresh");
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let resp = agent
+        .post(format!("http://127.0.0.1:{}/comments", serve.port))
+        .header("Accept", "application/json")
+        .send_form([
+            ("post", "fresh"),
+            ("author", "Reader"),
+            ("body", "Posted to a post that appeared while the server ran."),
+            ("token", token.as_str()),
+        ])
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201, "the intake re-read the site");
 }
