@@ -228,11 +228,7 @@ async fn handle(
     let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
         refuse(StatusCode::PAYLOAD_TOO_LARGE, format!("the comment is too large: at most {limit} bytes"))
     })?;
-    let fields: HashMap<String, String> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-        .map_err(|_| refuse(StatusCode::BAD_REQUEST, "the form data cannot be read"))?
-        .into_iter()
-        .collect();
-    let form = Form::read(&fields, max_length)?;
+    let form = Form::decode(&bytes, max_length)?;
     let client = client_address(state, peer, headers);
     let (comment, path, post_path) = {
         let index = state
@@ -304,19 +300,38 @@ fn client_address(state: &IntakeState, peer: SocketAddr, headers: &HeaderMap) ->
     peer.ip()
 }
 
-/// The form's fields, checked.
-struct Form {
-    post: String,
-    author: String,
-    email: Option<String>,
-    website: Option<String>,
-    body: String,
-    reply_to: Option<String>,
-    member_token: Option<String>,
-    token: String,
+/// The form's fields, checked: what is left of a request body once it is
+/// decoded. Nothing here is trusted yet beyond its shape.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub post: String,
+    /// One line, 1 to 80 characters, no control characters.
+    pub author: String,
+    pub email: Option<String>,
+    /// An http(s) URL with a host.
+    pub website: Option<String>,
+    /// Unix line ends, no control characters but newlines and tabs.
+    pub body: String,
+    pub reply_to: Option<String>,
+    pub member_token: Option<String>,
+    pub token: String,
+}
+
+/// Decodes a `POST /comments` body (form-encoded) and checks each field's
+/// shape. The error is the message a reader is shown.
+pub fn decode_form(bytes: &[u8], max_length: usize) -> Result<Form, String> {
+    Form::decode(bytes, max_length).map_err(|r| r.message)
 }
 
 impl Form {
+    fn decode(bytes: &[u8], max_length: usize) -> Result<Form, Refusal> {
+        let fields: HashMap<String, String> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+            .map_err(|_| refuse(StatusCode::BAD_REQUEST, "the form data cannot be read"))?
+            .into_iter()
+            .collect();
+        Form::read(&fields, max_length)
+    }
+
     fn read(fields: &HashMap<String, String>, max_length: usize) -> Result<Form, Refusal> {
         let get = |name: &str| fields.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
         if get(HONEYPOT_FIELD).is_some() {

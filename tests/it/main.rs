@@ -9,6 +9,7 @@ mod cli;
 mod comments;
 mod errors;
 mod feeds;
+mod hostile;
 mod import;
 mod intake;
 mod moderation;

@@ -1,0 +1,8 @@
+//! Fuzz target `import_blogger`: its property is `properties::import_blogger` (shared with the
+//! regression tests in `tests/it/hostile.rs`).
+#![no_main]
+
+#[path = "../../tests/properties/mod.rs"]
+mod properties;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| properties::import_blogger(data));

@@ -1,0 +1,382 @@
+//! What must hold for any input, however hostile: shared by the fuzz
+//! targets (`fuzz/fuzz_targets/*.rs`, which feed them generated inputs)
+//! and the integration tests (`tests/it/hostile.rs`, which feed them the
+//! kept regression inputs in `tests/fuzz-regressions/<target>/`). Each
+//! function panics, with the reason, when its property fails.
+
+#![allow(dead_code, unreachable_pub)] // each fuzz target uses one function, from its own crate
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use parlor::config::{CommentSettings, Config, Moderation};
+use parlor::diag::Diagnostics;
+use parlor::moderate::{Context, PostFacts};
+use parlor::parse::comment::{self, Comment, CommentSource, NewComment, Status};
+use parlor::parse::{CommentsMode, PostDate};
+
+/// What a fuzz target is called, and its property.
+pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+    ("front_matter", front_matter),
+    ("comment_file", comment_file),
+    ("comment_html", comment_html),
+    ("moderation", moderation),
+    ("intake_form", intake_form),
+    ("import_wxr", import_wxr),
+    ("import_blogger", import_blogger),
+];
+
+/// A post file: split, front matter and Markdown body parse or give
+/// diagnostics, and every diagnostic points inside the file.
+pub fn front_matter(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let config = "title = \"Fuzz\"\nbase_url = \"https://blog.example.org/\"\n";
+        parse_markdown(text, config, &["posts", "pages"]);
+    }
+}
+
+/// Parses `text` as a file in each of `content/<dirs>` of the site
+/// `config` configures; the errors found.
+fn parse_markdown(text: &str, config: &str, dirs: &[&str]) -> Vec<parlor::diag::Diagnostic> {
+    let diags = Diagnostics::new();
+    let Some(config) = Config::parse(config, &diags) else { panic!("the config parses: {config}") };
+    let sources = parlor::load::Sources {
+        posts: dirs
+            .contains(&"posts")
+            .then(|| source_file("content/posts/fuzz.md", text))
+            .into_iter()
+            .collect(),
+        pages: dirs
+            .contains(&"pages")
+            .then(|| source_file("content/pages/fuzz.md", text))
+            .into_iter()
+            .collect(),
+        comments: Vec::new(),
+        static_files: Vec::new(),
+        theme: Default::default(),
+    };
+    let content = parlor::parse::cache::ContentCache::none();
+    let parsed = parlor::parse::parse(sources, &config, None, &content, &parlor::NoProgress, &diags);
+    let lines = text.lines().count().max(1);
+    let diagnostics = diags.into_sorted();
+    for d in &diagnostics {
+        if let Some(at) = &d.location {
+            assert!(at.line >= 1 && at.line <= lines + 1, "line {} of a {lines}-line file: {d:?}", at.line);
+            assert!(at.span.end <= text.len(), "span {:?} past the end ({}): {d:?}", at.span, text.len());
+        }
+        assert!(!d.render(false).is_empty(), "a diagnostic renders as nothing: {d:?}");
+    }
+    let errors: Vec<_> =
+        diagnostics.into_iter().filter(|d| d.severity == parlor::diag::Severity::Error).collect();
+    assert!(
+        !errors.is_empty() || parsed.posts.len() + parsed.pages.len() == dirs.len(),
+        "a file was left out without an error saying why"
+    );
+    errors
+}
+
+fn source_file(path: &str, text: &str) -> parlor::load::SourceFile {
+    parlor::load::SourceFile {
+        path: path.into(),
+        stem: "fuzz".into(),
+        text: text.to_string(),
+        assets: Vec::new(),
+    }
+}
+
+/// A comment file: parsing never panics, and a parsed comment written out
+/// again (as intake and import write comments) parses to the same comment.
+pub fn comment_file(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Some(first) = parse_comment(text, "c1") else { return };
+    let status_line = format!("status: {}\n", first.status.as_str());
+    let rewritten = write_comment(&first, &status_line);
+    let Some(again) = parse_comment(&rewritten, &first.id) else {
+        panic!("a comment written out does not parse again:\n{rewritten}")
+    };
+    assert_same_comment(&first, &again, &rewritten);
+}
+
+fn parse_comment(text: &str, stem: &str) -> Option<Comment> {
+    comment::parse(CommentSource {
+        path: PathBuf::from("content/comments/p").join(format!("{stem}.md")),
+        post_slug: "p".into(),
+        stem: stem.into(),
+        text: text.to_string(),
+    })
+    .ok()
+}
+
+fn write_comment(c: &Comment, status_lines: &str) -> String {
+    NewComment {
+        id: &c.id,
+        author: &c.author,
+        email: c.email.as_deref(),
+        website: c.website.as_deref(),
+        date: &c.date.rfc3339(),
+        reply_to: c.reply_to.as_deref(),
+        member: c.member,
+        body: &c.body,
+    }
+    .file_text(status_lines)
+}
+
+fn assert_same_comment(a: &Comment, b: &Comment, text: &str) {
+    let same = a.id == b.id
+        && a.author == b.author
+        && a.email == b.email
+        && a.website == b.website
+        && a.date.timestamp == b.date.timestamp
+        && a.reply_to == b.reply_to
+        && a.member == b.member
+        && a.status == b.status
+        && a.body.trim_end() == b.body.trim_end();
+    assert!(same, "the comment changed when written out and read again:\n{a:#?}\n{b:#?}\n{text}");
+}
+
+/// The elements and attributes a rendered comment may hold; nothing else
+/// (no script, style, iframe, form, event handler or inline style).
+const COMMENT_TAGS: &[&str] =
+    &["p", "br", "em", "strong", "del", "a", "code", "pre", "blockquote", "ul", "ol", "li"];
+
+/// A comment body's HTML, parsed as a browser parses it, holds only safe
+/// elements, attributes and link schemes.
+pub fn comment_html(data: &[u8]) {
+    let Ok(markdown) = std::str::from_utf8(data) else { return };
+    assert_safe_comment_html(&comment::render_body(markdown));
+}
+
+/// Panics unless `html` holds only what a comment may hold.
+pub fn assert_safe_comment_html(html: &str) {
+    let doc = scraper::Html::parse_fragment(html);
+    // The fragment's own `<html>` wrapper comes first: skip it.
+    for node in doc.root_element().descendants().skip(1) {
+        let Some(element) = node.value().as_element() else { continue };
+        let name = element.name();
+        assert!(COMMENT_TAGS.contains(&name), "element <{name}> in a comment: {html}");
+        for (attr, value) in element.attrs() {
+            match (name, attr) {
+                ("a", "href") => assert!(safe_url(value), "unsafe link `{value}` in a comment: {html}"),
+                ("a", "rel") => assert_eq!(value, "nofollow ugc noopener"),
+                ("ol", "start") => {}
+                _ => panic!("attribute {attr}=\"{value}\" on <{name}> in a comment: {html}"),
+            }
+        }
+    }
+}
+
+/// An http(s) or mailto URL, as a browser would read the attribute.
+pub fn safe_url(value: &str) -> bool {
+    let cleaned: String = value
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_lowercase();
+    ["http://", "https://", "mailto:"].iter().any(|s| cleaned.starts_with(s))
+}
+
+/// The rules: deterministic (the same comment twice gives the same
+/// evaluation), and every span they report lies on the body's characters.
+pub fn moderation(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut parts = text.split('\u{0}');
+    let author = parts.next().unwrap_or("");
+    let website = parts.next().filter(|w| !w.is_empty());
+    let body = parts.next().unwrap_or("");
+    let sibling_bodies: Vec<&str> = parts.take(8).collect();
+    let date = PostDate::parse("2024-05-01T10:00:00Z").expect("a fixed date parses");
+    let make = |id: &str, author: &str, body: &str, status: Status| Comment {
+        path: PathBuf::from(format!("content/comments/p/{id}.md")),
+        post_slug: "p".into(),
+        id: id.into(),
+        author: author.into(),
+        email: Some("reader@example.org".into()),
+        website: website.map(String::from),
+        date,
+        reply_to: None,
+        member: false,
+        status,
+        moderation: None,
+        body: body.into(),
+        text: String::new(),
+        reply_to_line: 1,
+        html: String::new(),
+        fingerprint: 0,
+    };
+    let comment = make("c0", author, body, Status::Pending);
+    let siblings: Vec<Comment> = sibling_bodies
+        .iter()
+        .enumerate()
+        .map(|(i, b)| make(&format!("s{i}"), "Sibling", b, Status::Approved))
+        .collect();
+    let sibling_refs: Vec<&Comment> = siblings.iter().collect();
+    let settings = Moderation::default();
+    let comment_settings = CommentSettings::default();
+    let known: HashSet<(String, String)> = HashSet::new();
+    let post = PostFacts { comments: CommentsMode::Open, date };
+    let cx = Context {
+        comment: &comment,
+        post,
+        settings: &settings,
+        comment_settings: &comment_settings,
+        siblings: &sibling_refs,
+        known_authors: &known,
+        seconds_since_last_from_client: None,
+    };
+    let first = parlor::moderate::evaluate(&cx);
+    let second = parlor::moderate::evaluate(&cx);
+    assert_eq!(first, second, "the rules gave two answers for one comment");
+    let strongest =
+        first.findings().filter_map(|r| r.verdict).max().unwrap_or(parlor::moderate::Verdict::Pass);
+    assert_eq!(first.verdict, strongest, "the verdict is not the strongest finding's");
+    for r in &first.results {
+        assert!(!r.check.message.is_empty(), "rule {} says nothing", r.code);
+        for span in &r.check.spans {
+            assert!(
+                body.get(span.clone()).is_some(),
+                "rule {} span {span:?} is not on the body's characters",
+                r.code
+            );
+        }
+    }
+}
+
+/// A request body: decoding never panics; what it accepts is clean (one
+/// line of name, no control characters, a bounded body); and the comment
+/// file written from it reads back as exactly what was sent.
+pub fn intake_form(data: &[u8]) {
+    const MAX_LENGTH: usize = 2000;
+    let Ok(form) = parlor::intake::decode_form(data, MAX_LENGTH) else { return };
+    let count = form.author.chars().count();
+    assert!((1..=80).contains(&count), "author of {count} characters accepted");
+    assert!(!form.author.chars().any(char::is_control), "control character in author {:?}", form.author);
+    assert!(form.body.trim().chars().count() <= MAX_LENGTH, "body over the limit accepted");
+    assert!(
+        !form.body.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "control character in body {:?}",
+        form.body
+    );
+    if let Some(w) = &form.website {
+        assert!(safe_url(w) && !w.to_lowercase().starts_with("mailto:"), "website {w:?} accepted");
+    }
+    let text = NewComment {
+        id: "c1",
+        author: &form.author,
+        email: form.email.as_deref(),
+        website: form.website.as_deref(),
+        date: "2024-05-01T10:00:00Z",
+        reply_to: form.reply_to.as_deref(),
+        member: false,
+        body: &form.body,
+    }
+    .file_text("status: pending\n");
+    let Some(stored) = parse_comment(&text, "c1") else {
+        panic!("intake would store a comment that does not parse:\n{text}")
+    };
+    assert_eq!(stored.author, form.author.trim(), "author changed on disk:\n{text}");
+    assert_eq!(stored.email, form.email, "email changed on disk:\n{text}");
+    assert_eq!(stored.website, form.website, "website changed on disk:\n{text}");
+    assert_eq!(stored.reply_to, form.reply_to, "reply_to changed on disk:\n{text}");
+    assert_eq!(stored.body.trim_end(), form.body.trim_end(), "body changed on disk:\n{text}");
+    assert_safe_comment_html(&comment::render_body(&stored.body));
+}
+
+/// A WordPress export: the import fails cleanly or writes a site parlor
+/// reads back, every file inside the site folder.
+pub fn import_wxr(data: &[u8]) {
+    import(data, parlor::import::Source::WordPress);
+}
+
+/// A Blogger export: as for WordPress.
+pub fn import_blogger(data: &[u8]) {
+    import(data, parlor::import::Source::Blogger);
+}
+
+fn import(data: &[u8], source: parlor::import::Source) {
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let file = dir.path().join("export.xml");
+    std::fs::write(&file, data).expect("the export is written");
+    let into = dir.path().join("site");
+    let options = parlor::import::ImportOptions { source, file, into: into.clone(), force: false };
+    if parlor::import::run(&options).is_err() {
+        assert_only(dir.path(), &["export.xml", "site"]);
+        return;
+    }
+    assert_only(dir.path(), &["export.xml", "site"]);
+    let config = std::fs::read_to_string(into.join("site.toml")).expect("import writes site.toml");
+    let written = files_below(&into);
+    for path in &written {
+        let relative = path.strip_prefix(&into).expect("below the site");
+        let text = std::fs::read_to_string(path).expect("imported files are UTF-8");
+        let parts: Vec<String> = relative.iter().map(|c| c.to_string_lossy().into_owned()).collect();
+        match parts.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            ["content", "comments", slug, name] => {
+                let stem = name.strip_suffix(".md").expect("comment files end in .md");
+                let parsed = comment::parse(CommentSource {
+                    path: relative.to_path_buf(),
+                    post_slug: slug.to_string(),
+                    stem: stem.to_string(),
+                    text: text.clone(),
+                });
+                assert!(parsed.is_ok(), "an imported comment does not parse: {parsed:?}\n{text}");
+                if let Ok(c) = parsed {
+                    assert_safe_comment_html(&comment::render_body(&c.body));
+                }
+            }
+            ["content", dir @ ("posts" | "pages"), ..] if relative.extension().is_some_and(|e| e == "md") => {
+                let errors = parse_markdown(&text, &config, &[dir]);
+                assert!(errors.is_empty(), "an imported post has errors: {errors:?}\n{text}");
+            }
+            ["site.toml"] => {
+                let diags = Diagnostics::new();
+                assert!(Config::parse(&text, &diags).is_some(), "site.toml does not parse:\n{text}");
+            }
+            other => panic!("import wrote an unexpected file {other:?}"),
+        }
+    }
+}
+
+fn assert_only(dir: &Path, names: &[&str]) {
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .expect("listable")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    let unexpected: Vec<&String> = found.iter().filter(|n| !names.contains(&n.as_str())).collect();
+    assert!(unexpected.is_empty(), "import wrote outside the site folder: {unexpected:?}");
+}
+
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let meta = std::fs::symlink_metadata(e.path()).expect("stat");
+            assert!(!meta.file_type().is_symlink(), "import made a symlink {}", e.path().display());
+            if meta.is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+/// Runs each kept regression input through its target's property.
+pub fn run_regressions(base: &Path) -> HashMap<&'static str, usize> {
+    let mut counts = HashMap::new();
+    for (name, property) in TARGETS {
+        let dir = base.join(name);
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let data = std::fs::read(e.path()).expect("readable");
+            let result = std::panic::catch_unwind(|| property(&data));
+            assert!(result.is_ok(), "{name}: regression input {} fails again", e.path().display());
+            *counts.entry(*name).or_insert(0) += 1;
+        }
+    }
+    counts
+}
