@@ -15,8 +15,11 @@ use parlor::moderate::{Context, PostFacts};
 use parlor::parse::comment::{self, Comment, CommentSource, NewComment, Status};
 use parlor::parse::{CommentsMode, PostDate};
 
+/// A property over one input: panics when it does not hold.
+pub type Property = fn(&[u8]);
+
 /// What a fuzz target is called, and its property.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Property)] = &[
     ("front_matter", front_matter),
     ("comment_file", comment_file),
     ("comment_html", comment_html),
