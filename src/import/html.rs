@@ -21,12 +21,17 @@ pub(super) fn post_to_markdown(html: &str) -> String {
         let token = format!("PARLORBLOCK{i}X");
         html = html.replace(&format!("<p>{token}</p>"), block).replace(&token, block);
     }
+    let html = post_sanitizer().clean(&html).to_string();
     let md = post_converter().convert(&html).unwrap_or_else(|_| html.clone());
     md.replace("PARLORMOREMARKER", "<!-- more -->").trim().to_string() + "\n"
 }
 
 /// htmd, keeping embedded media (which Markdown cannot say) as HTML. An
-/// author's own post may hold HTML; comments never keep any.
+/// author's own post may hold HTML; comments never keep any. An export
+/// comes from anywhere, though: a kept embed keeps only the attributes
+/// that show media, its links only if they are http(s), and plugin
+/// elements (`embed`, `object`) and inline frames without a web address
+/// are dropped.
 fn post_converter() -> &'static htmd::HtmlToMarkdown {
     static CONVERTER: OnceLock<htmd::HtmlToMarkdown> = OnceLock::new();
     CONVERTER.get_or_init(|| {
@@ -34,23 +39,78 @@ fn post_converter() -> &'static htmd::HtmlToMarkdown {
             .add_handler(
                 vec!["iframe", "video", "audio", "embed", "object"],
                 |_: &dyn htmd::element_handler::Handlers, e: htmd::Element| {
-                    let attrs: String = e
-                        .attrs
-                        .iter()
-                        .map(|a| {
-                            format!(
-                                " {}=\"{}\"",
-                                a.name.local,
-                                crate::parse::highlight::escape_html(&a.value)
-                            )
-                        })
-                        .collect();
-                    let close = if e.tag == "embed" { String::new() } else { format!("</{}>", e.tag) };
-                    Some(format!("\n\n<{}{attrs}>{close}\n\n", e.tag).into())
+                    let attrs: Vec<(String, String)> =
+                        e.attrs.iter().map(|a| (a.name.local.to_string(), a.value.to_string())).collect();
+                    Some(embed_html(e.tag, &attrs).unwrap_or_default().into())
                 },
             )
             .build()
     })
+}
+
+/// An export comes from anywhere: before conversion its HTML loses
+/// scripts, event handlers, styles and links that run code, keeping what
+/// a post shows (ammonia's defaults, code languages, and media embeds).
+fn post_sanitizer() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut builder = ammonia::Builder::default();
+        builder
+            .add_tags(["iframe", "video", "audio"])
+            .add_tag_attributes("code", ["class"])
+            .add_tag_attributes("pre", ["class"])
+            .add_tag_attributes("iframe", EMBED_ATTRIBUTES.iter().copied())
+            .add_tag_attributes("video", EMBED_ATTRIBUTES.iter().copied())
+            .add_tag_attributes("audio", EMBED_ATTRIBUTES.iter().copied())
+            .url_relative(ammonia::UrlRelative::PassThrough)
+            .link_rel(None);
+        builder
+    })
+}
+
+/// Attributes an embed keeps; those holding a link must be http(s).
+const EMBED_ATTRIBUTES: &[&str] = &[
+    "src",
+    "poster",
+    "width",
+    "height",
+    "title",
+    "allow",
+    "allowfullscreen",
+    "frameborder",
+    "controls",
+    "loop",
+    "muted",
+    "playsinline",
+    "preload",
+    "loading",
+];
+
+/// An embedded frame or media element as safe HTML, or `None` to drop it.
+fn embed_html(tag: &str, attrs: &[(String, String)]) -> Option<String> {
+    if !matches!(tag, "iframe" | "video" | "audio") {
+        return None;
+    }
+    let web = |v: &str| {
+        let v = v.trim().to_ascii_lowercase();
+        v.starts_with("https://") || v.starts_with("http://") || v.starts_with("//")
+    };
+    let kept: Vec<&(String, String)> = attrs
+        .iter()
+        .filter(|(name, value)| {
+            let name = name.to_ascii_lowercase();
+            EMBED_ATTRIBUTES.contains(&name.as_str())
+                && (!matches!(name.as_str(), "src" | "poster") || web(value))
+        })
+        .collect();
+    if tag == "iframe" && !kept.iter().any(|(n, _)| n.eq_ignore_ascii_case("src")) {
+        return None;
+    }
+    let attrs: String = kept
+        .iter()
+        .map(|(name, value)| format!(" {name}=\"{}\"", crate::parse::highlight::escape_html(value)))
+        .collect();
+    Some(format!("\n\n<{tag}{attrs}></{tag}>\n\n"))
 }
 
 /// A comment body as Markdown (the comment subset: no raw HTML is kept).

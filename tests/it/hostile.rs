@@ -7,11 +7,274 @@ mod properties;
 
 use std::path::Path;
 
+use crate::support::{SiteTest, post};
+
 #[test]
 fn kept_fuzz_inputs_still_hold_their_properties() {
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
     let counts = properties::run_regressions(&base);
     for (name, _) in properties::TARGETS {
         assert!(counts.get(name).copied().unwrap_or(0) > 0, "no kept inputs for the fuzz target `{name}`");
+    }
+}
+
+/// Attacks, each of which sets the page title to `PWNED` if it ever runs.
+const XSS: &[&str] = &[
+    "<script>document.title='PWNED'</script>",
+    "\"><img src=x onerror=\"document.title='PWNED'\">",
+    "'><svg/onload=document.title='PWNED'>",
+    "</textarea><script>document.title='PWNED'</script>",
+    "</title><script>document.title='PWNED'</script>",
+    "]]></description><script>document.title='PWNED'</script>",
+    "<iframe srcdoc=\"<script>parent.document.title='PWNED'</script>\"></iframe>",
+    "<a href=\"javascript:document.title='PWNED'\">x</a>",
+    "{{ config }}{% raw %}PWNED",
+    "' onmouseover='document.title=\"PWNED\"",
+];
+
+/// Link schemes that run code, in the spellings browsers accept.
+const BAD_URLS: &[&str] = &[
+    "javascript:document.title='PWNED'",
+    "JaVaScRiPt:document.title='PWNED'",
+    " javascript:document.title='PWNED'",
+    "java\tscript:document.title='PWNED'",
+    "&#106;avascript:document.title='PWNED'",
+    "&#x6A;avascript:document.title='PWNED'",
+    "data:text/html,<script>document.title='PWNED'</script>",
+    "DATA:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "vbscript:msgbox('PWNED')",
+    "VBScript:msgbox('PWNED')",
+];
+
+/// Panics if any page below `public` carries an attack: a script or
+/// handler holding `PWNED`, a dangerous element that came from content, or
+/// a link with a scheme that runs code.
+fn assert_no_injection(public: &Path) {
+    let mut pages = 0;
+    for path in files_below(public) {
+        let name = path.to_string_lossy();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if name.ends_with(".html") {
+            assert_clean_html(&scraper::Html::parse_document(&text), &name);
+            pages += 1;
+        } else if name.ends_with(".xml") && !name.ends_with("sitemap.xml") {
+            assert_clean_feed(&text, &name);
+        }
+    }
+    assert!(pages > 0, "no pages were built");
+}
+
+/// Elements content must never create. (Text from content may well sit in
+/// a `<meta content>` or an `alt`: an attribute value is only text.)
+const DANGEROUS: &[&str] =
+    &["script", "iframe", "object", "embed", "svg", "math", "base", "frame", "video", "audio", "source"];
+
+fn assert_clean_html(doc: &scraper::Html, page: &str) {
+    for node in doc.root_element().descendants() {
+        let Some(el) = node.value().as_element() else { continue };
+        let name = el.name();
+        let text: String = scraper::ElementRef::wrap(node).map(|e| e.text().collect()).unwrap_or_default();
+        if name == "script" || name == "style" {
+            assert!(!text.contains("PWNED"), "{page}: <{name}> holds content: {text}");
+        }
+        for (attr, value) in el.attrs() {
+            if attr.starts_with("on") || attr == "srcdoc" {
+                assert!(!value.contains("PWNED"), "{page}: <{name} {attr}=\"{value}\">");
+            }
+            if DANGEROUS.contains(&name) {
+                assert!(!value.contains("PWNED"), "{page}: content put a <{name} {attr}=\"{value}\">");
+            }
+            if matches!(attr, "href" | "src" | "action" | "formaction" | "xlink:href" | "data" | "poster") {
+                assert!(!runs_code(value), "{page}: <{name} {attr}=\"{value}\"> runs code");
+            }
+        }
+    }
+}
+
+/// Whether a browser would run `url` as code when followed.
+fn runs_code(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_lowercase();
+    ["javascript:", "data:", "vbscript:"].iter().any(|s| cleaned.starts_with(s))
+}
+
+/// A feed parses, and the HTML in each entry is as clean as a page.
+fn assert_clean_feed(xml: &str, name: &str) {
+    let feed =
+        feed_rs::parser::parse(xml.as_bytes()).unwrap_or_else(|e| panic!("{name} does not parse: {e}"));
+    for entry in feed.entries {
+        let title = entry.title.map(|t| t.content).unwrap_or_default();
+        let bodies = entry.content.and_then(|c| c.body).into_iter().chain(entry.summary.map(|s| s.content));
+        for html in bodies {
+            assert_clean_html(&scraper::Html::parse_fragment(&html), &format!("{name}: entry `{title}`"));
+        }
+    }
+}
+
+fn files_below(dir: &Path) -> Vec<std::path::PathBuf> {
+    walk(dir).into_iter().filter(|p| p.is_file()).collect()
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        }
+        out.push(path);
+    }
+    out
+}
+
+fn yaml(s: &str) -> String {
+    serde_json::to_string(s).unwrap() // a JSON string is a YAML string
+}
+
+fn comment_file(id: &str, author: &str, website: Option<&str>, reply_to: Option<&str>, body: &str) -> String {
+    let mut fm =
+        format!("---\nid: {id}\nauthor: {}\ndate: 2020-01-02T00:00:00Z\nstatus: approved\n", yaml(author));
+    if let Some(w) = website {
+        fm.push_str(&format!("website: {}\n", yaml(w)));
+    }
+    if let Some(r) = reply_to {
+        fm.push_str(&format!("reply_to: {}\n", yaml(r)));
+    }
+    format!("{fm}---\n{body}\n")
+}
+
+#[test]
+fn attacks_in_every_reader_field_are_inert() {
+    let site = SiteTest::new();
+    site.file("content/posts/p.md", &post("A post", "2020-01-01", "tags: [x]\n"));
+    site.file("content/comments/p/c0.md", &comment_file("c0", "Parent", None, None, "A parent comment."));
+    for (i, attack) in XSS.iter().enumerate() {
+        let website = format!("https://example.org/{attack}");
+        let file = comment_file(&format!("x{i}"), attack, Some(&website), Some("c0"), attack);
+        site.file(&format!("content/comments/p/x{i}.md"), &file);
+        // A `reply_to` naming no comment keeps the comment out, with a warning.
+        let file = comment_file(&format!("r{i}"), "Replier", None, Some(attack), "A reply.");
+        site.file(&format!("content/comments/p/r{i}.md"), &file);
+    }
+    for (i, url) in BAD_URLS.iter().enumerate() {
+        let body = format!("[click]({url}) <{url}> <a href=\"{url}\">raw</a> [ref][r]\n\n[r]: {url}");
+        site.file(
+            &format!("content/comments/p/u{i}.md"),
+            &comment_file(&format!("u{i}"), "Linker", None, None, &body),
+        );
+        // A website that is not http(s) keeps the comment out, with a warning.
+        site.file(
+            &format!("content/comments/p/w{i}.md"),
+            &comment_file(&format!("w{i}"), "Site", Some(url), None, "Hi."),
+        );
+    }
+    let run = site.build();
+    run.assert_ok();
+    let stderr = run.stderr();
+    assert!(stderr.contains("`website` must be an http(s) URL"), "{stderr}");
+    assert_eq!(stderr.matches("no comment has that id").count(), XSS.len(), "{stderr}");
+    assert_no_injection(&site.public(""));
+    // The attacks are shown as text, not dropped.
+    let page = site.page("/posts/p/");
+    let authors = page.texts(".comment-author");
+    assert!(
+        authors.iter().any(|a| a.contains("<script>document.title='PWNED'</script>")),
+        "{authors:?}\n{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn attacks_in_an_imported_export_are_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut items = String::new();
+    for (i, attack) in XSS.iter().enumerate() {
+        let a = xml_escape(attack);
+        items.push_str(&format!(
+            "<item><title>{a}</title><link>https://old.example/{i}</link><pubDate>Mon, 0{d} Jan 2020 10:00:00 +0000</pubDate>\
+             <dc:creator>{a}</dc:creator><content:encoded><![CDATA[<p>Body {i}</p>{raw}]]></content:encoded>\
+             <wp:post_id>{id}</wp:post_id><wp:post_date>2020-01-0{d} 10:00:00</wp:post_date><wp:post_name>{slug}</wp:post_name>\
+             <wp:status>publish</wp:status><wp:post_type>post</wp:post_type>\
+             <category domain=\"category\" nicename=\"c{i}\">{a}</category><category domain=\"post_tag\" nicename=\"../t{i}\">{a}</category>\
+             <wp:comment><wp:comment_id>{id}1</wp:comment_id><wp:comment_author>{a}</wp:comment_author>\
+             <wp:comment_author_email>x@example.org</wp:comment_author_email><wp:comment_author_url>{url}</wp:comment_author_url>\
+             <wp:comment_date_gmt>2020-01-0{d} 11:00:00</wp:comment_date_gmt><wp:comment_content>{a} [x]({url})</wp:comment_content>\
+             <wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment></item>",
+            d = 1 + i % 9,
+            id = 100 + i,
+            raw = attack.replace("]]>", ""),
+            slug = xml_escape(&format!("../../escape-{i}/{attack}")),
+            url = xml_escape(BAD_URLS[i % BAD_URLS.len()]),
+        ));
+    }
+    let wxr = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel>\
+         <title>{t}</title><link>https://old.example</link><description>{t}</description>{items}</channel></rss>",
+        t = xml_escape(XSS[0])
+    );
+    let export = dir.path().join("export.wxr");
+    std::fs::write(&export, wxr).unwrap();
+    let into = dir.path().join("site");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_parlor"))
+        .args(["import", "wordpress", export.to_str().unwrap(), "--into", into.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into())
+        .collect();
+    assert_eq!(names.len(), 2, "the import wrote outside its folder: {names:?}");
+    for path in walk(&into) {
+        let relative = path.strip_prefix(&into).unwrap();
+        assert!(
+            relative.components().all(|c| matches!(c, std::path::Component::Normal(_))),
+            "{}",
+            relative.display()
+        );
+    }
+    let build = std::process::Command::new(env!("CARGO_BIN_EXE_parlor"))
+        .args(["--root", into.to_str().unwrap(), "build"])
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let public = into.join("public");
+    assert_no_injection(&public);
+    assert_eq!(
+        std::fs::read_dir(&into).unwrap().count(),
+        std::fs::read_dir(&into)
+            .unwrap()
+            .flatten()
+            .filter(|e| !e.file_name().to_string_lossy().contains(".."))
+            .count()
+    );
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[test]
+fn the_injection_check_catches_each_kind_of_attack() {
+    let caught = |html: &str| {
+        let html = html.to_string();
+        std::panic::catch_unwind(move || assert_clean_html(&scraper::Html::parse_document(&html), "test"))
+            .is_err()
+    };
+    assert!(!caught("<p>&lt;script&gt;document.title='PWNED'&lt;/script&gt;</p><meta content=\"PWNED\">"));
+    for attack in [
+        "<script>document.title='PWNED'</script>",
+        "<img src=x onerror=\"document.title='PWNED'\">",
+        "<a href=\" JaVa\tScript:x\">x</a>",
+        "<a href=\"data:text/html,x\">x</a>",
+        "<iframe srcdoc=\"PWNED\"></iframe>",
+        "<svg data-x=\"PWNED\"></svg>",
+    ] {
+        assert!(caught(attack), "not caught: {attack}");
     }
 }
