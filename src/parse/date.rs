@@ -111,7 +111,9 @@ fn trailing_offset(text: &str) -> Option<Offset> {
     if text.ends_with(['Z', 'z']) {
         return Some(Offset::UTC);
     }
-    let (head, tail) = text.split_at(text.len().checked_sub(6)?);
+    let at = text.len().checked_sub(6)?;
+    // Not a character boundary: the last six bytes are no offset anyway.
+    let (head, tail) = text.split_at_checked(at)?;
     if !head.contains('T') && !head.contains(' ') {
         return None;
     }
@@ -156,6 +158,13 @@ impl<'de> serde::Deserialize<'de> for DateInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_character_across_the_offset_position_is_an_error_not_a_panic() {
+        // Found by the `comment_file` fuzz target.
+        assert!(PostDate::parse("2024-05-01T10-0)-\u{30d}ove?d").is_err());
+        assert!(PostDate::parse("2024-05-01T10:00:00+0\u{e9}:00").is_err());
+    }
 
     #[test]
     fn accepts_the_documented_forms() {
