@@ -278,3 +278,108 @@ fn the_injection_check_catches_each_kind_of_attack() {
         assert!(caught(attack), "not caught: {attack}");
     }
 }
+
+/// Most memory a build of the files below may take (address space, so
+/// that a runaway allocation fails the build instead of the machine).
+const MEMORY_BOUND_KB: u64 = 4 * 1024 * 1024;
+/// Longest a build of the files below may take, even unoptimised.
+const TIME_BOUND: std::time::Duration = std::time::Duration::from_secs(180);
+
+/// Builds `site` under the memory and time bounds; panics on a crash
+/// (a signal or a panic) or a hang.
+fn bounded_build(site: &SiteTest) -> (i32, String) {
+    let script = format!(
+        "ulimit -v {MEMORY_BOUND_KB}; exec \"{}\" --root \"{}\" build",
+        env!("CARGO_BIN_EXE_parlor"),
+        site.root().display()
+    );
+    let log = site.root().join("build.log");
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > TIME_BOUND {
+            let _ = child.kill();
+            panic!("the build hung (over {TIME_BOUND:?})");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+    let code = status.code().unwrap_or_else(|| panic!("the build died of a signal: {status:?}\n{stderr}"));
+    assert!(!stderr.contains("panicked"), "the build panicked:\n{stderr}");
+    assert!(code == 0 || code == 1, "exit code {code}:\n{stderr}");
+    (code, stderr)
+}
+
+#[test]
+fn a_twenty_megabyte_post_and_a_megabyte_comment_build() {
+    let site = SiteTest::new();
+    let paragraph = "The callback queue cut our complaints in half, and the agents liked it too. ".repeat(20);
+    let body: String =
+        std::iter::repeat_n(format!("{paragraph}\n\n"), 20 * 1024 * 1024 / (paragraph.len() + 2) + 1)
+            .collect();
+    site.file("content/posts/big.md", &format!("---\ntitle: Big\ndate: 2020-01-01\n---\n{body}"));
+    let comment = "A long comment with *emphasis* and [a link](https://example.org/). ".repeat(16_000);
+    site.file("content/comments/big/huge.md", &comment_file("huge", "Talker", None, None, &comment));
+    let (code, stderr) = bounded_build(&site);
+    assert_eq!(code, 0, "{stderr}");
+    let page = site.read("posts/big/index.html");
+    assert!(page.len() > 20 * 1024 * 1024, "the whole post is on its page");
+    assert!(page.contains("A long comment with <em>emphasis</em>"), "the comment is shown");
+}
+
+#[test]
+fn ten_thousand_nested_lists_and_a_million_lines_build() {
+    let site = SiteTest::new();
+    let nested = format!("{}deep\n", "- ".repeat(10_000));
+    let quotes = format!("{}deep\n", "> ".repeat(10_000));
+    site.file(
+        "content/posts/nested.md",
+        &format!("---\ntitle: Nested\ndate: 2020-01-01\n---\n{nested}\n{quotes}"),
+    );
+    site.file(
+        "content/comments/nested/deep.md",
+        &comment_file("deep", "Nester", None, None, &format!("{nested}\n{quotes}")),
+    );
+    let lines: String = (0..1_000_000).map(|i| format!("line {i}\n")).collect();
+    site.file("content/posts/lines.md", &format!("---\ntitle: Lines\ndate: 2020-01-02\n---\n{lines}"));
+    let (code, stderr) = bounded_build(&site);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(site.read("posts/lines/index.html").contains("line 999999"));
+    assert!(site.read("posts/nested/index.html").contains("deep"));
+}
+
+#[test]
+fn invalid_utf8_is_a_diagnostic_and_a_bom_or_crlf_is_fine() {
+    let site = SiteTest::new();
+    site.file("content/posts/bom.md", &format!("\u{feff}{}", post("With a BOM", "2020-01-01", "")));
+    site.file(
+        "content/posts/crlf.md",
+        &post("With CRLF", "2020-01-02", "tags: [windows]\n").replace('\n', "\r\n"),
+    );
+    site.file(
+        "content/comments/crlf/c1.md",
+        &comment_file("c1", "Win", None, None, "Line one.\nLine two.").replace('\n', "\r\n"),
+    );
+    let (code, stderr) = bounded_build(&site);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(site.page("/posts/bom/").texts("main h1"), ["With a BOM"]);
+    assert_eq!(site.page("/posts/crlf/").texts("main h1"), ["With CRLF"]);
+    assert!(site.exists("tags/windows/index.html"), "CRLF front matter is read whole");
+    assert!(site.read("posts/crlf/index.html").contains("Line two."));
+    let mut bad = post("Bad bytes", "2020-01-03", "").into_bytes();
+    bad.extend_from_slice(b"\xff\xfe not UTF-8 \xc3\x28\n");
+    std::fs::write(site.root().join("content/posts/bad.md"), &bad).unwrap();
+    std::fs::write(site.root().join("content/comments/crlf/c2.md"), b"---\nid: c2\xff\n---\n").unwrap();
+    let (code, stderr) = bounded_build(&site);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("content/posts/bad.md") && stderr.contains("not valid UTF-8"), "{stderr}");
+    assert!(stderr.contains("content/comments/crlf/c2.md"), "every problem is reported: {stderr}");
+}
