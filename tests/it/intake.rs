@@ -17,6 +17,14 @@ pub(crate) struct Server {
     pub(crate) base: String,
 }
 
+impl Server {
+    /// SIGKILL, as a crash or the OOM killer would.
+    pub(crate) fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -36,7 +44,7 @@ pub(crate) fn wait_for(port: u16) {
     }
 }
 
-fn start(site: &SiteTest) -> Server {
+pub(crate) fn start(site: &SiteTest) -> Server {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_parlor"))
         .args(["--root", site.root().to_str().unwrap(), "intake", "--port", &port.to_string()])
@@ -48,7 +56,7 @@ fn start(site: &SiteTest) -> Server {
     Server { child, base: format!("http://127.0.0.1:{port}") }
 }
 
-fn site(extra: &str) -> SiteTest {
+pub(crate) fn site(extra: &str) -> SiteTest {
     let site = SiteTest::with_config(&format!("{CONFIG}{extra}"));
     site.file("content/posts/p.md", &post("Open post", "2020-01-01", ""))
         .file("content/posts/shut.md", &post("Closed post", "2020-01-02", "comments: closed\n"))
@@ -59,7 +67,7 @@ fn site(extra: &str) -> SiteTest {
     site
 }
 
-fn token(slug: &str) -> String {
+pub(crate) fn token(slug: &str) -> String {
     parlor::intake::secret::form_token(SECRET.as_bytes(), slug)
 }
 
@@ -72,10 +80,10 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     location: Option<String>,
-    body: String,
+    pub(crate) body: String,
 }
 
 fn submit(server: &Server, fields: &[(&str, &str)], json: bool) -> Answer {
@@ -95,7 +103,7 @@ fn submit(server: &Server, fields: &[(&str, &str)], json: bool) -> Answer {
 /// Form fields by name.
 type Fields = Vec<(&'static str, String)>;
 
-fn good(slug: &'static str, t: &str) -> Fields {
+pub(crate) fn good(slug: &'static str, t: &str) -> Fields {
     vec![
         ("post", slug.to_string()),
         ("author", "Reader".into()),
@@ -105,18 +113,22 @@ fn good(slug: &'static str, t: &str) -> Fields {
     ]
 }
 
-fn with(fields: &[(&'static str, String)], key: &'static str, value: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn with(
+    fields: &[(&'static str, String)],
+    key: &'static str,
+    value: &str,
+) -> Vec<(&'static str, String)> {
     let mut out: Vec<(&'static str, String)> = fields.iter().filter(|(k, _)| *k != key).cloned().collect();
     out.push((key, value.to_string()));
     out
 }
 
-fn send(server: &Server, fields: &[(&'static str, String)], json: bool) -> Answer {
+pub(crate) fn send(server: &Server, fields: &[(&'static str, String)], json: bool) -> Answer {
     let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     submit(server, &borrowed, json)
 }
 
-fn stored(site: &SiteTest, slug: &str) -> Vec<String> {
+pub(crate) fn stored(site: &SiteTest, slug: &str) -> Vec<String> {
     let dir = site.root().join("content/comments").join(slug);
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|d| {

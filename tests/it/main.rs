@@ -7,6 +7,7 @@ mod build;
 mod cache;
 mod cli;
 mod comments;
+mod crash;
 mod errors;
 mod feeds;
 mod hostile;

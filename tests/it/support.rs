@@ -8,7 +8,9 @@ use scraper::{Html, Selector};
 pub(crate) const CONFIG: &str = "title = \"Test Blog\"\nbase_url = \"https://blog.example.org/\"\nposts_per_page = 2\n\n[authors.ann]\nname = \"Ann Example\"\nbio = \"Answers phones.\"\n";
 
 pub(crate) struct SiteTest {
-    pub(crate) dir: tempfile::TempDir,
+    root: PathBuf,
+    /// The temp folder the site is in, removed on drop (none for `at`).
+    _dir: Option<tempfile::TempDir>,
 }
 
 pub(crate) struct Run {
@@ -46,13 +48,19 @@ impl SiteTest {
     }
 
     pub(crate) fn with_config(config: &str) -> SiteTest {
-        let site = SiteTest { dir: tempfile::tempdir().expect("temp dir") };
+        let dir = tempfile::tempdir().expect("temp dir");
+        let site = SiteTest { root: dir.path().to_path_buf(), _dir: Some(dir) };
         site.file("site.toml", config);
         site
     }
 
+    /// A site already in `root`, which its owner removes.
+    pub(crate) fn at(root: &Path) -> SiteTest {
+        SiteTest { root: root.to_path_buf(), _dir: None }
+    }
+
     pub(crate) fn root(&self) -> &Path {
-        self.dir.path()
+        &self.root
     }
 
     pub(crate) fn file(&self, path: &str, text: &str) -> &Self {
