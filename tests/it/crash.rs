@@ -233,7 +233,7 @@ fn a_full_disk_during_a_submission_is_a_503_and_no_partial_file() {
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| !p.extension().is_some_and(|e| e == "md"))
+        .filter(|p| p.extension().is_none_or(|e| e != "md"))
         .collect();
     assert!(temps.is_empty(), "temp files left behind: {temps:?}");
     std::fs::remove_file(filler).unwrap();
