@@ -7,6 +7,7 @@
 //! with create-new, fsync and rename *before* the answer goes out. A
 //! comment that cannot be stored gets 503, never a 2xx.
 
+pub mod http;
 pub mod members;
 pub mod secret;
 
@@ -35,6 +36,16 @@ pub const HONEYPOT_FIELD: &str = "homepage";
 /// How often `parlor intake` re-reads the site (new posts, approved
 /// comments, members), in the background: requests never wait for it.
 const INDEX_MAX_AGE: Duration = Duration::from_secs(10);
+/// How long a request's body may take to arrive, all of it.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(20);
+/// Comments the whole site accepts in a burst, from any number of
+/// addresses, and how many more per minute after it: a flood from many
+/// addresses fills the moderation queue and the disk only this fast.
+pub const SITE_BURST: f64 = 300.0;
+pub const SITE_PER_MINUTE: f64 = 120.0;
+/// Clients remembered for `flood_seconds`; past this many, the ones older
+/// than that are forgotten, so a flood of addresses cannot fill memory.
+const FLOOD_MEMORY: usize = 10_000;
 
 /// What the handler knows about the site, shared by every request.
 pub struct IntakeState {
@@ -45,6 +56,8 @@ pub struct IntakeState {
     /// rebuild): the next request re-reads it first.
     stale: std::sync::atomic::AtomicBool,
     flood: Mutex<HashMap<IpAddr, Instant>>,
+    /// The site-wide budget of comments: (tokens, when last refilled).
+    budget: Mutex<(f64, Instant)>,
     /// Origins (`https://blog.example.org`) allowed to post; requests
     /// without an `Origin` header (API clients) are judged by the token.
     allowed_origins: Vec<String>,
@@ -78,6 +91,7 @@ impl IntakeState {
             index: RwLock::new(index),
             stale: std::sync::atomic::AtomicBool::new(false),
             flood: Mutex::new(HashMap::new()),
+            budget: Mutex::new((SITE_BURST, Instant::now())),
             allowed_origins,
             trust_forwarded_for,
         }))
@@ -88,6 +102,36 @@ impl IntakeState {
         let fresh = Index::load(&self.root)?;
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = fresh;
         Ok(())
+    }
+
+    /// Takes one comment from the site-wide budget; false when it is spent.
+    fn spend_budget(&self) -> bool {
+        let mut budget = self.budget.lock().unwrap_or_else(|e| e.into_inner());
+        let (tokens, refilled) = &mut *budget;
+        let now = Instant::now();
+        *tokens =
+            (*tokens + now.duration_since(*refilled).as_secs_f64() * SITE_PER_MINUTE / 60.0).min(SITE_BURST);
+        *refilled = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Notes that `client` just sent a comment, for the `flood` rule.
+    fn remember(&self, client: IpAddr) {
+        let mut flood = self.flood.lock().unwrap_or_else(|e| e.into_inner());
+        if flood.len() >= FLOOD_MEMORY {
+            let keep = Duration::from_secs(self.flood_seconds());
+            flood.retain(|_, at| at.elapsed() < keep);
+        }
+        flood.insert(client, Instant::now());
+    }
+
+    fn flood_seconds(&self) -> u64 {
+        self.index.read().map(|i| i.queue.config.moderation.flood_seconds).unwrap_or(15)
     }
 
     /// The site changed: re-read it before the next request, not now.
@@ -149,11 +193,10 @@ pub async fn run(root: &Path, addr: SocketAddr, trust_forwarded_for: bool) -> Re
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     println!("comment intake listening on http://{addr}/comments");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    http::serve(listener, router(state), async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 
@@ -224,10 +267,14 @@ async fn handle(
             format!("the comment is too large: at most {limit} bytes"),
         ));
     }
-    // Reads at most `limit` bytes, whatever the header said.
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
-        refuse(StatusCode::PAYLOAD_TOO_LARGE, format!("the comment is too large: at most {limit} bytes"))
-    })?;
+    // Reads at most `limit` bytes, whatever the header said, and gives a
+    // slow sender (slowloris) `BODY_TIMEOUT` for all of them.
+    let bytes = tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, limit))
+        .await
+        .map_err(|_| refuse(StatusCode::REQUEST_TIMEOUT, "the comment took too long to arrive"))?
+        .map_err(|_| {
+            refuse(StatusCode::PAYLOAD_TOO_LARGE, format!("the comment is too large: at most {limit} bytes"))
+        })?;
     let form = Form::decode(&bytes, max_length)?;
     let client = client_address(state, peer, headers);
     let (comment, path, post_path) = {
@@ -264,9 +311,7 @@ async fn handle(
             ));
         }
     }
-    if let Ok(mut flood) = state.flood.lock() {
-        flood.insert(client, Instant::now());
-    }
+    state.remember(client);
     let accepted = Accepted { id: comment.id.clone(), status: comment.status, post_path };
     if let Ok(mut index) = state.index.write() {
         index.queue.comments.push(comment);
@@ -440,6 +485,12 @@ fn judge(state: &IntakeState, index: &Index, form: &Form, client: IpAddr) -> Res
         return Err(refuse(
             StatusCode::TOO_MANY_REQUESTS,
             format!("please wait {} seconds between comments", config.moderation.flood_seconds),
+        ));
+    }
+    if !state.spend_budget() {
+        return Err(refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            "the site is receiving too many comments right now: please try again in a minute",
         ));
     }
     let id = format!(

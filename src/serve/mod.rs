@@ -129,11 +129,10 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
         .with_state(Arc::clone(&state))
         .merge(crate::intake::router(intake));
     println!("serving {base_url}/ (watching for changes; Ctrl-C to stop)");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    crate::intake::http::serve(listener, app, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 

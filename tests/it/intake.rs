@@ -45,9 +45,15 @@ pub(crate) fn wait_for(port: u16) {
 }
 
 pub(crate) fn start(site: &SiteTest) -> Server {
+    start_with(site, &[])
+}
+
+/// `parlor intake` with extra arguments.
+pub(crate) fn start_with(site: &SiteTest, args: &[&str]) -> Server {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_parlor"))
         .args(["--root", site.root().to_str().unwrap(), "intake", "--port", &port.to_string()])
+        .args(args)
         .env("PARLOR_SECRET", SECRET)
         .stdout(Stdio::null())
         .spawn()
@@ -82,7 +88,7 @@ fn agent() -> ureq::Agent {
 
 pub(crate) struct Answer {
     pub(crate) status: u16,
-    location: Option<String>,
+    pub(crate) location: Option<String>,
     pub(crate) body: String,
 }
 

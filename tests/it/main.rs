@@ -14,5 +14,6 @@ mod hostile;
 mod import;
 mod intake;
 mod moderation;
+mod security;
 mod serve;
 mod support;
