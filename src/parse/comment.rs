@@ -283,6 +283,8 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         builder
             .tags(tags)
             .tag_attributes(attributes)
+            // Spelled out: `empty()` keeps ammonia's default of these two.
+            .generic_attributes(HashSet::from(["title", "lang"]))
             .url_schemes(HashSet::from(["http", "https", "mailto"]))
             .url_relative(ammonia::UrlRelative::Deny)
             .link_rel(Some("nofollow ugc noopener"));

@@ -137,8 +137,10 @@ fn assert_same_comment(a: &Comment, b: &Comment, text: &str) {
     assert!(same, "the comment changed when written out and read again:\n{a:#?}\n{b:#?}\n{text}");
 }
 
-/// The elements and attributes a rendered comment may hold; nothing else
-/// (no script, style, iframe, form, event handler or inline style).
+/// The elements a rendered comment may hold; nothing else (no script,
+/// style, iframe, form). Attributes: `href` (http, https, mailto) and `rel`
+/// on links, `start` on lists, `title` and `lang` anywhere; no event
+/// handler or inline style.
 const COMMENT_TAGS: &[&str] =
     &["p", "br", "em", "strong", "del", "a", "code", "pre", "blockquote", "ul", "ol", "li"];
 
@@ -161,7 +163,7 @@ pub fn assert_safe_comment_html(html: &str) {
             match (name, attr) {
                 ("a", "href") => assert!(safe_url(value), "unsafe link `{value}` in a comment: {html}"),
                 ("a", "rel") => assert_eq!(value, "nofollow ugc noopener"),
-                ("ol", "start") => {}
+                ("ol", "start") | (_, "title" | "lang") => {}
                 _ => panic!("attribute {attr}=\"{value}\" on <{name}> in a comment: {html}"),
             }
         }
