@@ -383,3 +383,36 @@ fn invalid_utf8_is_a_diagnostic_and_a_bom_or_crlf_is_fine() {
     assert!(stderr.contains("content/posts/bad.md") && stderr.contains("not valid UTF-8"), "{stderr}");
     assert!(stderr.contains("content/comments/crlf/c2.md"), "every problem is reported: {stderr}");
 }
+
+#[test]
+fn traversal_in_every_slug_like_field_stays_inside_the_output() {
+    let site = SiteTest::new();
+    let evil = ["../../evil", "..\\..\\evil", "/etc/passwd", "%2e%2e%2fevil", "....//evil", "a/../../b"];
+    for (i, s) in evil.iter().enumerate() {
+        let front = format!(
+            "slug: {}\ntags: [{}]\ncategory: {}\n",
+            yaml(&format!("{s}-{i}")),
+            yaml(&format!("{s}-tag")),
+            yaml(&format!("{s}-cat"))
+        );
+        site.file(&format!("content/posts/p{i}.md"), &post(&format!("Post {i}"), "2020-01-01", &front));
+    }
+    site.file("content/pages/pg.md", "---\ntitle: Page\nslug: ../../page-escape\n---\nA page.\n");
+    let run = site.build();
+    let outside: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !["site.toml", "content", "public", ".parlor", ".public.previous"].contains(&n.as_str()))
+        .collect();
+    assert!(outside.is_empty(), "files outside the output: {outside:?}\n{}", run.stderr());
+    for path in walk(&site.public("")) {
+        let rel = path.strip_prefix(site.public("")).unwrap();
+        assert!(rel.components().all(|c| matches!(c, std::path::Component::Normal(_))), "{}", rel.display());
+        assert!(!rel.to_string_lossy().contains(".."), "{}", rel.display());
+    }
+    // Each slug is made safe (slugified), not refused.
+    run.assert_ok();
+    assert!(site.exists("posts/evil-0/index.html") && site.exists("page-escape/index.html"));
+    assert_no_injection(&site.public(""));
+}
