@@ -130,6 +130,38 @@ fn a_hostile_title_runs_no_script_in_the_browser() {
     }
 }
 
+#[test]
+#[ignore = "needs Chromium (installed by .ci/run)"]
+fn hostile_comments_run_no_script_in_the_browser() {
+    use crate::hostile::{BAD_URLS, XSS, comment_file};
+    let site = SiteTest::new();
+    site.file("content/posts/p.md", "---\ntitle: Discussed\ndate: 2020-01-01\n---\nA plain body.\n");
+    for (i, attack) in XSS.iter().enumerate() {
+        let website = format!("https://example.org/{attack}");
+        site.file(
+            &format!("content/comments/p/x{i}.md"),
+            &comment_file(&format!("x{i}"), attack, Some(&website), None, attack),
+        );
+    }
+    for (i, url) in BAD_URLS.iter().enumerate() {
+        let body = format!("[click]({url}) <{url}> <a href=\"{url}\">raw</a>");
+        site.file(
+            &format!("content/comments/p/u{i}.md"),
+            &comment_file(&format!("u{i}"), "Linker", None, None, &body),
+        );
+    }
+    site.build().assert_ok();
+    let profile = tempfile::tempdir().unwrap();
+    for page in ["posts/p/index.html", "index.html"] {
+        let dom = rendered_dom(profile.path(), &site.public(page));
+        assert_ne!(texts(&dom, "title")[0], "PWNED", "{page}: a script ran");
+        assert!(texts(&dom, "body")[0].len() > 100, "{page} rendered");
+    }
+    let thread = rendered_dom(profile.path(), &site.public("posts/p/index.html"));
+    let authors = texts(&thread, ".comment-author");
+    assert!(authors.iter().any(|a| a.contains("<script>")), "the attack shows as text: {authors:?}");
+}
+
 /// A WebDriver session in headless Chromium, through chromedriver.
 struct Browser {
     driver: std::process::Child,

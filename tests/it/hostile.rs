@@ -19,7 +19,7 @@ fn kept_fuzz_inputs_still_hold_their_properties() {
 }
 
 /// Attacks, each of which sets the page title to `PWNED` if it ever runs.
-const XSS: &[&str] = &[
+pub(crate) const XSS: &[&str] = &[
     "<script>document.title='PWNED'</script>",
     "\"><img src=x onerror=\"document.title='PWNED'\">",
     "'><svg/onload=document.title='PWNED'>",
@@ -33,7 +33,7 @@ const XSS: &[&str] = &[
 ];
 
 /// Link schemes that run code, in the spellings browsers accept.
-const BAD_URLS: &[&str] = &[
+pub(crate) const BAD_URLS: &[&str] = &[
     "javascript:document.title='PWNED'",
     "JaVaScRiPt:document.title='PWNED'",
     " javascript:document.title='PWNED'",
@@ -134,7 +134,13 @@ fn yaml(s: &str) -> String {
     serde_json::to_string(s).unwrap() // a JSON string is a YAML string
 }
 
-fn comment_file(id: &str, author: &str, website: Option<&str>, reply_to: Option<&str>, body: &str) -> String {
+pub(crate) fn comment_file(
+    id: &str,
+    author: &str,
+    website: Option<&str>,
+    reply_to: Option<&str>,
+    body: &str,
+) -> String {
     let mut fm =
         format!("---\nid: {id}\nauthor: {}\ndate: 2020-01-02T00:00:00Z\nstatus: approved\n", yaml(author));
     if let Some(w) = website {
