@@ -93,12 +93,8 @@ fn assert_clean_html(doc: &scraper::Html, page: &str) {
 
 /// Whether a browser would run `url` as code when followed.
 fn runs_code(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_lowercase();
-    ["javascript:", "data:", "vbscript:"].iter().any(|s| cleaned.starts_with(s))
+    let url = properties::url_as_browser_reads(url);
+    ["javascript:", "data:", "vbscript:"].iter().any(|s| url.starts_with(s))
 }
 
 /// A feed parses, and the HTML in each entry is as clean as a page.

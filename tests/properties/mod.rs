@@ -172,12 +172,14 @@ pub fn assert_safe_comment_html(html: &str) {
 
 /// An http(s) or mailto URL, as a browser would read the attribute.
 pub fn safe_url(value: &str) -> bool {
-    let cleaned: String = value
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_lowercase();
-    ["http://", "https://", "mailto:"].iter().any(|s| cleaned.starts_with(s))
+    let url = url_as_browser_reads(value);
+    ["http://", "https://", "mailto:"].iter().any(|s| url.starts_with(s))
+}
+
+/// A URL attribute as a browser reads its scheme: whitespace and control
+/// characters dropped (`java\tscript:` is `javascript:`), lower case.
+pub fn url_as_browser_reads(value: &str) -> String {
+    value.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_control()).collect::<String>().to_lowercase()
 }
 
 /// The rules: deterministic (the same comment twice gives the same
