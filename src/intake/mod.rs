@@ -417,7 +417,9 @@ impl Form {
             ));
         }
         let reply_to = get("reply_to").map(str::to_string);
-        if reply_to.as_ref().is_some_and(|r| r.len() > 100) {
+        // An id is a file name: one short word, no spaces or control characters.
+        let not_an_id = |r: &String| r.len() > 100 || r.chars().any(|c| c.is_control() || c.is_whitespace());
+        if reply_to.as_ref().is_some_and(not_an_id) {
             return Err(bad_field("reply_to", "`reply_to` is not a comment id"));
         }
         let token = get("token").ok_or_else(|| {
@@ -664,6 +666,9 @@ mod tests {
         assert_eq!(with("email", "not-an-email"), Some((StatusCode::BAD_REQUEST, Some("email"))));
         assert_eq!(with("website", "javascript:alert(1)"), Some((StatusCode::BAD_REQUEST, Some("website"))));
         assert_eq!(with("body", "   "), Some((StatusCode::BAD_REQUEST, Some("body"))));
+        // Found by the `intake_form` fuzz target: control characters in
+        // `reply_to` made a comment file YAML cannot read back.
+        assert_eq!(with("reply_to", "c1\u{0}\u{7}"), Some((StatusCode::BAD_REQUEST, Some("reply_to"))));
         assert_eq!(with("body", &"x".repeat(101).leak()[..]), Some((StatusCode::BAD_REQUEST, Some("body"))));
         assert_eq!(with("homepage", "http://spam"), Some((StatusCode::BAD_REQUEST, Some("homepage"))));
         assert_eq!(with("token", ""), Some((StatusCode::FORBIDDEN, None)));
