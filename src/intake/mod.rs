@@ -205,14 +205,20 @@ struct Refusal {
     status: StatusCode,
     message: String,
     field: Option<&'static str>,
+    /// Seconds until trying again may succeed (429's `Retry-After`).
+    retry_after: Option<u64>,
 }
 
 fn refuse(status: StatusCode, message: impl Into<String>) -> Refusal {
-    Refusal { status, message: message.into(), field: None }
+    Refusal { status, message: message.into(), field: None, retry_after: None }
 }
 
 fn bad_field(field: &'static str, message: impl Into<String>) -> Refusal {
-    Refusal { status: StatusCode::BAD_REQUEST, message: message.into(), field: Some(field) }
+    Refusal { field: Some(field), ..refuse(StatusCode::BAD_REQUEST, message) }
+}
+
+fn too_many(message: impl Into<String>, retry_after: u64) -> Refusal {
+    Refusal { retry_after: Some(retry_after.max(1)), ..refuse(StatusCode::TOO_MANY_REQUESTS, message) }
 }
 
 /// What was stored.
@@ -484,16 +490,14 @@ fn judge(state: &IntakeState, index: &Index, form: &Form, client: IpAddr) -> Res
         }
     }
     let since_last = state.flood.lock().ok().and_then(|f| f.get(&client).map(|t| t.elapsed().as_secs()));
-    if since_last.is_some_and(|s| s < config.moderation.flood_seconds) {
-        return Err(refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("please wait {} seconds between comments", config.moderation.flood_seconds),
-        ));
+    let wait = config.moderation.flood_seconds;
+    if let Some(since) = since_last.filter(|s| *s < wait) {
+        return Err(too_many(format!("please wait {wait} seconds between comments"), wait - since));
     }
     if !state.spend_budget() {
-        return Err(refuse(
-            StatusCode::TOO_MANY_REQUESTS,
+        return Err(too_many(
             "the site is receiving too many comments right now: please try again in a minute",
+            60,
         ));
     }
     let id = format!(
@@ -622,10 +626,8 @@ fn refusal_response(r: Refusal, wants_json: bool) -> Response {
         );
         (r.status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
     };
-    if r.status == StatusCode::TOO_MANY_REQUESTS
-        && let Ok(v) = HeaderValue::from_str("15")
-    {
-        response.headers_mut().insert(header::RETRY_AFTER, v);
+    if let Some(seconds) = r.retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
 }

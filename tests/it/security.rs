@@ -63,14 +63,19 @@ fn a_replayed_submission_is_refused_or_rejected_never_published() {
             .header("X-Forwarded-For", addr)
             .send_form(form.iter().copied())
             .unwrap();
-        (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap_or_default())
+        let retry: Option<u64> =
+            resp.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok());
+        (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap_or_default(), retry)
     };
-    let (status, first) = send_from("203.0.113.1");
+    let (status, first, _) = send_from("203.0.113.1");
     assert_eq!(status, 201, "{first}");
-    // The same client again within `flood_seconds`: refused.
-    assert_eq!(send_from("203.0.113.1").0, 429);
+    // The same client again within `flood_seconds` (15): refused, with
+    // how long to wait.
+    let (status, _, retry) = send_from("203.0.113.1");
+    assert_eq!(status, 429);
+    assert!(retry.is_some_and(|s| (1..=15).contains(&s)), "Retry-After {retry:?}");
     // The same comment from elsewhere: stored, but rejected as a duplicate.
-    let (status, second) = send_from("203.0.113.2");
+    let (status, second, _) = send_from("203.0.113.2");
     assert_eq!(status, 201, "{second}");
     let json: serde_json::Value = serde_json::from_str(&second).unwrap();
     assert_eq!(json["status"], "rejected", "{second}");
@@ -93,7 +98,11 @@ fn a_flood_from_many_addresses_is_capped_site_wide() {
             .header("X-Forwarded-For", &format!("198.51.{}.{}", i / 250, i % 250 + 1))
             .send_form(form.iter().copied())
             .unwrap();
-        statuses.push(resp.status().as_u16());
+        let status = resp.status().as_u16();
+        if status == 429 {
+            assert_eq!(resp.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("60"));
+        }
+        statuses.push(status);
     }
     let accepted = statuses.iter().filter(|s| **s == 201).count();
     let limited = statuses.iter().filter(|s| **s == 429).count();
