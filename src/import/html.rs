@@ -28,16 +28,16 @@ pub(super) fn post_to_markdown(html: &str) -> String {
 
 /// htmd, keeping embedded media (which Markdown cannot say) as HTML. An
 /// author's own post may hold HTML; comments never keep any. An export
-/// comes from anywhere, though: a kept embed keeps only the attributes
-/// that show media, its links only if they are http(s), and plugin
-/// elements (`embed`, `object`) and inline frames without a web address
-/// are dropped.
+/// comes from anywhere, though: by the time htmd sees it, the sanitiser
+/// below has left only frames and media with the attributes that show them
+/// (plugin elements, `embed` and `object`, are gone), and here a link in
+/// `src` or `poster` must be a web address, or the frame is dropped.
 fn post_converter() -> &'static htmd::HtmlToMarkdown {
     static CONVERTER: OnceLock<htmd::HtmlToMarkdown> = OnceLock::new();
     CONVERTER.get_or_init(|| {
         htmd::HtmlToMarkdown::builder()
             .add_handler(
-                vec!["iframe", "video", "audio", "embed", "object"],
+                vec!["iframe", "video", "audio"],
                 |_: &dyn htmd::element_handler::Handlers, e: htmd::Element| {
                     let attrs: Vec<(String, String)> =
                         e.attrs.iter().map(|a| (a.name.local.to_string(), a.value.to_string())).collect();
@@ -68,7 +68,7 @@ fn post_sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// Attributes an embed keeps; those holding a link must be http(s).
+/// Attributes an embed keeps (the sanitiser enforces the list).
 const EMBED_ATTRIBUTES: &[&str] = &[
     "src",
     "poster",
@@ -86,24 +86,18 @@ const EMBED_ATTRIBUTES: &[&str] = &[
     "loading",
 ];
 
-/// An embedded frame or media element as safe HTML, or `None` to drop it.
+/// A sanitised frame or media element as HTML of its own, or `None` when a
+/// frame has no web address to show.
 fn embed_html(tag: &str, attrs: &[(String, String)]) -> Option<String> {
-    if !matches!(tag, "iframe" | "video" | "audio") {
-        return None;
-    }
     let web = |v: &str| {
         let v = v.trim().to_ascii_lowercase();
         v.starts_with("https://") || v.starts_with("http://") || v.starts_with("//")
     };
     let kept: Vec<&(String, String)> = attrs
         .iter()
-        .filter(|(name, value)| {
-            let name = name.to_ascii_lowercase();
-            EMBED_ATTRIBUTES.contains(&name.as_str())
-                && (!matches!(name.as_str(), "src" | "poster") || web(value))
-        })
+        .filter(|(name, value)| !matches!(name.as_str(), "src" | "poster") || web(value))
         .collect();
-    if tag == "iframe" && !kept.iter().any(|(n, _)| n.eq_ignore_ascii_case("src")) {
+    if tag == "iframe" && !kept.iter().any(|(name, _)| name == "src") {
         return None;
     }
     let attrs: String = kept
@@ -177,6 +171,23 @@ fn shortcodes(html: &str, blocks: &mut Vec<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exported_html_keeps_web_embeds_and_loses_what_runs_code() {
+        let md = post_to_markdown(
+            "<p>Watch:</p><iframe src=\"https://www.youtube.com/embed/x\" width=\"560\" allowfullscreen onload=\"evil()\"></iframe>\
+             <iframe srcdoc=\"<script>evil()</script>\"></iframe><object data=\"x.swf\"></object>\
+             <p><a href=\"javascript:evil()\">click</a> <a href=\"https://example.org/\">fine</a></p>",
+        );
+        assert!(
+            md.contains(
+                "<iframe src=\"https://www.youtube.com/embed/x\" width=\"560\" allowfullscreen=\"\"></iframe>"
+            ),
+            "{md}"
+        );
+        assert!(!md.contains("evil") && !md.contains("srcdoc") && !md.contains("object"), "{md}");
+        assert!(md.contains("[fine](https://example.org/)"), "{md}");
+    }
 
     #[test]
     fn paragraphs_more_and_shortcodes() {

@@ -241,6 +241,30 @@ impl LoadCache {
         self.files.read().unwrap_or_else(|e| e.into_inner()).get(path).map(|(_, _, text)| text.clone())
     }
 
+    /// The listing of `base`: the last build's when it still holds, else
+    /// a new one from `list`.
+    fn listing<T: Listed>(
+        &self,
+        listings: &Listings<T>,
+        base: &Path,
+        diags: &Diagnostics,
+        list: impl FnOnce(&Diagnostics) -> Vec<T>,
+    ) -> Vec<T> {
+        let mut kept = listings.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((entries, warnings)) = kept.get(base)
+            && self.listing_holds(base, entries)
+        {
+            diags.extend(warnings.iter().cloned());
+            return entries.clone();
+        }
+        let own = Diagnostics::new();
+        let entries = list(&own);
+        let warnings = own.into_sorted();
+        diags.extend(warnings.iter().cloned());
+        kept.insert(base.to_path_buf(), (entries.clone(), warnings));
+        entries
+    }
+
     /// Whether a listing of `base` taken by the last build still holds: the
     /// watcher named every change, and none of them below `base` made a
     /// file appear or go away.
@@ -280,32 +304,6 @@ type Listing<T> = (Vec<T>, Vec<Diagnostic>);
 impl<T> Default for Listings<T> {
     fn default() -> Self {
         Listings(std::sync::Mutex::new(std::collections::HashMap::new()))
-    }
-}
-
-impl LoadCache {
-    /// The listing of `base`: the last build's when it still holds, else
-    /// a new one from `list`.
-    fn listing<T: Listed>(
-        &self,
-        listings: &Listings<T>,
-        base: &Path,
-        diags: &Diagnostics,
-        list: impl FnOnce(&Diagnostics) -> Vec<T>,
-    ) -> Vec<T> {
-        let mut kept = listings.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((entries, warnings)) = kept.get(base)
-            && self.listing_holds(base, entries)
-        {
-            diags.extend(warnings.iter().cloned());
-            return entries.clone();
-        }
-        let own = Diagnostics::new();
-        let entries = list(&own);
-        let warnings = own.into_sorted();
-        diags.extend(warnings.iter().cloned());
-        kept.insert(base.to_path_buf(), (entries.clone(), warnings));
-        entries
     }
 }
 
