@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -44,6 +44,10 @@ pub struct ServeOptions {
 struct Site {
     files: HashMap<String, Served>,
     error: Option<String>,
+    /// Which rebuild this is. A page carries its site's generation to the
+    /// event stream, so a tab that reconnects after a rebuild it missed
+    /// (while it was reloading) still hears of it.
+    generation: u64,
 }
 
 enum Served {
@@ -103,7 +107,8 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
                 cache.only_changed(changed.iter().cloned());
             }
             let previous = state.site.read().map(|s| Arc::clone(&s)).ok();
-            let site = rebuild(&build_options, previous.as_deref(), quiet);
+            let mut site = rebuild(&build_options, previous.as_deref(), quiet);
+            site.generation = previous.as_ref().map_or(0, |p| p.generation) + 1;
             if let Ok(mut current) = state.site.write() {
                 *current = Arc::new(site);
             }
@@ -145,6 +150,7 @@ fn rebuild(options: &BuildOptions, previous: Option<&Site>, quiet: bool) -> Site
             .map(|p| p.files.iter().map(|(k, v)| (k.clone(), v.clone_served())).collect())
             .unwrap_or_default(),
         error: Some(text),
+        generation: 0,
     };
     match crate::build_in_memory(options) {
         Ok((report, Some(rendered))) => {
@@ -162,7 +168,7 @@ fn rebuild(options: &BuildOptions, previous: Option<&Site>, quiet: bool) -> Site
                     stages.join(", ")
                 );
             }
-            Site { files: files(rendered), error: None }
+            Site { files: files(rendered), error: None, generation: 0 }
         }
         Ok((report, None)) => {
             let text: String = report.diagnostics.iter().map(|d| d.render(false)).collect();
@@ -212,14 +218,28 @@ fn files(rendered: Rendered) -> HashMap<String, Served> {
         .collect()
 }
 
+/// `?since=N`: the generation of the site the page came from.
+#[derive(serde::Deserialize)]
+struct EventsQuery {
+    since: Option<u64>,
+}
+
 async fn events(
     State(state): State<Arc<ServeState>>,
+    Query(query): Query<EventsQuery>,
 ) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>>> {
+    // Subscribe before looking: a rebuild after this is sent, one before
+    // it shows as a newer generation.
     let rx = state.reload.subscribe();
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+    let current = state.site.read().map(|s| s.generation).unwrap_or(0);
+    let missed = query.since.is_some_and(|since| since < current);
+    let stream = futures_util::stream::unfold((rx, missed), |(mut rx, missed)| async move {
+        if missed {
+            return Some((Ok(Event::default().data("reload")), (rx, false)));
+        }
         match rx.recv().await {
             Ok(()) | Err(broadcast::error::RecvError::Lagged(_)) => {
-                Some((Ok(Event::default().data("reload")), rx))
+                Some((Ok(Event::default().data("reload")), (rx, false)))
             }
             Err(broadcast::error::RecvError::Closed) => None,
         }
@@ -241,7 +261,7 @@ async fn file(State(state): State<Arc<ServeState>>, uri: Uri) -> Response {
         (StatusCode::NOT_FOUND, "404.html".to_string())
     };
     let Some(served) = site.files.get(&key) else {
-        let body = overlay_page(site.error.as_deref());
+        let body = overlay_page(site.error.as_deref(), site.generation);
         return (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body)
             .into_response();
     };
@@ -254,15 +274,19 @@ async fn file(State(state): State<Arc<ServeState>>, uri: Uri) -> Response {
         },
     };
     let mime = mime_type(&key);
-    let body = if mime.starts_with("text/html") { inject(&bytes, site.error.as_deref()) } else { bytes };
+    let body = if mime.starts_with("text/html") {
+        inject(&bytes, site.error.as_deref(), site.generation)
+    } else {
+        bytes
+    };
     (status, [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "no-store")], body).into_response()
 }
 
 /// Serve mode only: the reload script, and the error overlay when the last
 /// rebuild failed, before `</body>`.
-fn inject(html: &[u8], error: Option<&str>) -> Vec<u8> {
+fn inject(html: &[u8], error: Option<&str>, generation: u64) -> Vec<u8> {
     let mut snippet = format!(
-        "<script>(function(){{var es=new EventSource('{EVENTS_PATH}');es.onmessage=function(e){{if(e.data==='reload'){{es.close();location.reload();}}}};}})();</script>"
+        "<script>(function(){{var es=new EventSource('{EVENTS_PATH}?since={generation}');es.onmessage=function(e){{if(e.data==='reload'){{es.close();location.reload();}}}};}})();</script>"
     );
     if let Some(text) = error {
         snippet.push_str(&overlay(text));
@@ -281,9 +305,9 @@ fn overlay(text: &str) -> String {
     )
 }
 
-fn overlay_page(error: Option<&str>) -> Vec<u8> {
+fn overlay_page(error: Option<&str>, generation: u64) -> Vec<u8> {
     let body = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>parlor</title></head><body><p>Nothing here yet.</p></body></html>";
-    inject(body.as_bytes(), error)
+    inject(body.as_bytes(), error, generation)
 }
 
 fn mime_type(path: &str) -> &'static str {

@@ -46,15 +46,22 @@ impl Serve {
 
     /// An open event stream: `wait` returns once the next reload arrives.
     fn events(&self) -> Events {
+        self.events_at("/__parlor/events")
+    }
+
+    fn events_at(&self, path: &str) -> Events {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.write_all(b"GET /__parlor/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
-            .unwrap();
+        s.write_all(
+            format!("GET {path} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n").as_bytes(),
+        )
+        .unwrap();
         s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
         let mut e = Events { stream: s, seen: String::new() };
         while !e.seen.contains("\r\n\r\n") {
             e.read();
         }
-        e.seen.clear();
+        // Keep what came after the headers: an event may arrive with them.
+        e.seen = e.seen.split_once("\r\n\r\n").map(|(_, rest)| rest.to_string()).unwrap_or_default();
         e
     }
 }
@@ -71,8 +78,11 @@ impl Events {
         self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
     }
 
+    /// Waits for a reload; keep-alive comments do not extend the wait.
     fn wait_reload(&mut self) {
+        let until = std::time::Instant::now() + Duration::from_secs(15);
         while !self.seen.contains("data: reload") {
+            assert!(std::time::Instant::now() < until, "no reload within 15 s: {}", self.seen);
             self.read();
         }
         self.seen.clear();
@@ -164,4 +174,27 @@ fn files_that_appear_or_go_away_while_serving_are_picked_up() {
         ])
         .unwrap();
     assert_eq!(resp.status().as_u16(), 201, "the intake re-read the site");
+}
+
+#[test]
+fn a_tab_that_missed_a_rebuild_while_reloading_hears_of_it_on_reconnecting() {
+    let site = SiteTest::new();
+    site.file("content/posts/a.md", &post("First", "2020-01-01", ""));
+    let serve = Serve::start(&site);
+    let (_, page) = serve.get("/posts/a/");
+    assert!(page.contains("/__parlor/events?since=0"), "the page names its generation");
+    let mut events = serve.events();
+    site.file("content/posts/a.md", &post("Second", "2020-01-01", ""));
+    events.wait_reload();
+    // A tab still showing generation 0 connects after the rebuild: it is
+    // told at once. One showing the current generation is not.
+    serve.events_at("/__parlor/events?since=0").wait_reload();
+    let (_, page) = serve.get("/posts/a/");
+    assert!(page.contains("/__parlor/events?since=1"), "{page}");
+    let mut current = serve.events_at("/__parlor/events?since=1");
+    current.stream.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+    let mut buf = [0u8; 256];
+    let read = std::io::Read::read(&mut current.stream, &mut buf);
+    let got = read.map(|n| String::from_utf8_lossy(&buf[..n]).into_owned()).unwrap_or_default();
+    assert!(!got.contains("reload"), "an up-to-date tab is not reloaded: {got}");
 }
