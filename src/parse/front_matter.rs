@@ -58,7 +58,10 @@ pub struct SourceAttribution {
 /// is (JSON's quoting is valid in both). Every front matter parlor writes
 /// uses it.
 pub fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    // JSON leaves these as they are, but YAML reads them as line breaks
+    // and folds the spaces after them: escape them too (found by fuzzing).
+    json.replace('\u{85}', "\\u0085").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
 }
 
 /// A file split into its front matter and body.
@@ -166,6 +169,18 @@ pub fn parse(text: &str, split: &Split) -> Result<FrontMatter, Vec<Diagnostic>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_strings_read_back_unchanged_in_yaml_and_toml() {
+        // U+2028 followed by spaces was folded by YAML: found by fuzzing.
+        for text in ["a\u{2028}    b", "x\u{2029}  y", "n\u{85}  m", "\"quoted\" \\ tab\t", "Ann \u{1F600}"] {
+            let yaml: String = serde_norway::from_str(&quote(text)).unwrap();
+            assert_eq!(yaml, text);
+            let toml: std::collections::HashMap<String, String> =
+                toml::from_str(&format!("k = {}", quote(text))).unwrap();
+            assert_eq!(toml["k"], text);
+        }
+    }
 
     fn parse_text(text: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
         let s = split(text).map_err(|d| vec![d])?;
