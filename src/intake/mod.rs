@@ -518,7 +518,7 @@ fn judge(state: &IntakeState, index: &Index, form: &Form, client: IpAddr) -> Res
         status: Status::Pending,
         moderation: None,
         body: form.body.clone(),
-        text: String::new(),
+        text: "".into(),
         reply_to_line: 1,
         html: String::new(),
         fingerprint: 0,
@@ -536,7 +536,7 @@ fn judge(state: &IntakeState, index: &Index, form: &Form, client: IpAddr) -> Res
     let eval = moderate::evaluate(&cx);
     let decision = crate::moderator::decision_from(&eval, config, now);
     comment.status = decision.status;
-    comment.text = comment_file(&comment, &decision);
+    comment.text = comment_file(&comment, &decision).into();
     Ok(comment)
 }
 
@@ -691,7 +691,7 @@ mod tests {
             status: Status::Pending,
             moderation: None,
             body: "Line one\n\n---\nnot front matter\n".into(),
-            text: String::new(),
+            text: "".into(),
             reply_to_line: 1,
             html: String::new(),
             fingerprint: 0,
@@ -702,7 +702,7 @@ mod tests {
             path: c.path.clone(),
             post_slug: "p".into(),
             stem: c.id.clone(),
-            text,
+            text: text.into(),
         })
         .unwrap();
         assert_eq!(

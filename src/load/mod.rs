@@ -4,6 +4,7 @@
 
 mod theme;
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -14,6 +15,10 @@ use crate::parse::comment::CommentSource;
 
 pub use theme::{Template, Theme, ThemeFile};
 
+/// A file's text, shared: `serve`'s caches hold it, and an unchanged
+/// file is the same allocation from one rebuild to the next.
+pub type Text = std::sync::Arc<str>;
+
 /// A Markdown file and where it came from.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -22,7 +27,7 @@ pub struct SourceFile {
     /// The slug the file's location gives: the file stem, or the bundle's
     /// folder name for `<slug>/index.md`.
     pub stem: String,
-    pub text: String,
+    pub text: Text,
     /// Files beside a bundle's `index.md`, copied next to its page.
     pub assets: Vec<Asset>,
 }
@@ -213,10 +218,10 @@ fn list_comments(base: &Path) -> Vec<CommentEntry> {
 /// again only when a file appeared or went away.
 #[derive(Default)]
 pub struct LoadCache {
-    files: std::sync::RwLock<std::collections::HashMap<PathBuf, Stamped>>,
+    files: std::sync::RwLock<PathMap<Stamped>>,
     /// When set (by `serve`'s watcher), the only files that changed since
     /// the last build: any other cached file is used without a `stat`.
-    changed: std::sync::RwLock<Option<std::collections::HashSet<PathBuf>>>,
+    changed: std::sync::RwLock<Option<foldhash::HashSet<OsString>>>,
     markdown: Listings<MarkdownEntry>,
     comments: Listings<CommentEntry>,
 }
@@ -224,7 +229,8 @@ pub struct LoadCache {
 impl LoadCache {
     /// The next build may trust that only `paths` changed.
     pub fn only_changed(&self, paths: impl IntoIterator<Item = PathBuf>) {
-        *self.changed.write().unwrap_or_else(|e| e.into_inner()) = Some(paths.into_iter().collect());
+        *self.changed.write().unwrap_or_else(|e| e.into_inner()) =
+            Some(paths.into_iter().map(PathBuf::into_os_string).collect());
     }
 
     /// The next build checks every file.
@@ -232,13 +238,17 @@ impl LoadCache {
         *self.changed.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
-    fn trusted(&self, path: &Path) -> Option<String> {
+    fn trusted(&self, path: &Path) -> Option<Text> {
         let changed = self.changed.read().unwrap_or_else(|e| e.into_inner());
         let changed = changed.as_ref()?;
-        if changed.contains(path) {
+        if changed.contains(path.as_os_str()) {
             return None;
         }
-        self.files.read().unwrap_or_else(|e| e.into_inner()).get(path).map(|(_, _, text)| text.clone())
+        self.files
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path.as_os_str())
+            .map(|(_, _, text)| text.clone())
     }
 
     /// The listing of `base`: the last build's when it still holds, else
@@ -251,7 +261,7 @@ impl LoadCache {
         list: impl FnOnce(&Diagnostics) -> Vec<T>,
     ) -> Vec<T> {
         let mut kept = listings.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((entries, warnings)) = kept.get(base)
+        if let Some((entries, warnings)) = kept.get(base.as_os_str())
             && self.listing_holds(base, entries)
         {
             diags.extend(warnings.iter().cloned());
@@ -261,7 +271,7 @@ impl LoadCache {
         let entries = list(&own);
         let warnings = own.into_sorted();
         diags.extend(warnings.iter().cloned());
-        kept.insert(base.to_path_buf(), (entries.clone(), warnings));
+        kept.insert(base.as_os_str().to_owned(), (entries.clone(), warnings));
         entries
     }
 
@@ -273,7 +283,7 @@ impl LoadCache {
         const MAX_CHECKED: usize = 64;
         let changed = self.changed.read().unwrap_or_else(|e| e.into_inner());
         let Some(changed) = changed.as_ref() else { return false };
-        let below: Vec<&PathBuf> = changed.iter().filter(|p| p.starts_with(base)).collect();
+        let below: Vec<&Path> = changed.iter().map(Path::new).filter(|p| p.starts_with(base)).collect();
         below.len() <= MAX_CHECKED
             && below.into_iter().all(|p| {
                 let was_listed = listed.iter().any(|e| e.path().as_os_str() == p.as_os_str());
@@ -296,45 +306,50 @@ trait Listed: Clone {
 }
 
 /// Folder listings by folder, with the warnings taking them gave.
-struct Listings<T>(std::sync::Mutex<std::collections::HashMap<PathBuf, Listing<T>>>);
+struct Listings<T>(std::sync::Mutex<PathMap<Listing<T>>>);
 
 /// A folder's entries, and the warnings listing it gave.
 type Listing<T> = (Vec<T>, Vec<Diagnostic>);
 
 impl<T> Default for Listings<T> {
     fn default() -> Self {
-        Listings(std::sync::Mutex::new(std::collections::HashMap::new()))
+        Listings(std::sync::Mutex::new(PathMap::default()))
     }
 }
 
+/// Values by path. Keyed by the path's bytes: hashing a `Path` walks its
+/// components, which costs more than the lookup it is for.
+type PathMap<V> = foldhash::HashMap<OsString, V>;
+
 /// A file's modification time, size and text.
-type Stamped = (std::time::SystemTime, u64, String);
+type Stamped = (std::time::SystemTime, u64, Text);
 
 fn read_maybe_cached(
     path: &Path,
     shown_as: &Path,
     cache: Option<&LoadCache>,
     diags: &Diagnostics,
-) -> Option<String> {
-    let Some(cache) = cache else { return read_text(path, shown_as, diags) };
+) -> Option<Text> {
+    let Some(cache) = cache else { return read_text(path, shown_as, diags).map(Text::from) };
     if let Some(text) = cache.trusted(path) {
         return Some(text);
     }
     let stamp = std::fs::metadata(path).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
     if let Some((modified, len)) = stamp
-        && let Some((m, l, text)) = cache.files.read().unwrap_or_else(|e| e.into_inner()).get(path)
+        && let Some((m, l, text)) =
+            cache.files.read().unwrap_or_else(|e| e.into_inner()).get(path.as_os_str())
         && *m == modified
         && *l == len
     {
         return Some(text.clone());
     }
-    let text = read_text(path, shown_as, diags)?;
+    let text = Text::from(read_text(path, shown_as, diags)?);
     if let Some((modified, len)) = stamp {
         cache
             .files
             .write()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_path_buf(), (modified, len, text.clone()));
+            .insert(path.as_os_str().to_owned(), (modified, len, text.clone()));
     }
     Some(text)
 }

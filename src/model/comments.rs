@@ -3,7 +3,9 @@
 //! foreign `reply_to`, a repeated id) is a warning: the build goes on
 //! without it, and `parlor check` fails on it.
 
-use std::collections::{HashMap, HashSet};
+// Maps of ids and slugs, rebuilt on every `serve` rebuild: a fast hasher.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::sync::Arc;
 
 use crate::config::{CommentOrder, CommentSettings};
 use crate::diag::{Diagnostic, Diagnostics, Location};
@@ -54,10 +56,10 @@ pub struct CommentStats {
 
 /// Keeps the comments that are consistent with the site; reports the rest.
 pub fn validate(
-    comments: Vec<Comment>,
+    comments: Vec<Arc<Comment>>,
     post_slugs: &HashSet<&str>,
     diags: &Diagnostics,
-) -> (Vec<Comment>, usize) {
+) -> (Vec<Arc<Comment>>, usize) {
     let mut by_id: HashMap<&str, &Comment> = HashMap::new();
     let mut problems: HashSet<usize> = HashSet::new();
     let warn = |c: &Comment, line: usize, message: String, help: &str| {
@@ -118,7 +120,7 @@ pub fn validate(
     (valid, broken)
 }
 
-pub fn stats(comments: &[Comment], broken: usize) -> CommentStats {
+pub fn stats(comments: &[Arc<Comment>], broken: usize) -> CommentStats {
     let mut s = CommentStats { broken, ..CommentStats::default() };
     for c in comments {
         match c.status {
@@ -135,7 +137,7 @@ pub fn stats(comments: &[Comment], broken: usize) -> CommentStats {
 /// configured order, replies always oldest first under their parent, no
 /// deeper than `threading_depth` (deeper replies join the deepest level).
 /// A reply whose parent is not published stands at the top level.
-pub fn thread(comments: &[Comment], indices: &[usize], settings: &CommentSettings) -> Thread {
+pub fn thread(comments: &[Arc<Comment>], indices: &[usize], settings: &CommentSettings) -> Thread {
     let mut approved: Vec<usize> =
         indices.iter().copied().filter(|&i| comments[i].status == Status::Approved).collect();
     approved.sort_by(|&a, &b| (comments[a].date, &comments[a].id).cmp(&(comments[b].date, &comments[b].id)));
@@ -164,7 +166,7 @@ pub fn thread(comments: &[Comment], indices: &[usize], settings: &CommentSetting
 
 /// Comment `i` at `depth` (1 for the top level) with its replies.
 fn node(
-    comments: &[Comment],
+    comments: &[Arc<Comment>],
     i: usize,
     children: &HashMap<&str, Vec<usize>>,
     depth: usize,
@@ -196,7 +198,12 @@ fn node(
 }
 
 /// `i` and every reply below it.
-fn descendants(comments: &[Comment], i: usize, children: &HashMap<&str, Vec<usize>>, out: &mut Vec<usize>) {
+fn descendants(
+    comments: &[Arc<Comment>],
+    i: usize,
+    children: &HashMap<&str, Vec<usize>>,
+    out: &mut Vec<usize>,
+) {
     out.push(i);
     for &r in children.get(comments[i].id.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
         descendants(comments, r, children, out);
@@ -230,7 +237,7 @@ mod tests {
     }
 
     /// `id(number)[children]` for a thread.
-    fn shape(comments: &[Comment], nodes: &[CommentNode]) -> String {
+    fn shape(comments: &[Arc<Comment>], nodes: &[CommentNode]) -> String {
         nodes
             .iter()
             .map(|n| {
@@ -245,8 +252,8 @@ mod tests {
             .join(" ")
     }
 
-    fn chain() -> Vec<Comment> {
-        vec![
+    fn chain() -> Vec<Arc<Comment>> {
+        [
             c("a", 1, None, Status::Approved),
             c("b", 2, Some("a"), Status::Approved),
             c("c", 3, Some("b"), Status::Approved),
@@ -256,6 +263,9 @@ mod tests {
             c("x", 7, None, Status::Pending),
             c("y", 8, Some("x"), Status::Approved),
         ]
+        .into_iter()
+        .map(Arc::new)
+        .collect()
     }
 
     fn settings(depth: usize, order: CommentOrder) -> CommentSettings {
@@ -286,15 +296,15 @@ mod tests {
     #[test]
     fn problems_are_warnings_naming_the_file() {
         let mut cs = chain();
-        cs.push(c("z", 9, Some("nope"), Status::Approved));
+        cs.push(Arc::new(c("z", 9, Some("nope"), Status::Approved)));
         let mut other = c("w", 10, Some("a"), Status::Approved);
         other.post_slug = "q".into();
-        cs.push(other);
+        cs.push(Arc::new(other));
         let mut lost = c("v", 11, None, Status::Approved);
         lost.post_slug = "gone".into();
-        cs.push(lost);
+        cs.push(Arc::new(lost));
         let diags = Diagnostics::new();
-        let posts: HashSet<&str> = ["p", "q"].into();
+        let posts: HashSet<&str> = ["p", "q"].into_iter().collect();
         let (valid, broken) = validate(cs, &posts, &diags);
         assert_eq!((valid.len(), broken), (8, 3));
         let d = diags.into_sorted();

@@ -6,7 +6,12 @@
 pub mod comments;
 pub mod permalink;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+// Maps of slugs and URLs, rebuilt on every `serve` rebuild: a fast hasher.
+use foldhash::{HashMap, HashMapExt};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -76,9 +81,9 @@ pub struct Listing {
 pub struct SiteModel {
     pub config: Config,
     /// Published posts, newest first.
-    pub posts: Vec<Post>,
+    pub posts: Vec<Arc<Post>>,
     pub post_urls: Vec<String>,
-    pub pages: Vec<Page>,
+    pub pages: Vec<Arc<Page>>,
     pub page_urls: Vec<String>,
     pub tags: Vec<Term>,
     pub categories: Vec<Term>,
@@ -87,7 +92,7 @@ pub struct SiteModel {
     pub years: Vec<YearArchive>,
     pub listings: Vec<Listing>,
     /// Valid comments of the whole site, in any status.
-    pub comments: Vec<Comment>,
+    pub comments: Vec<Arc<Comment>>,
     /// The published comments of `posts[i]`, threaded.
     pub threads: Vec<Thread>,
     pub comment_stats: CommentStats,
@@ -108,27 +113,38 @@ impl SiteModel {
 
 pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diagnostics) -> SiteModel {
     let Parsed { posts, pages, comments, broken_comments, static_files, theme } = parsed;
-    let all_slugs: std::collections::HashSet<&str> = posts.iter().map(|p| p.slug.as_str()).collect();
-    let (comments, invalid) = comments::validate(comments, &all_slugs, diags);
-    let comment_stats = comments::stats(&comments, broken_comments + invalid);
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let visible = |draft: bool, date: Option<&crate::parse::PostDate>| {
         options.include_drafts || (!draft && date.is_none_or(|d| d.timestamp <= now))
     };
     let total_posts = posts.len();
-    let mut posts: Vec<Post> = posts.into_iter().filter(|p| visible(p.draft, Some(&p.date))).collect();
+    // Comments are checked against every post (a draft's comments are not
+    // broken) while the posts are ordered and grouped.
+    let ((comments, invalid), (posts, post_urls, tags, categories, authors, years, listings)) = rayon::join(
+        || {
+            let all_slugs: foldhash::HashSet<&str> = posts.iter().map(|p| p.slug.as_str()).collect();
+            comments::validate(comments, &all_slugs, diags)
+        },
+        || {
+            let mut posts: Vec<Arc<Post>> =
+                posts.iter().filter(|p| visible(p.draft, Some(&p.date))).cloned().collect();
+            // Newest first; ties broken by slug so the order never depends on threads.
+            posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+            let post_urls: Vec<String> =
+                posts.iter().map(|p| permalink::post_url(&config.permalink, p)).collect();
+            let tags = group_terms(&posts, "/tags/", |p| p.tags.iter().map(String::as_str).collect());
+            let categories =
+                group_terms(&posts, "/categories/", |p| p.category.as_deref().into_iter().collect());
+            let authors = author_terms(&posts, &config);
+            let years = archive(&posts);
+            let listings = paginate_all(&posts, &tags, &categories, &authors, config.posts_per_page);
+            (posts, post_urls, tags, categories, authors, years, listings)
+        },
+    );
+    let comment_stats = comments::stats(&comments, broken_comments + invalid);
     let hidden_posts = total_posts - posts.len();
-    let pages: Vec<Page> = pages.into_iter().filter(|p| visible(p.draft, None)).collect();
-    // Newest first; ties broken by slug so the order never depends on threads.
-    posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
-
-    let post_urls: Vec<String> = posts.iter().map(|p| permalink::post_url(&config.permalink, p)).collect();
+    let pages: Vec<Arc<Page>> = pages.into_iter().filter(|p| visible(p.draft, None)).collect();
     let page_urls: Vec<String> = pages.iter().map(|p| format!("/{}/", p.slug)).collect();
-    let tags = group_terms(&posts, "/tags/", |p| p.tags.iter().map(String::as_str).collect());
-    let categories = group_terms(&posts, "/categories/", |p| p.category.as_deref().into_iter().collect());
-    let authors = author_terms(&posts, &config);
-    let years = archive(&posts);
-    let listings = paginate_all(&posts, &tags, &categories, &authors, config.posts_per_page);
     let threads = thread_all(&posts, &comments, &config);
 
     let model = SiteModel {
@@ -154,13 +170,13 @@ pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diag
 }
 
 /// Each post's published comments, threaded.
-fn thread_all(posts: &[Post], comments: &[Comment], config: &Config) -> Vec<Thread> {
+fn thread_all(posts: &[Arc<Post>], comments: &[Arc<Comment>], config: &Config) -> Vec<Thread> {
     let mut by_post: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, c) in comments.iter().enumerate() {
         by_post.entry(c.post_slug.as_str()).or_default().push(i);
     }
     posts
-        .iter()
+        .par_iter()
         .map(|p| {
             by_post
                 .get(p.slug.as_str())
@@ -171,7 +187,7 @@ fn thread_all(posts: &[Post], comments: &[Comment], config: &Config) -> Vec<Thre
 
 /// Groups posts by term; terms whose slugs are equal are one term, named
 /// as first written (newest post first). Sorted by name.
-fn group_terms(posts: &[Post], base: &str, terms_of: impl Fn(&Post) -> Vec<&str>) -> Vec<Term> {
+fn group_terms(posts: &[Arc<Post>], base: &str, terms_of: impl Fn(&Post) -> Vec<&str>) -> Vec<Term> {
     let mut by_slug: HashMap<String, Term> = HashMap::new();
     for (i, post) in posts.iter().enumerate() {
         for name in terms_of(post) {
@@ -195,7 +211,7 @@ fn group_terms(posts: &[Post], base: &str, terms_of: impl Fn(&Post) -> Vec<&str>
     terms
 }
 
-fn author_terms(posts: &[Post], config: &Config) -> Vec<Term> {
+fn author_terms(posts: &[Arc<Post>], config: &Config) -> Vec<Term> {
     let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, post) in posts.iter().enumerate() {
         if let Some(id) = post.author.as_deref() {
@@ -217,7 +233,7 @@ fn author_terms(posts: &[Post], config: &Config) -> Vec<Term> {
 }
 
 /// Years newest first, months newest first, posts newest first.
-fn archive(posts: &[Post]) -> Vec<YearArchive> {
+fn archive(posts: &[Arc<Post>]) -> Vec<YearArchive> {
     let mut years: Vec<YearArchive> = Vec::new();
     for (i, post) in posts.iter().enumerate() {
         let (year, month) = (post.date.year(), post.date.month());
@@ -241,7 +257,7 @@ fn archive(posts: &[Post]) -> Vec<YearArchive> {
 }
 
 fn paginate_all(
-    posts: &[Post],
+    posts: &[Arc<Post>],
     tags: &[Term],
     categories: &[Term],
     authors: &[Term],
@@ -283,42 +299,73 @@ fn paginate(kind: ListKind, base: &str, posts: &[usize], per_page: usize, out: &
 
 /// Every URL the site will write, with what claims it: two claims on one
 /// URL are an error naming both.
-fn check_url_collisions(model: &SiteModel, diags: &Diagnostics) {
-    let mut claims: HashMap<String, String> = HashMap::new();
-    let mut claim = |url: &str, what: String, source: Option<(&std::path::Path, usize)>| {
-        if let Some(first) = claims.get(url) {
-            let (path, line) = source.unwrap_or((std::path::Path::new("site.toml"), 1));
+fn check_url_collisions<'m>(model: &'m SiteModel, diags: &Diagnostics) {
+    let mut claims: HashMap<&'m str, Claim<'m>> =
+        HashMap::with_capacity(model.posts.len() + model.listings.len());
+    let mut claim = |url: &'m str, what: Claim<'m>| match claims.get(url) {
+        Some(first) => {
+            let (path, line) = what.source(model).unwrap_or((std::path::Path::new("site.toml"), 1));
+            let (what, first) = (what.describe(model), first.describe(model));
             let mut d = Diagnostic::error(path, format!("{what} and {first} both want the URL `{url}`"))
                 .with_help("give one of them another `slug` in its front matter (or rename the file)");
             d.location = Some(crate::diag::Location { line, col: 1, span: 0..0 });
             diags.push(d);
-        } else {
-            claims.insert(url.to_string(), what);
+        }
+        None => {
+            claims.insert(url, what);
         }
     };
     // Generated lists first, so a post or page that collides names its file.
-    let owned: Vec<(String, String)> = model
-        .listings
-        .iter()
-        .map(|l| (l.url.clone(), format!("the generated list page `{}`", l.url)))
-        .chain(model.years.iter().flat_map(|y| {
-            std::iter::once((y.url.clone(), format!("the archive of {}", y.year))).chain(
-                y.months.iter().map(|m| (m.url.clone(), format!("the archive of {}-{:02}", m.year, m.month))),
-            )
-        }))
-        .chain(
-            ["/tags/", "/categories/", "/archive/"]
-                .map(|u| (u.to_string(), format!("the generated page `{u}`"))),
-        )
-        .collect();
-    for (url, what) in &owned {
-        claim(url, what.clone(), None);
+    for l in &model.listings {
+        claim(&l.url, Claim::Listing(&l.url));
     }
-    for (post, url) in model.posts.iter().zip(&model.post_urls) {
-        claim(url, format!("`{}`", post.path.display()), Some((&post.path, post.slug_line)));
+    for y in &model.years {
+        claim(&y.url, Claim::Year(y.year));
+        for m in &y.months {
+            claim(&m.url, Claim::Month(m.year, m.month));
+        }
     }
-    for (page, url) in model.pages.iter().zip(&model.page_urls) {
-        claim(url, format!("`{}`", page.path.display()), Some((&page.path, page.slug_line)));
+    for url in ["/tags/", "/categories/", "/archive/"] {
+        claim(url, Claim::Generated(url));
+    }
+    for (i, url) in model.post_urls.iter().enumerate() {
+        claim(url, Claim::Post(i));
+    }
+    for (i, url) in model.page_urls.iter().enumerate() {
+        claim(url, Claim::Page(i));
+    }
+}
+
+/// What wants a URL; described only when two want the same one.
+#[derive(Clone, Copy)]
+enum Claim<'a> {
+    Listing(&'a str),
+    Generated(&'a str),
+    Year(i16),
+    Month(i16, i8),
+    Post(usize),
+    Page(usize),
+}
+
+impl Claim<'_> {
+    fn describe(self, model: &SiteModel) -> String {
+        match self {
+            Claim::Listing(url) => format!("the generated list page `{url}`"),
+            Claim::Generated(url) => format!("the generated page `{url}`"),
+            Claim::Year(year) => format!("the archive of {year}"),
+            Claim::Month(year, month) => format!("the archive of {year}-{month:02}"),
+            Claim::Post(i) => format!("`{}`", model.posts[i].path.display()),
+            Claim::Page(i) => format!("`{}`", model.pages[i].path.display()),
+        }
+    }
+
+    /// The file and line to report a collision at.
+    fn source(self, model: &SiteModel) -> Option<(&std::path::Path, usize)> {
+        match self {
+            Claim::Post(i) => Some((&model.posts[i].path, model.posts[i].slug_line)),
+            Claim::Page(i) => Some((&model.pages[i].path, model.pages[i].slug_line)),
+            _ => None,
+        }
     }
 }
 
@@ -358,7 +405,7 @@ mod tests {
         let mut config = Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\n", &diags).unwrap();
         config.posts_per_page = per_page;
         let parsed = Parsed {
-            posts,
+            posts: posts.into_iter().map(Arc::new).collect(),
             pages: vec![],
             comments: vec![],
             broken_comments: 0,

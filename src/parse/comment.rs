@@ -94,7 +94,7 @@ pub struct Comment {
     /// The Markdown body exactly as in the file.
     pub body: String,
     /// The whole file, so a rewrite can keep the body byte for byte.
-    pub text: String,
+    pub text: crate::load::Text,
     /// The 1-based line of `reply_to:`, for diagnostics found later.
     pub reply_to_line: usize,
     /// The sanitised body; rendered by the build for approved comments only.
@@ -110,7 +110,7 @@ pub struct CommentSource {
     pub post_slug: String,
     /// The file name without `.md`.
     pub stem: String,
-    pub text: String,
+    pub text: crate::load::Text,
 }
 
 pub fn parse(source: CommentSource) -> Result<Comment, Vec<Diagnostic>> {

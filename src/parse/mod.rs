@@ -10,12 +10,13 @@ pub mod highlight;
 pub mod markdown;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, key_location};
-use crate::load::{Asset, SourceFile, Sources, Theme};
+use crate::load::{Asset, SourceFile, Sources, Text, Theme};
 pub use date::PostDate;
 pub use front_matter::SourceAttribution;
 use markdown::RenderedMarkdown;
@@ -102,10 +103,10 @@ pub struct Page {
 
 #[derive(Debug)]
 pub struct Parsed {
-    pub posts: Vec<Post>,
-    pub pages: Vec<Page>,
+    pub posts: Vec<Arc<Post>>,
+    pub pages: Vec<Arc<Page>>,
     /// Comments whose files parse; approved ones have their `html`.
-    pub comments: Vec<comment::Comment>,
+    pub comments: Vec<Arc<comment::Comment>>,
     /// Comment files left out for problems (reported as warnings).
     pub broken_comments: usize,
     pub static_files: Vec<Asset>,
@@ -131,11 +132,10 @@ pub fn parse(
                     posts
                         .into_par_iter()
                         .filter_map(|f| {
+                            let parse = || parse_post(&f, config, content).map(Arc::new);
                             let parsed = match cache {
-                                Some(c) => {
-                                    c.posts.get_or(&f.path, hash(&f.text), || parse_post(&f, config, content))
-                                }
-                                None => parse_post(&f, config, content),
+                                Some(c) => c.posts.get_or(&f.path, &f.text, parse),
+                                None => parse(),
                             };
                             report(parsed, progress, diags)
                         })
@@ -145,9 +145,10 @@ pub fn parse(
                     pages
                         .into_par_iter()
                         .filter_map(|f| {
+                            let parse = || parse_page(&f, content).map(Arc::new);
                             let parsed = match cache {
-                                Some(c) => c.pages.get_or(&f.path, hash(&f.text), || parse_page(&f, content)),
-                                None => parse_page(&f, content),
+                                Some(c) => c.pages.get_or(&f.path, &f.text, parse),
+                                None => parse(),
                             };
                             report(parsed, progress, diags)
                         })
@@ -186,33 +187,36 @@ impl ParseCache {
     }
 }
 
-/// Results by path, valid while the file's text hashes the same (`key`).
-struct Memo<T>(std::sync::Mutex<std::collections::HashMap<PathBuf, Memoised<T>>>);
+/// Results by path, valid while the file's text is the same. An unchanged
+/// file comes from `serve`'s load cache as the very same allocation, so
+/// most checks compare two pointers; a file read again is compared byte
+/// for byte, which costs less than hashing every text on every rebuild.
+struct Memo<T>(std::sync::Mutex<foldhash::HashMap<std::ffi::OsString, Memoised<T>>>);
 
-/// A file's text hash, and what parsing it gave.
-type Memoised<T> = (u64, Result<T, Vec<Diagnostic>>);
+/// A file's text, and what parsing it gave.
+type Memoised<T> = (Text, Parsing<T>);
+
+/// What parsing one file gives: shared, so a memoised result costs a
+/// reference count, not a copy of its HTML.
+type Parsing<T> = Result<Arc<T>, Vec<Diagnostic>>;
 
 impl<T> Default for Memo<T> {
     fn default() -> Self {
-        Memo(std::sync::Mutex::new(std::collections::HashMap::new()))
+        Memo(std::sync::Mutex::new(foldhash::HashMap::default()))
     }
 }
 
-impl<T: Clone> Memo<T> {
-    fn get_or(
-        &self,
-        path: &std::path::Path,
-        key: u64,
-        make: impl FnOnce() -> Result<T, Vec<Diagnostic>>,
-    ) -> Result<T, Vec<Diagnostic>> {
-        if let Some((k, result)) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(path)
-            && *k == key
+impl<T> Memo<T> {
+    fn get_or(&self, path: &std::path::Path, text: &Text, make: impl FnOnce() -> Parsing<T>) -> Parsing<T> {
+        if let Some((seen, result)) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(path.as_os_str())
+            && (Arc::ptr_eq(seen, text) || **seen == **text)
         {
             return result.clone();
         }
         // Parse outside the lock: other files go on in parallel.
         let result = make();
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), (key, result.clone()));
+        let kept = (Arc::clone(text), result.clone());
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(path.as_os_str().to_owned(), kept);
         result
     }
 
@@ -244,9 +248,9 @@ fn parse_comments(
     cache: Option<&ParseCache>,
     content: &cache::ContentCache,
     diags: &Diagnostics,
-) -> (Vec<comment::Comment>, usize) {
+) -> (Vec<Arc<comment::Comment>>, usize) {
     let total = sources.len();
-    let comments: Vec<comment::Comment> = sources
+    let comments: Vec<Arc<comment::Comment>> = sources
         .into_par_iter()
         .filter_map(|source| {
             let parse_one = |source: comment::CommentSource| {
@@ -259,13 +263,13 @@ fn parse_comments(
                             })
                             .html;
                     }
-                    c
+                    Arc::new(c)
                 })
             };
             let parsed = match cache {
                 Some(cache) => {
-                    let (path, key) = (source.path.clone(), hash(&source.text));
-                    cache.comments.get_or(&path, key, || parse_one(source))
+                    let (path, text) = (source.path.clone(), Arc::clone(&source.text));
+                    cache.comments.get_or(&path, &text, || parse_one(source))
                 }
                 None => parse_one(source),
             };

@@ -109,11 +109,12 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
             let previous = state.site.read().map(|s| Arc::clone(&s)).ok();
             let mut site = rebuild(&build_options, previous.as_deref(), quiet);
             site.generation = previous.as_ref().map_or(0, |p| p.generation) + 1;
-            if let Ok(mut current) = state.site.write() {
-                *current = Arc::new(site);
-            }
+            // The site it replaces is freed after the tabs are told.
+            let replaced =
+                state.site.write().map(|mut current| std::mem::replace(&mut *current, Arc::new(site)));
             let _ = state.reload.send(());
             let sent = seen.elapsed();
+            drop((previous, replaced));
             if !quiet {
                 let what = changed
                     .first()

@@ -79,12 +79,7 @@ fn parse_markdown(text: &str, config: &str, dirs: &[&str]) -> Vec<parlor::diag::
 }
 
 fn source_file(path: &str, text: &str) -> parlor::load::SourceFile {
-    parlor::load::SourceFile {
-        path: path.into(),
-        stem: "fuzz".into(),
-        text: text.to_string(),
-        assets: Vec::new(),
-    }
+    parlor::load::SourceFile { path: path.into(), stem: "fuzz".into(), text: text.into(), assets: Vec::new() }
 }
 
 /// A comment file: parsing never panics, and a parsed comment written out
@@ -105,7 +100,7 @@ fn parse_comment(text: &str, stem: &str) -> Option<Comment> {
         path: PathBuf::from("content/comments/p").join(format!("{stem}.md")),
         post_slug: "p".into(),
         stem: stem.into(),
-        text: text.to_string(),
+        text: text.into(),
     })
     .ok()
 }
@@ -206,7 +201,7 @@ pub fn moderation(data: &[u8]) {
         status,
         moderation: None,
         body: body.into(),
-        text: String::new(),
+        text: "".into(),
         reply_to_line: 1,
         html: String::new(),
         fingerprint: 0,
@@ -324,7 +319,7 @@ fn import(data: &[u8], source: parlor::import::Source) {
                     path: relative.to_path_buf(),
                     post_slug: slug.to_string(),
                     stem: stem.to_string(),
-                    text: text.clone(),
+                    text: text.as_str().into(),
                 });
                 assert!(parsed.is_ok(), "an imported comment does not parse: {parsed:?}\n{text}");
                 if let Ok(c) = parsed {
