@@ -176,7 +176,12 @@ pub fn render(
         || {
             let all = support_files(model, &views, memo, global);
             let count = all.len();
-            (all.into_par_iter().filter_map(|file| sink.take(file)).collect(), count)
+            let mut kept: Vec<OutputFile> = all.into_par_iter().filter_map(|file| sink.take(file)).collect();
+            // Feeds go to the sink one by one too: together they are a
+            // quarter of the site's bytes.
+            let (feeds, feed_count) = feeds::feeds(model, &views, memo, global, sink);
+            kept.extend(feeds);
+            (kept, count + feed_count)
         },
     );
     let pages = pages.into_inner();
@@ -389,7 +394,6 @@ fn support_files(
     if let Some(memo) = memo {
         files = files.into_iter().map(|f| memo.settle(f)).collect();
     }
-    files.extend(feeds::feeds(model, views, memo, global));
     files
 }
 

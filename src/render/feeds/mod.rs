@@ -14,7 +14,7 @@ mod rss;
 use rayon::prelude::*;
 
 use super::view::Views;
-use super::{OutputContent, OutputFile, RenderMemo};
+use super::{OutputContent, OutputFile, RenderMemo, Sink};
 use crate::model::{SiteModel, Term};
 use crate::parse::PostDate;
 
@@ -96,17 +96,20 @@ enum ItemRef {
     Comment(usize, usize),
 }
 
-/// Every feed of the site, as output files. With a memo (`serve`), a feed
-/// whose items have not changed is reused, not written again.
+/// Every feed of the site, each handed to `sink` as it is made: what the
+/// sink keeps, and how many files there were. With a memo (`serve`), a
+/// feed whose items have not changed is reused, not written again.
 pub(crate) fn feeds(
     model: &SiteModel,
     views: &Views,
     memo: Option<&RenderMemo>,
     global: u64,
-) -> Vec<OutputFile> {
+    sink: &dyn Sink,
+) -> (Vec<OutputFile>, usize) {
+    let made = std::sync::atomic::AtomicUsize::new(0);
     let settings = &model.config.feeds;
     let bodies = PostBodies::new(model.posts.len());
-    specs(model, views)
+    let kept = specs(model, views)
         .par_iter()
         .flat_map_iter(|spec| {
             let mut names = vec![spec.names.rss];
@@ -138,7 +141,12 @@ pub(crate) fn feeds(
                 })
                 .collect::<Vec<_>>()
         })
-        .collect()
+        .filter_map(|file| {
+            made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            sink.take(file)
+        })
+        .collect::<Vec<_>>();
+    (kept, made.into_inner())
 }
 
 fn spec_fingerprint(spec: &Spec, model: &SiteModel, global: u64) -> u64 {
