@@ -171,9 +171,16 @@ pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diag
 
 /// Each post's published comments, threaded.
 fn thread_all(posts: &[Arc<Post>], comments: &[Arc<Comment>], config: &Config) -> Vec<Thread> {
-    let mut by_post: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, c) in comments.iter().enumerate() {
-        by_post.entry(c.post_slug.as_str()).or_default().push(i);
+    // Comments come grouped by post (`load` lists them so): a run of one
+    // post's comments is one map lookup, not one per comment.
+    let mut by_post: HashMap<&str, Vec<usize>> = HashMap::with_capacity(posts.len());
+    let mut start = 0;
+    while start < comments.len() {
+        let slug = comments[start].post_slug.as_str();
+        let end =
+            comments[start..].iter().position(|c| c.post_slug != slug).map_or(comments.len(), |n| start + n);
+        by_post.entry(slug).or_default().extend(start..end);
+        start = end;
     }
     posts
         .par_iter()
@@ -189,9 +196,11 @@ fn thread_all(posts: &[Arc<Post>], comments: &[Arc<Comment>], config: &Config) -
 /// as first written (newest post first). Sorted by name.
 fn group_terms(posts: &[Arc<Post>], base: &str, terms_of: impl Fn(&Post) -> Vec<&str>) -> Vec<Term> {
     let mut by_slug: HashMap<String, Term> = HashMap::new();
+    // A site has far fewer terms than uses of them: slugify each name once.
+    let mut slugs: HashMap<&str, String> = HashMap::new();
     for (i, post) in posts.iter().enumerate() {
         for name in terms_of(post) {
-            let slug = slug::slugify(name);
+            let slug = slugs.entry(name).or_insert_with(|| slug::slugify(name)).clone();
             if slug.is_empty() {
                 continue;
             }

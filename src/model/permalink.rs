@@ -17,7 +17,6 @@ pub fn url_for(
     category: Option<&str>,
     author: Option<&str>,
 ) -> String {
-    let category = category.map(slug::slugify).filter(|s| !s.is_empty());
     pattern
         .split('/')
         .map(|part| match part {
@@ -25,7 +24,10 @@ pub fn url_for(
             ":month" => format!("{:02}", date.month()),
             ":day" => format!("{:02}", date.day()),
             ":slug" => slug.to_string(),
-            ":category" => category.clone().unwrap_or_else(|| "uncategorized".into()),
+            ":category" => category
+                .map(slug::slugify)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "uncategorized".into()),
             ":author" => author.unwrap_or("anonymous").to_string(),
             other => other.to_string(),
         })

@@ -7,7 +7,7 @@ use jiff::tz::Offset;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 /// An instant and the UTC offset it was written with, which is how it is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PostDate {
     pub timestamp: Timestamp,
     pub offset: Offset,

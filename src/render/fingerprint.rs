@@ -25,9 +25,21 @@ pub(super) fn global(model: &SiteModel, form_secret: Option<&[u8]>) -> u64 {
     h.finish()
 }
 
-/// A post as list pages, neighbours and feeds show it.
+/// A post as list pages and feeds show it.
 fn post(model: &SiteModel, i: usize, h: &mut DefaultHasher) {
     (model.posts[i].fingerprint, &model.post_urls[i], model.threads[i].count).hash(h);
+}
+
+/// A post as a neighbour's link shows it (`view::PostLink`): an edit to
+/// its text leaves the posts beside it as they were.
+fn link(model: &SiteModel, i: usize, h: &mut DefaultHasher) {
+    (&model.posts[i].title, &model.post_urls[i]).hash(h);
+}
+
+/// A post as the archives show it (`view::ArchiveEntry`).
+fn archive_entry(model: &SiteModel, i: usize, h: &mut DefaultHasher) {
+    let p = &model.posts[i];
+    (&p.title, &model.post_urls[i], &p.date, model.threads[i].count).hash(h);
 }
 
 /// A post's published comments, in thread order, with their numbers.
@@ -47,8 +59,8 @@ pub(super) fn job(job: Job, views: &Views, global: u64) -> u64 {
             thread(model, i, &mut h);
             format!("{:?}", views.comments_mode(i)).hash(&mut h);
             let (older, newer) = model.neighbours(i);
-            for n in [older, newer].into_iter().flatten() {
-                post(model, n, &mut h);
+            for n in [older, newer] {
+                n.map(|n| link(model, n, &mut h)).hash(&mut h);
             }
         }
         Job::Page(i) => model.pages[i].fingerprint.hash(&mut h),
@@ -64,27 +76,39 @@ pub(super) fn job(job: Job, views: &Views, global: u64) -> u64 {
                 (&t.name, &t.url, t.posts.len()).hash(&mut h);
             }
         }
-        Job::Archive => (0..model.posts.len()).for_each(|i| post(model, i, &mut h)),
+        Job::Archive => {
+            for year in &model.years {
+                (year.year, year.months.len()).hash(&mut h);
+                for m in &year.months {
+                    (m.month, m.posts.len()).hash(&mut h);
+                    m.posts.iter().for_each(|&i| archive_entry(model, i, &mut h));
+                }
+            }
+        }
         Job::Year(y) => {
             for m in &model.years[y].months {
-                m.posts.iter().for_each(|&i| post(model, i, &mut h));
+                (m.month, m.posts.len()).hash(&mut h);
+                m.posts.iter().for_each(|&i| archive_entry(model, i, &mut h));
             }
         }
         Job::Month(y, m) => {
             // A month page also names its year's other months.
-            model.years[y].months.len().hash(&mut h);
-            model.years[y].months[m].posts.iter().for_each(|&i| post(model, i, &mut h));
+            model.years[y].months.iter().map(|m| m.month).for_each(|m| m.hash(&mut h));
+            model.years[y].months[m].posts.iter().for_each(|&i| archive_entry(model, i, &mut h));
         }
         Job::NotFound => {}
     }
     h.finish()
 }
 
-/// The sitemap lists every page and each post's date.
+/// The sitemap lists every page and each post's dates (`sitemap.rs`).
 pub(super) fn sitemap(model: &SiteModel, global: u64) -> u64 {
     let mut h = DefaultHasher::new();
     global.hash(&mut h);
-    (0..model.posts.len()).for_each(|i| post(model, i, &mut h));
-    model.listings.len().hash(&mut h);
+    for (p, url) in model.posts.iter().zip(&model.post_urls) {
+        (url, &p.date, &p.updated).hash(&mut h);
+    }
+    model.listings.iter().filter(|l| l.number == 1).for_each(|l| l.url.hash(&mut h));
+    model.years.iter().flat_map(|y| &y.months).for_each(|m| m.url.hash(&mut h));
     h.finish()
 }

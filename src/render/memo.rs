@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
@@ -23,8 +23,9 @@ const MAGIC: &[u8; 8] = b"PRLROM01";
 
 #[derive(Default)]
 pub struct RenderMemo {
-    /// Outputs kept in memory (`serve`).
-    outputs: Mutex<HashMap<String, Kept>>,
+    /// Outputs kept in memory (`serve`). Most lookups find an unchanged
+    /// output, so they share the lock.
+    outputs: RwLock<foldhash::HashMap<String, Kept>>,
     /// Outputs in the output folder as the last build wrote them (`build`).
     on_disk: Option<OnDisk>,
 }
@@ -74,7 +75,7 @@ impl RenderMemo {
     pub fn load(cache: &Path, dest: &Path) -> RenderMemo {
         let written = read(&cache.join(FILE), dest).unwrap_or_default();
         let on_disk = OnDisk { dest: dest.to_path_buf(), written, seen: Mutex::default() };
-        RenderMemo { outputs: Mutex::default(), on_disk: Some(on_disk) }
+        RenderMemo { outputs: RwLock::default(), on_disk: Some(on_disk) }
     }
 
     /// How many outputs the output folder holds as the last build wrote
@@ -131,7 +132,7 @@ impl RenderMemo {
         fingerprint: u64,
         make: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<OutputContent, E> {
-        let kept = self.outputs.lock().unwrap_or_else(|e| e.into_inner()).get(path).cloned();
+        let kept = self.outputs.read().unwrap_or_else(|e| e.into_inner()).get(path).cloned();
         if let Some((fp, bytes)) = kept
             && fp == fingerprint
         {
@@ -140,7 +141,7 @@ impl RenderMemo {
         // Render outside the lock: other outputs go on in parallel.
         let shared: Arc<[u8]> = make()?.into();
         self.outputs
-            .lock()
+            .write()
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string(), (fingerprint, Arc::clone(&shared)));
         Ok(OutputContent::Shared(shared))

@@ -91,6 +91,53 @@ fn a_changed_post_reaches_its_page_its_neighbours_and_its_lists() {
     assert_cached_build_is_cold_build(&site);
 }
 
+/// `serve`'s in-memory build, with its caches, and each output's bytes.
+fn build_in_memory(options: &parlor::BuildOptions) -> BTreeMap<String, std::sync::Arc<[u8]>> {
+    let (report, rendered) = parlor::build_in_memory(options).unwrap();
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    let mut out = BTreeMap::new();
+    for f in rendered.expect("the site builds").files {
+        if let parlor::render::OutputContent::Shared(bytes) = f.content {
+            out.insert(f.path, bytes);
+        }
+    }
+    out
+}
+
+#[test]
+fn an_edited_text_leaves_the_archives_and_a_new_title_reaches_them() {
+    let site = blog();
+    let options = parlor::BuildOptions {
+        root: site.root().to_path_buf(),
+        load_cache: Some(Default::default()),
+        cache: Some(Default::default()),
+        memo: Some(Default::default()),
+        ..Default::default()
+    };
+    let first = build_in_memory(&options);
+    // The archives and a neighbour's link show a post's title, URL, date
+    // and comment count, not its text: they are not rendered again.
+    let untouched = ["archive/index.html", "2020/index.html", "2020/01/index.html", "posts/a/index.html"];
+    let bravo = post("Bravo", "2020-01-11", "tags: [phones]\ncategory: Support\n");
+    site.file("content/posts/b.md", &format!("{bravo}\nA paragraph added later.\n"));
+    let second = build_in_memory(&options);
+    assert!(String::from_utf8_lossy(&second["posts/b/index.html"]).contains("A paragraph added later."));
+    for page in untouched {
+        assert!(std::sync::Arc::ptr_eq(&first[page], &second[page]), "{page} was rendered again");
+    }
+
+    site.file("content/posts/b.md", &post("Bravo Retitled", "2020-01-11", "tags: [phones]\n"));
+    site.file("content/comments/b/c3.md", &comment("c3", "approved", "On Bravo."));
+    let third = build_in_memory(&options);
+    for page in untouched {
+        let html = String::from_utf8_lossy(&third[page]);
+        assert!(html.contains("Bravo Retitled"), "{page} shows the new title");
+    }
+    assert!(String::from_utf8_lossy(&third["archive/index.html"]).contains("(1 comment)"));
+    // And the cached build equals a cold one.
+    assert_cached_build_is_cold_build(&site);
+}
+
 #[test]
 fn a_changed_comment_reaches_its_post() {
     let site = blog();

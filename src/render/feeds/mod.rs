@@ -98,7 +98,8 @@ enum ItemRef {
 
 /// Every feed of the site, each handed to `sink` as it is made: what the
 /// sink keeps, and how many files there were. With a memo (`serve`), a
-/// feed whose items have not changed is reused, not written again.
+/// feed whose items have not changed is reused, not made again; a post's
+/// comment feed is then not even described.
 pub(crate) fn feeds(
     model: &SiteModel,
     views: &Views,
@@ -106,47 +107,76 @@ pub(crate) fn feeds(
     global: u64,
     sink: &dyn Sink,
 ) -> (Vec<OutputFile>, usize) {
-    let made = std::sync::atomic::AtomicUsize::new(0);
-    let settings = &model.config.feeds;
     let bodies = PostBodies::new(model.posts.len());
-    let kept = specs(model, views)
-        .par_iter()
-        .flat_map_iter(|spec| {
-            let mut names = vec![spec.names.rss];
-            if settings.atom {
-                names.push(spec.names.atom);
-            }
-            if settings.json {
-                names.push(spec.names.json);
-            }
-            let fp = memo.map(|_| spec_fingerprint(spec, model, global));
-            let feed = std::sync::OnceLock::new();
-            let make = |name: &str| {
-                let feed: &Feed = feed.get_or_init(|| materialize(spec, model, views, &bodies));
-                match name {
-                    n if n == spec.names.atom => atom::write(feed, views),
-                    n if n == spec.names.json => json::write(feed, views),
-                    _ => rss::write(feed, views),
-                }
-            };
-            names
-                .into_iter()
-                .map(|name| {
-                    let path = format!("{}{name}", spec.dir);
-                    let content = match (memo, fp) {
-                        (Some(memo), Some(fp)) => memo.file(&path, fp, || make(name)),
-                        _ => OutputContent::Bytes(make(name)),
-                    };
-                    OutputFile { path, content }
-                })
-                .collect::<Vec<_>>()
+    let shared = specs(model, views).into_par_iter().flat_map_iter(|spec| {
+        let fingerprint = memo.map(|_| spec_fingerprint(&spec, model, global));
+        let (dir, names) = (spec.dir.clone(), spec.names);
+        write_formats(model, views, memo, &bodies, &dir, names, fingerprint, || &spec)
+    });
+    let per_post = (0..model.posts.len()).into_par_iter().flat_map_iter(|i| {
+        let fingerprint = memo.map(|_| post_comments_fingerprint(model, i, global));
+        let dir = model.post_urls[i].trim_start_matches('/');
+        write_formats(model, views, memo, &bodies, dir, COMMENT_FEED_NAMES, fingerprint, || {
+            post_comments_spec(model, views, i)
         })
+    });
+    let made = std::sync::atomic::AtomicUsize::new(0);
+    let kept = shared
+        .chain(per_post)
         .filter_map(|file| {
             made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             sink.take(file)
         })
-        .collect::<Vec<_>>();
+        .collect();
     (kept, made.into_inner())
+}
+
+/// One feed in each format the site writes: taken from the memo when its
+/// fingerprint is there, else made from `spec` (described at most once).
+#[allow(clippy::too_many_arguments)]
+fn write_formats<S: std::borrow::Borrow<Spec>>(
+    model: &SiteModel,
+    views: &Views,
+    memo: Option<&RenderMemo>,
+    bodies: &PostBodies,
+    dir: &str,
+    names: FeedNames,
+    fingerprint: Option<u64>,
+    spec: impl Fn() -> S,
+) -> Vec<OutputFile> {
+    let settings = &model.config.feeds;
+    let feed = std::sync::OnceLock::new();
+    let make = |name: &str| {
+        let feed: &Feed = feed.get_or_init(|| materialize(spec().borrow(), model, views, bodies));
+        match name {
+            n if n == names.atom => atom::write(feed, views),
+            n if n == names.json => json::write(feed, views),
+            _ => rss::write(feed, views),
+        }
+    };
+    let wanted = [(names.rss, true), (names.atom, settings.atom), (names.json, settings.json)];
+    wanted
+        .into_iter()
+        .filter(|&(_, on)| on)
+        .map(|(name, _)| {
+            let path = format!("{dir}{name}");
+            let content = match (memo, fingerprint) {
+                (Some(memo), Some(fp)) => memo.file(&path, fp, || make(name)),
+                _ => OutputContent::Bytes(make(name)),
+            };
+            OutputFile { path, content }
+        })
+        .collect()
+}
+
+/// What a post's comment feed shows: the post's title and URL and its
+/// published comments (the items are some of them, in another order).
+fn post_comments_fingerprint(model: &SiteModel, i: usize, global: u64) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (global, "comments of", &model.posts[i].title, &model.post_urls[i]).hash(&mut h);
+    crate::render::fingerprint::thread(model, i, &mut h);
+    h.finish()
 }
 
 fn spec_fingerprint(spec: &Spec, model: &SiteModel, global: u64) -> u64 {
@@ -198,19 +228,13 @@ fn specs(model: &SiteModel, views: &Views) -> Vec<Spec> {
         ));
     }
     // Published comments of published posts, newest first.
-    let newest_first = |list: &mut Vec<(usize, usize)>| {
-        list.sort_by(|a, b| {
-            let (ca, cb) = (&model.comments[a.1], &model.comments[b.1]);
-            (cb.date, &cb.id).cmp(&(ca.date, &ca.id))
-        })
-    };
     let mut recent: Vec<(usize, usize)> = model
         .threads
         .iter()
         .enumerate()
         .flat_map(|(p, t)| t.all().into_iter().map(move |ci| (p, ci)))
         .collect();
-    newest_first(&mut recent);
+    newest_first(model, &mut recent);
     specs.push(Spec {
         title: format!("{} \u{2013} recent comments", c.title),
         link: views.absolute("/"),
@@ -219,19 +243,31 @@ fn specs(model: &SiteModel, views: &Views) -> Vec<Spec> {
         names: FEED_NAMES,
         items: recent.iter().take(n).map(|&(p, ci)| ItemRef::Comment(p, ci)).collect(),
     });
-    for (i, p) in model.posts.iter().enumerate() {
-        let mut on_post: Vec<(usize, usize)> = model.threads[i].all().into_iter().map(|ci| (i, ci)).collect();
-        newest_first(&mut on_post);
-        specs.push(Spec {
-            title: format!("Comments on \u{201c}{}\u{201d}", p.title),
-            link: views.absolute(&model.post_urls[i]),
-            description: format!("Comments on \u{201c}{}\u{201d} at {}", p.title, c.title),
-            dir: model.post_urls[i].trim_start_matches('/').to_string(),
-            names: COMMENT_FEED_NAMES,
-            items: on_post.iter().take(n).map(|&(p, ci)| ItemRef::Comment(p, ci)).collect(),
-        });
-    }
     specs
+}
+
+/// Newest first.
+fn newest_first(model: &SiteModel, list: &mut [(usize, usize)]) {
+    list.sort_by(|a, b| {
+        let (ca, cb) = (&model.comments[a.1], &model.comments[b.1]);
+        (cb.date, &cb.id).cmp(&(ca.date, &ca.id))
+    })
+}
+
+/// A post's comment feed: its newest published comments.
+fn post_comments_spec(model: &SiteModel, views: &Views, i: usize) -> Spec {
+    let c = &model.config;
+    let p = &model.posts[i];
+    let mut on_post: Vec<(usize, usize)> = model.threads[i].all().into_iter().map(|ci| (i, ci)).collect();
+    newest_first(model, &mut on_post);
+    Spec {
+        title: format!("Comments on \u{201c}{}\u{201d}", p.title),
+        link: views.absolute(&model.post_urls[i]),
+        description: format!("Comments on \u{201c}{}\u{201d} at {}", p.title, c.title),
+        dir: model.post_urls[i].trim_start_matches('/').to_string(),
+        names: COMMENT_FEED_NAMES,
+        items: on_post.iter().take(c.feeds.items).map(|&(p, ci)| ItemRef::Comment(p, ci)).collect(),
+    }
 }
 
 fn term_spec(
