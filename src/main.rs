@@ -3,6 +3,12 @@
 
 mod cli;
 
+/// A build makes and frees millions of small strings across threads;
+/// mimalloc does that faster than the system allocator and keeps less
+/// memory stranded between threads (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
