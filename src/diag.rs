@@ -170,6 +170,11 @@ impl Diagnostics {
         self.items.lock().unwrap_or_else(|e| e.into_inner()).extend(diagnostics);
     }
 
+    /// Nothing has been reported.
+    pub fn is_empty(&self) -> bool {
+        self.items.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.lock().unwrap_or_else(|e| e.into_inner()).iter().any(|d| d.severity == Severity::Error)
     }

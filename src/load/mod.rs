@@ -6,6 +6,7 @@ mod theme;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -17,7 +18,7 @@ pub use theme::{Template, Theme, ThemeFile};
 
 /// A file's text, shared: `serve`'s caches hold it, and an unchanged
 /// file is the same allocation from one rebuild to the next.
-pub type Text = std::sync::Arc<str>;
+pub type Text = Arc<str>;
 
 /// A Markdown file and where it came from.
 #[derive(Debug, Clone)]
@@ -40,11 +41,13 @@ pub struct Asset {
     pub relative: String,
 }
 
+/// The files of a site, shared: `serve`'s load cache keeps them, so a
+/// rebuild hands the parse stage the same files again, not copies.
 #[derive(Debug)]
 pub struct Sources {
-    pub posts: Vec<SourceFile>,
-    pub pages: Vec<SourceFile>,
-    pub comments: Vec<CommentSource>,
+    pub posts: Vec<Arc<SourceFile>>,
+    pub pages: Vec<Arc<SourceFile>>,
+    pub comments: Vec<Arc<CommentSource>>,
     /// The site's `static/` folder.
     pub static_files: Vec<Asset>,
     pub theme: Theme,
@@ -79,7 +82,8 @@ pub fn is_ignored(name: &str) -> bool {
 }
 
 pub fn read_markdown_dir(root: &Path, dir: &str, diags: &Diagnostics) -> Vec<SourceFile> {
-    read_markdown_dir_cached(root, dir, None, diags)
+    let files = read_markdown_dir_cached(root, dir, None, diags);
+    files.into_iter().map(Arc::unwrap_or_clone).collect()
 }
 
 fn read_markdown_dir_cached(
@@ -87,21 +91,62 @@ fn read_markdown_dir_cached(
     dir: &str,
     cache: Option<&LoadCache>,
     diags: &Diagnostics,
-) -> Vec<SourceFile> {
+) -> Vec<Arc<SourceFile>> {
     let base = root.join(dir);
-    let found = match cache {
-        Some(cache) => cache.listing(&cache.markdown, &base, diags, |own| list_markdown_dir(&base, dir, own)),
-        None => list_markdown_dir(&base, dir, diags),
-    };
-    found
-        .into_par_iter()
-        .filter_map(|MarkdownEntry { path, stem, bundle }| {
-            let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            let text = read_maybe_cached(&path, &relative, cache, diags)?;
-            let assets = bundle.map(|b| bundle_assets(&b, diags)).unwrap_or_default();
-            Some(SourceFile { path: relative, stem, text, assets })
-        })
-        .collect()
+    let folder = Folder { base: &base, cache, diags };
+    let kept = cache.map(|c| (&c.markdown, &c.markdown_read));
+    folder.read(
+        kept,
+        |own| list_markdown_dir(&base, dir, own),
+        |entry, diags| {
+            let MarkdownEntry { path, stem, bundle } = entry;
+            let relative = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+            let text = read_maybe_cached(path, &relative, cache, diags)?;
+            let assets = bundle.as_ref().map(|b| bundle_assets(b, diags)).unwrap_or_default();
+            Some(SourceFile { path: relative, stem: stem.clone(), text, assets })
+        },
+    )
+}
+
+/// One content folder being read, with `serve`'s cache when there is one.
+struct Folder<'a> {
+    base: &'a Path,
+    cache: Option<&'a LoadCache>,
+    diags: &'a Diagnostics,
+}
+
+impl Folder<'_> {
+    /// Every file `list` finds, made by `read` in parallel. With a cache,
+    /// the last build's files are reused when the folder's listing holds,
+    /// and only the files the watcher named are read again.
+    fn read<E: Listed + Sync, T: Send + Sync>(
+        &self,
+        kept: Option<(&Listings<E>, &Kept<T>)>,
+        list: impl FnOnce(&Diagnostics) -> Vec<E>,
+        read: impl Fn(&E, &Diagnostics) -> Option<T> + Sync,
+    ) -> Vec<Arc<T>> {
+        let (Some(cache), Some((listings, kept))) = (self.cache, kept) else {
+            let entries = list(self.diags);
+            return entries.par_iter().filter_map(|e| read(e, self.diags)).map(Arc::new).collect();
+        };
+        if let Some(files) = cache.patch(listings, kept, self.base, self.diags, &read) {
+            return files;
+        }
+        let entries = cache.listing(listings, self.base, self.diags, list);
+        let own = Diagnostics::new();
+        let files: Vec<Arc<T>> = entries.par_iter().filter_map(|e| read(e, &own)).map(Arc::new).collect();
+        let clean = own.is_empty() && files.len() == entries.len();
+        self.diags.extend(own.into_sorted());
+        // Reused only while every file in it reads cleanly: a file that
+        // did not must be read (and reported) again.
+        let mut kept = kept.0.lock().unwrap_or_else(|e| e.into_inner());
+        if clean {
+            kept.insert(self.base.as_os_str().to_owned(), files.clone());
+        } else {
+            kept.remove(self.base.as_os_str());
+        }
+        files
+    }
 }
 
 /// A Markdown file found in a content folder: a post or page on its own,
@@ -155,23 +200,28 @@ pub const COMMENTS_DIR: &str = "content/comments";
 
 /// Every `content/comments/<post-slug>/<id>.md`, read in parallel.
 pub fn read_comments(root: &Path, diags: &Diagnostics) -> Vec<CommentSource> {
-    read_comments_cached(root, None, diags)
+    let files = read_comments_cached(root, None, diags);
+    files.into_iter().map(Arc::unwrap_or_clone).collect()
 }
 
-fn read_comments_cached(root: &Path, cache: Option<&LoadCache>, diags: &Diagnostics) -> Vec<CommentSource> {
+fn read_comments_cached(
+    root: &Path,
+    cache: Option<&LoadCache>,
+    diags: &Diagnostics,
+) -> Vec<Arc<CommentSource>> {
     let base = root.join(COMMENTS_DIR);
-    let files = match cache {
-        Some(cache) => cache.listing(&cache.comments, &base, diags, |_| list_comments(&base)),
-        None => list_comments(&base),
-    };
-    files
-        .into_par_iter()
-        .filter_map(|CommentEntry { path, post_slug, stem }| {
-            let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            let text = read_maybe_cached(&path, &relative, cache, diags)?;
-            Some(CommentSource { path: relative, post_slug, stem, text })
-        })
-        .collect()
+    let folder = Folder { base: &base, cache, diags };
+    let kept = cache.map(|c| (&c.comments, &c.comments_read));
+    folder.read(
+        kept,
+        |_| list_comments(&base),
+        |entry, diags| {
+            let CommentEntry { path, post_slug, stem } = entry;
+            let relative = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+            let text = read_maybe_cached(path, &relative, cache, diags)?;
+            Some(CommentSource { path: relative, post_slug: post_slug.clone(), stem: stem.clone(), text })
+        },
+    )
 }
 
 /// `content/comments/<post_slug>/<stem>.md`.
@@ -224,6 +274,19 @@ pub struct LoadCache {
     changed: std::sync::RwLock<Option<foldhash::HashSet<OsString>>>,
     markdown: Listings<MarkdownEntry>,
     comments: Listings<CommentEntry>,
+    /// What the last build read from each folder.
+    markdown_read: Kept<SourceFile>,
+    comments_read: Kept<CommentSource>,
+}
+
+/// The files the last build read from each folder, by folder, kept while
+/// every one of them read cleanly (so in the order of its listing).
+struct Kept<T>(std::sync::Mutex<PathMap<Vec<Arc<T>>>>);
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept(std::sync::Mutex::new(PathMap::default()))
+    }
 }
 
 impl LoadCache {
@@ -273,6 +336,40 @@ impl LoadCache {
         diags.extend(warnings.iter().cloned());
         kept.insert(base.as_os_str().to_owned(), (entries.clone(), warnings));
         entries
+    }
+
+    /// The last build's files of `base`, with the files the watcher named
+    /// read again, when its listing still holds and each of them reads
+    /// cleanly; else `None`, and the folder is read as usual.
+    fn patch<E: Listed, T>(
+        &self,
+        listings: &Listings<E>,
+        kept: &Kept<T>,
+        base: &Path,
+        diags: &Diagnostics,
+        read: &impl Fn(&E, &Diagnostics) -> Option<T>,
+    ) -> Option<Vec<Arc<T>>> {
+        let listings = listings.0.lock().unwrap_or_else(|e| e.into_inner());
+        let (entries, warnings) = listings.get(base.as_os_str())?;
+        if !self.listing_holds(base, entries) {
+            return None;
+        }
+        let mut files = kept.0.lock().unwrap_or_else(|e| e.into_inner()).get(base.as_os_str())?.clone();
+        let changed: Vec<PathBuf> = {
+            let changed = self.changed.read().unwrap_or_else(|e| e.into_inner());
+            changed.as_ref()?.iter().map(PathBuf::from).filter(|p| p.starts_with(base)).collect()
+        };
+        for path in changed {
+            // The listing holds: a changed path is a listed file, or a
+            // temp file that came and went.
+            let Some(i) = entries.iter().position(|e| e.path() == path) else { continue };
+            let own = Diagnostics::new();
+            let file = read(&entries[i], &own).filter(|_| own.is_empty())?;
+            *files.get_mut(i)? = Arc::new(file);
+        }
+        diags.extend(warnings.iter().cloned());
+        kept.0.lock().unwrap_or_else(|e| e.into_inner()).insert(base.as_os_str().to_owned(), files.clone());
+        Some(files)
     }
 
     /// Whether a listing of `base` taken by the last build still holds: the
@@ -343,7 +440,11 @@ fn read_maybe_cached(
     {
         return Some(text.clone());
     }
-    let text = Text::from(read_text(path, shown_as, diags)?);
+    let Some(text) = read_text(path, shown_as, diags).map(Text::from) else {
+        // Forget the last good text, or the next build would trust it.
+        cache.files.write().unwrap_or_else(|e| e.into_inner()).remove(path.as_os_str());
+        return None;
+    };
     if let Some((modified, len)) = stamp {
         cache
             .files

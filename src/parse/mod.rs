@@ -187,11 +187,12 @@ impl ParseCache {
     }
 }
 
-/// Results by path, valid while the file's text is the same. An unchanged
+/// Results by path, valid while the file's text is the same. Nearly every
+/// lookup finds an unchanged file, so lookups share the lock. An unchanged
 /// file comes from `serve`'s load cache as the very same allocation, so
 /// most checks compare two pointers; a file read again is compared byte
 /// for byte, which costs less than hashing every text on every rebuild.
-struct Memo<T>(std::sync::Mutex<foldhash::HashMap<std::ffi::OsString, Memoised<T>>>);
+struct Memo<T>(std::sync::RwLock<foldhash::HashMap<std::ffi::OsString, Memoised<T>>>);
 
 /// A file's text, and what parsing it gave.
 type Memoised<T> = (Text, Parsing<T>);
@@ -202,13 +203,13 @@ type Parsing<T> = Result<Arc<T>, Vec<Diagnostic>>;
 
 impl<T> Default for Memo<T> {
     fn default() -> Self {
-        Memo(std::sync::Mutex::new(foldhash::HashMap::default()))
+        Memo(std::sync::RwLock::new(foldhash::HashMap::default()))
     }
 }
 
 impl<T> Memo<T> {
     fn get_or(&self, path: &std::path::Path, text: &Text, make: impl FnOnce() -> Parsing<T>) -> Parsing<T> {
-        if let Some((seen, result)) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(path.as_os_str())
+        if let Some((seen, result)) = self.0.read().unwrap_or_else(|e| e.into_inner()).get(path.as_os_str())
             && (Arc::ptr_eq(seen, text) || **seen == **text)
         {
             return result.clone();
@@ -216,12 +217,12 @@ impl<T> Memo<T> {
         // Parse outside the lock: other files go on in parallel.
         let result = make();
         let kept = (Arc::clone(text), result.clone());
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(path.as_os_str().to_owned(), kept);
+        self.0.write().unwrap_or_else(|e| e.into_inner()).insert(path.as_os_str().to_owned(), kept);
         result
     }
 
     fn clear(&self) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.0.write().unwrap_or_else(|e| e.into_inner()).clear();
     }
 }
 
@@ -244,7 +245,7 @@ fn hash(text: &str) -> u64 {
 /// Comment files: a broken one is a warning (the build goes on without it,
 /// `check` fails on it); approved ones get their sanitised HTML.
 fn parse_comments(
-    sources: Vec<comment::CommentSource>,
+    sources: Vec<Arc<comment::CommentSource>>,
     cache: Option<&ParseCache>,
     content: &cache::ContentCache,
     diags: &Diagnostics,
@@ -253,8 +254,8 @@ fn parse_comments(
     let comments: Vec<Arc<comment::Comment>> = sources
         .into_par_iter()
         .filter_map(|source| {
-            let parse_one = |source: comment::CommentSource| {
-                comment::parse(source).map(|mut c| {
+            let parse_one = |source: Arc<comment::CommentSource>| {
+                comment::parse(Arc::unwrap_or_clone(source)).map(|mut c| {
                     if c.status == comment::Status::Approved {
                         c.html = content
                             .get_or(cache::Kind::Comment, c.fingerprint, || RenderedMarkdown {
@@ -268,8 +269,8 @@ fn parse_comments(
             };
             let parsed = match cache {
                 Some(cache) => {
-                    let (path, text) = (source.path.clone(), Arc::clone(&source.text));
-                    cache.comments.get_or(&path, &text, || parse_one(source))
+                    let key = Arc::clone(&source);
+                    cache.comments.get_or(&key.path, &key.text, || parse_one(source))
                 }
                 None => parse_one(source),
             };

@@ -139,6 +139,41 @@ fn an_edited_text_leaves_the_archives_and_a_new_title_reaches_them() {
 }
 
 #[test]
+fn serve_reads_again_only_named_files_and_never_forgets_a_broken_one() {
+    let site = blog();
+    let load_cache: std::sync::Arc<parlor::load::LoadCache> = Default::default();
+    let options = parlor::BuildOptions {
+        root: site.root().to_path_buf(),
+        load_cache: Some(load_cache.clone()),
+        cache: Some(Default::default()),
+        memo: Some(Default::default()),
+        ..Default::default()
+    };
+    build_in_memory(&options);
+    let b = site.root().join("content/posts/b.md");
+    let errors = |options: &parlor::BuildOptions| {
+        let (report, _) = parlor::build_in_memory(options).unwrap();
+        report.diagnostics.iter().map(|d| format!("{}: {}", d.path.display(), d.message)).collect::<Vec<_>>()
+    };
+    // The watcher names the one file that changed; it is read again.
+    std::fs::write(&b, b"---\ntitle: \xff\n---\n").unwrap();
+    load_cache.only_changed([b.clone()]);
+    assert_eq!(errors(&options), ["content/posts/b.md: not valid UTF-8 (at byte 11)"]);
+    // Nothing changed since: the broken file is still reported, not dropped.
+    load_cache.only_changed([]);
+    assert_eq!(errors(&options), ["content/posts/b.md: not valid UTF-8 (at byte 11)"]);
+    site.file("content/posts/b.md", &post("Bravo Mended", "2020-01-11", ""));
+    load_cache.only_changed([b]);
+    let pages = build_in_memory(&options);
+    assert!(String::from_utf8_lossy(&pages["posts/b/index.html"]).contains("Bravo Mended"));
+    // A file the watcher did not name is taken as it was.
+    std::fs::write(site.root().join("content/posts/c.md"), post("Charlie Unseen", "2020-01-12", "")).unwrap();
+    load_cache.only_changed([]);
+    let pages = build_in_memory(&options);
+    assert!(!String::from_utf8_lossy(&pages["posts/c/index.html"]).contains("Charlie Unseen"));
+}
+
+#[test]
 fn a_changed_comment_reaches_its_post() {
     let site = blog();
     site.build().assert_ok();

@@ -46,12 +46,12 @@ fn parse_markdown(text: &str, config: &str, dirs: &[&str]) -> Vec<parlor::diag::
     let sources = parlor::load::Sources {
         posts: dirs
             .contains(&"posts")
-            .then(|| source_file("content/posts/fuzz.md", text))
+            .then(|| source_file("content/posts/fuzz.md", text).into())
             .into_iter()
             .collect(),
         pages: dirs
             .contains(&"pages")
-            .then(|| source_file("content/pages/fuzz.md", text))
+            .then(|| source_file("content/pages/fuzz.md", text).into())
             .into_iter()
             .collect(),
         comments: Vec::new(),
