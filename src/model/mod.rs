@@ -195,27 +195,31 @@ fn thread_all(posts: &[Arc<Post>], comments: &[Arc<Comment>], config: &Config) -
 /// Groups posts by term; terms whose slugs are equal are one term, named
 /// as first written (newest post first). Sorted by name.
 fn group_terms(posts: &[Arc<Post>], base: &str, terms_of: impl Fn(&Post) -> Vec<&str>) -> Vec<Term> {
-    let mut by_slug: HashMap<String, Term> = HashMap::new();
-    // A site has far fewer terms than uses of them: slugify each name once.
-    let mut slugs: HashMap<&str, String> = HashMap::new();
+    let mut terms: Vec<Term> = Vec::new();
+    // A site has far fewer terms than uses of them: each name is slugified
+    // and looked up once (`None`: its slug is empty).
+    let mut by_name: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut by_slug: HashMap<String, usize> = HashMap::new();
     for (i, post) in posts.iter().enumerate() {
         for name in terms_of(post) {
-            let slug = slugs.entry(name).or_insert_with(|| slug::slugify(name)).clone();
-            if slug.is_empty() {
-                continue;
-            }
-            let term = by_slug.entry(slug.clone()).or_insert_with(|| Term {
-                name: name.to_string(),
-                url: format!("{base}{slug}/"),
-                slug,
-                posts: Vec::new(),
+            let term = *by_name.entry(name).or_insert_with(|| {
+                let slug = slug::slugify(name);
+                if slug.is_empty() {
+                    return None;
+                }
+                let at = by_slug.entry(slug.clone()).or_insert_with(|| {
+                    let url = format!("{base}{slug}/");
+                    terms.push(Term { name: name.to_string(), url, slug, posts: Vec::new() });
+                    terms.len() - 1
+                });
+                Some(*at)
             });
+            let Some(term) = term.map(|t| &mut terms[t]) else { continue };
             if term.posts.last() != Some(&i) {
                 term.posts.push(i);
             }
         }
     }
-    let mut terms: Vec<Term> = by_slug.into_values().collect();
     terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.slug.cmp(&b.slug)));
     terms
 }

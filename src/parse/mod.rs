@@ -22,7 +22,7 @@ pub use front_matter::SourceAttribution;
 use markdown::RenderedMarkdown;
 
 /// Who may comment on a post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CommentsMode {
     Open,

@@ -7,11 +7,73 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
+use rayon::prelude::*;
+
 use super::Job;
 use super::view::Views;
 use crate::model::SiteModel;
 
-pub(super) fn global(model: &SiteModel, form_secret: Option<&[u8]>) -> u64 {
+/// The fingerprints every output builds on, made once per build: the
+/// global one, and each post as each kind of page shows it.
+pub(crate) struct Prints {
+    pub(crate) global: u64,
+    /// As list pages and feeds show a post.
+    post: Vec<u64>,
+    /// As a neighbour's link shows it (`view::PostLink`): an edit to its
+    /// text leaves the posts beside it as they were.
+    link: Vec<u64>,
+    /// As the archives show it (`view::ArchiveEntry`).
+    entry: Vec<u64>,
+    /// Its published comments, in thread order.
+    thread: Vec<u64>,
+}
+
+impl Prints {
+    pub(super) fn new(model: &SiteModel, form_secret: Option<&[u8]>) -> Prints {
+        let each = |i: usize| {
+            let p = &model.posts[i];
+            let (url, count) = (&model.post_urls[i], model.threads[i].count);
+            let mut thread = DefaultHasher::new();
+            for ci in model.threads[i].all() {
+                model.comments[ci].fingerprint.hash(&mut thread);
+            }
+            (
+                one((p.fingerprint, url, count)),
+                one((&p.title, url)),
+                one((&p.title, url, &p.date, count)),
+                thread.finish(),
+            )
+        };
+        let mut prints = Prints {
+            global: global(model, form_secret),
+            post: Vec::new(),
+            link: Vec::new(),
+            entry: Vec::new(),
+            thread: Vec::new(),
+        };
+        let all: Vec<_> = (0..model.posts.len()).into_par_iter().map(each).collect();
+        for (post, link, entry, thread) in all {
+            prints.post.push(post);
+            prints.link.push(link);
+            prints.entry.push(entry);
+            prints.thread.push(thread);
+        }
+        prints
+    }
+
+    /// Post `i`'s comments, for its page and its comment feed.
+    pub(crate) fn thread(&self, i: usize) -> u64 {
+        self.thread[i]
+    }
+}
+
+fn one(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+fn global(model: &SiteModel, form_secret: Option<&[u8]>) -> u64 {
     let mut h = DefaultHasher::new();
     crate::BUILD_ID.hash(&mut h);
     format!("{:?}", model.config).hash(&mut h);
@@ -25,51 +87,21 @@ pub(super) fn global(model: &SiteModel, form_secret: Option<&[u8]>) -> u64 {
     h.finish()
 }
 
-/// A post as list pages and feeds show it.
-fn post(model: &SiteModel, i: usize, h: &mut DefaultHasher) {
-    (model.posts[i].fingerprint, &model.post_urls[i], model.threads[i].count).hash(h);
-}
-
-/// A post as a neighbour's link shows it (`view::PostLink`): an edit to
-/// its text leaves the posts beside it as they were.
-fn link(model: &SiteModel, i: usize, h: &mut DefaultHasher) {
-    (&model.posts[i].title, &model.post_urls[i]).hash(h);
-}
-
-/// A post as the archives show it (`view::ArchiveEntry`).
-fn archive_entry(model: &SiteModel, i: usize, h: &mut DefaultHasher) {
-    let p = &model.posts[i];
-    (&p.title, &model.post_urls[i], &p.date, model.threads[i].count).hash(h);
-}
-
-/// A post's published comments, in thread order, with their numbers.
-pub(super) fn thread(model: &SiteModel, i: usize, h: &mut DefaultHasher) {
-    for ci in model.threads[i].all() {
-        model.comments[ci].fingerprint.hash(h);
-    }
-}
-
-pub(super) fn job(job: Job, views: &Views, global: u64) -> u64 {
+pub(super) fn job(job: Job, views: &Views, prints: &Prints) -> u64 {
     let model = views.model;
     let mut h = DefaultHasher::new();
-    global.hash(&mut h);
+    prints.global.hash(&mut h);
     match job {
         Job::Post(i) => {
-            post(model, i, &mut h);
-            thread(model, i, &mut h);
-            format!("{:?}", views.comments_mode(i)).hash(&mut h);
+            (prints.post[i], prints.thread[i], views.comments_mode(i)).hash(&mut h);
             let (older, newer) = model.neighbours(i);
-            for n in [older, newer] {
-                n.map(|n| link(model, n, &mut h)).hash(&mut h);
-            }
+            (older.map(|n| prints.link[n]), newer.map(|n| prints.link[n])).hash(&mut h);
         }
         Job::Page(i) => model.pages[i].fingerprint.hash(&mut h),
         Job::Listing(l) => {
             let listing = &model.listings[l];
             (&listing.url, listing.number, listing.total, listing.total_posts).hash(&mut h);
-            for &i in &listing.posts {
-                post(model, i, &mut h);
-            }
+            listing.posts.iter().for_each(|&i| prints.post[i].hash(&mut h));
         }
         Job::TermList(_) => {
             for t in model.tags.iter().chain(&model.categories) {
@@ -81,20 +113,20 @@ pub(super) fn job(job: Job, views: &Views, global: u64) -> u64 {
                 (year.year, year.months.len()).hash(&mut h);
                 for m in &year.months {
                     (m.month, m.posts.len()).hash(&mut h);
-                    m.posts.iter().for_each(|&i| archive_entry(model, i, &mut h));
+                    m.posts.iter().for_each(|&i| prints.entry[i].hash(&mut h));
                 }
             }
         }
         Job::Year(y) => {
             for m in &model.years[y].months {
                 (m.month, m.posts.len()).hash(&mut h);
-                m.posts.iter().for_each(|&i| archive_entry(model, i, &mut h));
+                m.posts.iter().for_each(|&i| prints.entry[i].hash(&mut h));
             }
         }
         Job::Month(y, m) => {
             // A month page also names its year's other months.
             model.years[y].months.iter().map(|m| m.month).for_each(|m| m.hash(&mut h));
-            model.years[y].months[m].posts.iter().for_each(|&i| archive_entry(model, i, &mut h));
+            model.years[y].months[m].posts.iter().for_each(|&i| prints.entry[i].hash(&mut h));
         }
         Job::NotFound => {}
     }
@@ -102,9 +134,9 @@ pub(super) fn job(job: Job, views: &Views, global: u64) -> u64 {
 }
 
 /// The sitemap lists every page and each post's dates (`sitemap.rs`).
-pub(super) fn sitemap(model: &SiteModel, global: u64) -> u64 {
+pub(super) fn sitemap(model: &SiteModel, prints: &Prints) -> u64 {
     let mut h = DefaultHasher::new();
-    global.hash(&mut h);
+    prints.global.hash(&mut h);
     for (p, url) in model.posts.iter().zip(&model.post_urls) {
         (url, &p.date, &p.updated).hash(&mut h);
     }

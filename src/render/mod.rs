@@ -143,12 +143,13 @@ pub fn render(
     let mut base = Context::new();
     base.insert("site", &site);
     let jobs = jobs(model);
-    let global = memo.map_or(0, |_| fingerprint::global(model, form_secret));
+    let prints = memo.map(|_| fingerprint::Prints::new(model, form_secret));
+    let memo = memo.zip(prints.as_ref());
     let render_page = |job: Job| -> tera::TeraResult<OutputFile> {
         let path = output_path(&job_url(job, model));
         let render = || render_job(job, &views, tera, &base).map(String::into_bytes);
         let content = match memo {
-            Some(memo) => memo.try_file(&path, fingerprint::job(job, &views, global), render)?,
+            Some((memo, prints)) => memo.try_file(&path, fingerprint::job(job, &views, prints), render)?,
             None => OutputContent::Bytes(render()?),
         };
         Ok(OutputFile { path, content })
@@ -174,12 +175,12 @@ pub fn render(
                 .collect()
         },
         || {
-            let all = support_files(model, &views, memo, global);
+            let all = support_files(model, &views, memo);
             let count = all.len();
             let mut kept: Vec<OutputFile> = all.into_par_iter().filter_map(|file| sink.take(file)).collect();
             // Feeds go to the sink one by one too: together they are a
             // quarter of the site's bytes.
-            let (feeds, feed_count) = feeds::feeds(model, &views, memo, global, sink);
+            let (feeds, feed_count) = feeds::feeds(model, &views, memo, sink);
             kept.extend(feeds);
             (kept, count + feed_count)
         },
@@ -345,8 +346,7 @@ fn listing_job(listing: &crate::model::Listing, views: &Views, base: &Context) -
 fn support_files(
     model: &SiteModel,
     views: &Views,
-    memo: Option<&RenderMemo>,
-    global: u64,
+    memo: Option<(&RenderMemo, &fingerprint::Prints)>,
 ) -> Vec<OutputFile> {
     let mut files = vec![
         OutputFile {
@@ -356,7 +356,7 @@ fn support_files(
         OutputFile {
             path: "sitemap.xml".into(),
             content: match memo {
-                Some(memo) => memo.file("sitemap.xml", fingerprint::sitemap(model, global), || {
+                Some((memo, prints)) => memo.file("sitemap.xml", fingerprint::sitemap(model, prints), || {
                     sitemap::sitemap(model, views)
                 }),
                 None => OutputContent::Bytes(sitemap::sitemap(model, views)),
@@ -391,7 +391,7 @@ fn support_files(
             files.push(OutputFile { path, content: OutputContent::Copy(asset.source.clone()) });
         }
     }
-    if let Some(memo) = memo {
+    if let Some((memo, _)) = memo {
         files = files.into_iter().map(|f| memo.settle(f)).collect();
     }
     files

@@ -13,6 +13,7 @@ mod rss;
 
 use rayon::prelude::*;
 
+use super::fingerprint::Prints;
 use super::view::Views;
 use super::{OutputContent, OutputFile, RenderMemo, Sink};
 use crate::model::{SiteModel, Term};
@@ -103,22 +104,28 @@ enum ItemRef {
 pub(crate) fn feeds(
     model: &SiteModel,
     views: &Views,
-    memo: Option<&RenderMemo>,
-    global: u64,
+    memo: Option<(&RenderMemo, &Prints)>,
     sink: &dyn Sink,
 ) -> (Vec<OutputFile>, usize) {
     let bodies = PostBodies::new(model.posts.len());
     let shared = specs(model, views).into_par_iter().flat_map_iter(|spec| {
-        let fingerprint = memo.map(|_| spec_fingerprint(&spec, model, global));
+        let fingerprint = memo.map(|(_, prints)| spec_fingerprint(&spec, model, prints.global));
         let (dir, names) = (spec.dir.clone(), spec.names);
-        write_formats(model, views, memo, &bodies, &dir, names, fingerprint, || &spec)
+        write_formats(model, views, memo.map(|(m, _)| m), &bodies, &dir, names, fingerprint, || &spec)
     });
     let per_post = (0..model.posts.len()).into_par_iter().flat_map_iter(|i| {
-        let fingerprint = memo.map(|_| post_comments_fingerprint(model, i, global));
+        let fingerprint = memo.map(|(_, prints)| post_comments_fingerprint(model, i, prints));
         let dir = model.post_urls[i].trim_start_matches('/');
-        write_formats(model, views, memo, &bodies, dir, COMMENT_FEED_NAMES, fingerprint, || {
-            post_comments_spec(model, views, i)
-        })
+        write_formats(
+            model,
+            views,
+            memo.map(|(m, _)| m),
+            &bodies,
+            dir,
+            COMMENT_FEED_NAMES,
+            fingerprint,
+            || post_comments_spec(model, views, i),
+        )
     });
     let made = std::sync::atomic::AtomicUsize::new(0);
     let kept = shared
@@ -171,11 +178,10 @@ fn write_formats<S: std::borrow::Borrow<Spec>>(
 
 /// What a post's comment feed shows: the post's title and URL and its
 /// published comments (the items are some of them, in another order).
-fn post_comments_fingerprint(model: &SiteModel, i: usize, global: u64) -> u64 {
+fn post_comments_fingerprint(model: &SiteModel, i: usize, prints: &Prints) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (global, "comments of", &model.posts[i].title, &model.post_urls[i]).hash(&mut h);
-    crate::render::fingerprint::thread(model, i, &mut h);
+    (prints.global, "comments of", &model.posts[i].title, &model.post_urls[i], prints.thread(i)).hash(&mut h);
     h.finish()
 }
 
