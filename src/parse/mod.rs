@@ -129,30 +129,14 @@ pub fn parse(
         || {
             rayon::join(
                 || {
-                    posts
-                        .into_par_iter()
-                        .filter_map(|f| {
-                            let parse = || parse_post(&f, config, content).map(Arc::new);
-                            let parsed = match cache {
-                                Some(c) => c.posts.get_or(&f.path, &f.text, parse),
-                                None => parse(),
-                            };
-                            report(parsed, progress, diags)
-                        })
-                        .collect()
+                    let parse = |f: Arc<SourceFile>| parse_post(&f, config, content).map(Arc::new);
+                    let parsed = parse_files(posts, cache.map(|c| &c.posts), source_key, parse);
+                    parsed.into_par_iter().filter_map(|p| report(p, progress, diags)).collect()
                 },
                 || {
-                    pages
-                        .into_par_iter()
-                        .filter_map(|f| {
-                            let parse = || parse_page(&f, content).map(Arc::new);
-                            let parsed = match cache {
-                                Some(c) => c.pages.get_or(&f.path, &f.text, parse),
-                                None => parse(),
-                            };
-                            report(parsed, progress, diags)
-                        })
-                        .collect()
+                    let parse = |f: Arc<SourceFile>| parse_page(&f, content).map(Arc::new);
+                    let parsed = parse_files(pages, cache.map(|c| &c.pages), source_key, parse);
+                    parsed.into_par_iter().filter_map(|p| report(p, progress, diags)).collect()
                 },
             )
         },
@@ -169,9 +153,31 @@ pub fn parse(
 #[derive(Default)]
 pub struct ParseCache {
     config: std::sync::Mutex<u64>,
-    posts: Memo<Post>,
-    pages: Memo<Page>,
-    comments: Memo<comment::Comment>,
+    posts: Memo<SourceFile, Post>,
+    pages: Memo<SourceFile, Page>,
+    comments: Memo<comment::CommentSource, comment::Comment>,
+}
+
+/// What a memo knows a source file by: its path and text.
+fn source_key(f: &SourceFile) -> (&std::path::Path, &Text) {
+    (&f.path, &f.text)
+}
+
+fn comment_key(c: &comment::CommentSource) -> (&std::path::Path, &Text) {
+    (&c.path, &c.text)
+}
+
+/// Each of `sources` parsed by `make`, or taken from `memo`.
+fn parse_files<S: Send + Sync, T: Send + Sync>(
+    sources: Vec<Arc<S>>,
+    memo: Option<&Memo<S, T>>,
+    key: impl Fn(&S) -> (&std::path::Path, &Text) + Sync,
+    make: impl Fn(Arc<S>) -> Parsing<T> + Sync,
+) -> Vec<Parsing<T>> {
+    match memo {
+        Some(memo) => memo.get_all(sources, key, make),
+        None => sources.into_par_iter().map(&make).collect(),
+    }
 }
 
 impl ParseCache {
@@ -192,7 +198,13 @@ impl ParseCache {
 /// file comes from `serve`'s load cache as the very same allocation, so
 /// most checks compare two pointers; a file read again is compared byte
 /// for byte, which costs less than hashing every text on every rebuild.
-struct Memo<T>(std::sync::RwLock<foldhash::HashMap<std::ffi::OsString, Memoised<T>>>);
+struct Memo<S, T> {
+    by_path: std::sync::RwLock<foldhash::HashMap<std::ffi::OsString, Memoised<T>>>,
+    /// The last build's sources and results, in order: when `serve`'s load
+    /// cache hands over the same files again, each is recognised by its
+    /// position and pointer, with no lookup at all.
+    last: std::sync::Mutex<Vec<(Arc<S>, Parsing<T>)>>,
+}
 
 /// A file's text, and what parsing it gave.
 type Memoised<T> = (Text, Parsing<T>);
@@ -201,15 +213,46 @@ type Memoised<T> = (Text, Parsing<T>);
 /// reference count, not a copy of its HTML.
 type Parsing<T> = Result<Arc<T>, Vec<Diagnostic>>;
 
-impl<T> Default for Memo<T> {
+impl<S, T> Default for Memo<S, T> {
     fn default() -> Self {
-        Memo(std::sync::RwLock::new(foldhash::HashMap::default()))
+        Memo { by_path: Default::default(), last: Default::default() }
     }
 }
 
-impl<T> Memo<T> {
+impl<S: Send + Sync, T: Send + Sync> Memo<S, T> {
+    /// Each of `sources` parsed, in order: the last build's result for a
+    /// source it was handed before, else `get_or`.
+    fn get_all(
+        &self,
+        sources: Vec<Arc<S>>,
+        key: impl Fn(&S) -> (&std::path::Path, &Text) + Sync,
+        make: impl Fn(Arc<S>) -> Parsing<T> + Sync,
+    ) -> Vec<Parsing<T>> {
+        let last = std::mem::take(&mut *self.last.lock().unwrap_or_else(|e| e.into_inner()));
+        let same_files = last.len() == sources.len();
+        let results: Vec<(Arc<S>, Parsing<T>)> = sources
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, source)| {
+                let kept = same_files.then(|| &last[i]).filter(|(seen, _)| Arc::ptr_eq(seen, &source));
+                let result = match kept {
+                    Some((_, result)) => result.clone(),
+                    None => {
+                        let (path, text) = key(&source);
+                        self.get_or(path, text, || make(Arc::clone(&source)))
+                    }
+                };
+                (source, result)
+            })
+            .collect();
+        let parsed = results.iter().map(|(_, result)| result.clone()).collect();
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = results;
+        parsed
+    }
+
     fn get_or(&self, path: &std::path::Path, text: &Text, make: impl FnOnce() -> Parsing<T>) -> Parsing<T> {
-        if let Some((seen, result)) = self.0.read().unwrap_or_else(|e| e.into_inner()).get(path.as_os_str())
+        if let Some((seen, result)) =
+            self.by_path.read().unwrap_or_else(|e| e.into_inner()).get(path.as_os_str())
             && (Arc::ptr_eq(seen, text) || **seen == **text)
         {
             return result.clone();
@@ -217,12 +260,13 @@ impl<T> Memo<T> {
         // Parse outside the lock: other files go on in parallel.
         let result = make();
         let kept = (Arc::clone(text), result.clone());
-        self.0.write().unwrap_or_else(|e| e.into_inner()).insert(path.as_os_str().to_owned(), kept);
+        self.by_path.write().unwrap_or_else(|e| e.into_inner()).insert(path.as_os_str().to_owned(), kept);
         result
     }
 
     fn clear(&self) {
-        self.0.write().unwrap_or_else(|e| e.into_inner()).clear();
+        self.by_path.write().unwrap_or_else(|e| e.into_inner()).clear();
+        self.last.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 }
 
@@ -251,38 +295,30 @@ fn parse_comments(
     diags: &Diagnostics,
 ) -> (Vec<Arc<comment::Comment>>, usize) {
     let total = sources.len();
-    let comments: Vec<Arc<comment::Comment>> = sources
+    let parse_one = |source: Arc<comment::CommentSource>| {
+        comment::parse(Arc::unwrap_or_clone(source)).map(|mut c| {
+            if c.status == comment::Status::Approved {
+                c.html = content
+                    .get_or(cache::Kind::Comment, c.fingerprint, || RenderedMarkdown {
+                        html: comment::render_body(&c.body),
+                        ..RenderedMarkdown::default()
+                    })
+                    .html;
+            }
+            Arc::new(c)
+        })
+    };
+    let parsed = parse_files(sources, cache.map(|c| &c.comments), comment_key, parse_one);
+    let comments: Vec<Arc<comment::Comment>> = parsed
         .into_par_iter()
-        .filter_map(|source| {
-            let parse_one = |source: Arc<comment::CommentSource>| {
-                comment::parse(Arc::unwrap_or_clone(source)).map(|mut c| {
-                    if c.status == comment::Status::Approved {
-                        c.html = content
-                            .get_or(cache::Kind::Comment, c.fingerprint, || RenderedMarkdown {
-                                html: comment::render_body(&c.body),
-                                ..RenderedMarkdown::default()
-                            })
-                            .html;
-                    }
-                    Arc::new(c)
-                })
-            };
-            let parsed = match cache {
-                Some(cache) => {
-                    let key = Arc::clone(&source);
-                    cache.comments.get_or(&key.path, &key.text, || parse_one(source))
-                }
-                None => parse_one(source),
-            };
-            match parsed {
-                Ok(c) => Some(c),
-                Err(errs) => {
-                    diags.extend(
-                        errs.into_iter()
-                            .map(|d| d.into_warning("this comment is not published until it is fixed")),
-                    );
-                    None
-                }
+        .filter_map(|parsed| match parsed {
+            Ok(c) => Some(c),
+            Err(errs) => {
+                diags.extend(
+                    errs.into_iter()
+                        .map(|d| d.into_warning("this comment is not published until it is fixed")),
+                );
+                None
             }
         })
         .collect();
