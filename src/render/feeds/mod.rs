@@ -108,24 +108,15 @@ pub(crate) fn feeds(
     sink: &dyn Sink,
 ) -> (Vec<OutputFile>, usize) {
     let bodies = PostBodies::new(model.posts.len());
+    let writer = Writer { model, views, memo: memo.map(|(m, _)| m), bodies: &bodies };
     let shared = specs(model, views).into_par_iter().flat_map_iter(|spec| {
         let fingerprint = memo.map(|(_, prints)| spec_fingerprint(&spec, model, prints.global));
-        let (dir, names) = (spec.dir.clone(), spec.names);
-        write_formats(model, views, memo.map(|(m, _)| m), &bodies, &dir, names, fingerprint, || &spec)
+        writer.formats(&spec.dir, spec.names, fingerprint, || &spec)
     });
     let per_post = (0..model.posts.len()).into_par_iter().flat_map_iter(|i| {
         let fingerprint = memo.map(|(_, prints)| post_comments_fingerprint(model, i, prints));
         let dir = model.post_urls[i].trim_start_matches('/');
-        write_formats(
-            model,
-            views,
-            memo.map(|(m, _)| m),
-            &bodies,
-            dir,
-            COMMENT_FEED_NAMES,
-            fingerprint,
-            || post_comments_spec(model, views, i),
-        )
+        writer.formats(dir, COMMENT_FEED_NAMES, fingerprint, || post_comments_spec(model, views, i))
     });
     let made = std::sync::atomic::AtomicUsize::new(0);
     let kept = shared
@@ -138,42 +129,50 @@ pub(crate) fn feeds(
     (kept, made.into_inner())
 }
 
-/// One feed in each format the site writes: taken from the memo when its
-/// fingerprint is there, else made from `spec` (described at most once).
-#[allow(clippy::too_many_arguments)]
-fn write_formats<S: std::borrow::Borrow<Spec>>(
-    model: &SiteModel,
-    views: &Views,
-    memo: Option<&RenderMemo>,
-    bodies: &PostBodies,
-    dir: &str,
-    names: FeedNames,
-    fingerprint: Option<u64>,
-    spec: impl Fn() -> S,
-) -> Vec<OutputFile> {
-    let settings = &model.config.feeds;
-    let feed = std::sync::OnceLock::new();
-    let make = |name: &str| {
-        let feed: &Feed = feed.get_or_init(|| materialize(spec().borrow(), model, views, bodies));
-        match name {
-            n if n == names.atom => atom::write(feed, views),
-            n if n == names.json => json::write(feed, views),
-            _ => rss::write(feed, views),
-        }
-    };
-    let wanted = [(names.rss, true), (names.atom, settings.atom), (names.json, settings.json)];
-    wanted
-        .into_iter()
-        .filter(|&(_, on)| on)
-        .map(|(name, _)| {
-            let path = format!("{dir}{name}");
-            let content = match (memo, fingerprint) {
-                (Some(memo), Some(fp)) => memo.file(&path, fp, || make(name)),
-                _ => OutputContent::Bytes(make(name)),
-            };
-            OutputFile { path, content }
-        })
-        .collect()
+/// What writing a feed needs, whichever feed it is.
+struct Writer<'a> {
+    model: &'a SiteModel,
+    views: &'a Views<'a>,
+    memo: Option<&'a RenderMemo>,
+    bodies: &'a PostBodies,
+}
+
+impl Writer<'_> {
+    /// One feed in each format the site writes: taken from the memo when
+    /// its fingerprint is there, else made from `spec` (described at most
+    /// once).
+    fn formats<S: std::borrow::Borrow<Spec>>(
+        &self,
+        dir: &str,
+        names: FeedNames,
+        fingerprint: Option<u64>,
+        spec: impl Fn() -> S,
+    ) -> Vec<OutputFile> {
+        let Writer { model, views, memo, bodies } = *self;
+        let settings = &model.config.feeds;
+        let feed = std::sync::OnceLock::new();
+        let make = |name: &str| {
+            let feed: &Feed = feed.get_or_init(|| materialize(spec().borrow(), model, views, bodies));
+            match name {
+                n if n == names.atom => atom::write(feed, views),
+                n if n == names.json => json::write(feed, views),
+                _ => rss::write(feed, views),
+            }
+        };
+        let wanted = [(names.rss, true), (names.atom, settings.atom), (names.json, settings.json)];
+        wanted
+            .into_iter()
+            .filter(|&(_, on)| on)
+            .map(|(name, _)| {
+                let path = format!("{dir}{name}");
+                let content = match (memo, fingerprint) {
+                    (Some(memo), Some(fp)) => memo.file(&path, fp, || make(name)),
+                    _ => OutputContent::Bytes(make(name)),
+                };
+                OutputFile { path, content }
+            })
+            .collect()
+    }
 }
 
 /// What a post's comment feed shows: the post's title and URL and its
