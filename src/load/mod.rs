@@ -94,9 +94,8 @@ fn read_markdown_dir_cached(
 ) -> Vec<Arc<SourceFile>> {
     let base = root.join(dir);
     let folder = Folder { base: &base, cache, diags };
-    let kept = cache.map(|c| (&c.markdown, &c.markdown_read));
     folder.read(
-        kept,
+        |c| (&c.markdown, &c.markdown_read),
         |own| list_markdown_dir(&base, dir, own),
         |entry, diags| {
             let MarkdownEntry { path, stem, bundle } = entry;
@@ -121,14 +120,15 @@ impl Folder<'_> {
     /// and only the files the watcher named are read again.
     fn read<E: Listed + Sync, T: Send + Sync>(
         &self,
-        kept: Option<(&Listings<E>, &Kept<T>)>,
+        kept: impl FnOnce(&LoadCache) -> (&Listings<E>, &Kept<T>),
         list: impl FnOnce(&Diagnostics) -> Vec<E>,
         read: impl Fn(&E, &Diagnostics) -> Option<T> + Sync,
     ) -> Vec<Arc<T>> {
-        let (Some(cache), Some((listings, kept))) = (self.cache, kept) else {
+        let Some(cache) = self.cache else {
             let entries = list(self.diags);
             return entries.par_iter().filter_map(|e| read(e, self.diags)).map(Arc::new).collect();
         };
+        let (listings, kept) = kept(cache);
         if let Some(files) = cache.patch(listings, kept, self.base, self.diags, &read) {
             return files;
         }
@@ -211,9 +211,8 @@ fn read_comments_cached(
 ) -> Vec<Arc<CommentSource>> {
     let base = root.join(COMMENTS_DIR);
     let folder = Folder { base: &base, cache, diags };
-    let kept = cache.map(|c| (&c.comments, &c.comments_read));
     folder.read(
-        kept,
+        |c| (&c.comments, &c.comments_read),
         |_| list_comments(&base),
         |entry, diags| {
             let CommentEntry { path, post_slug, stem } = entry;
@@ -325,7 +324,7 @@ impl LoadCache {
     ) -> Vec<T> {
         let mut kept = listings.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((entries, warnings)) = kept.get(base.as_os_str())
-            && self.listing_holds(base, entries)
+            && self.changes_within(base, entries).is_some()
         {
             diags.extend(warnings.iter().cloned());
             return entries.clone();
@@ -351,14 +350,8 @@ impl LoadCache {
     ) -> Option<Vec<Arc<T>>> {
         let listings = listings.0.lock().unwrap_or_else(|e| e.into_inner());
         let (entries, warnings) = listings.get(base.as_os_str())?;
-        if !self.listing_holds(base, entries) {
-            return None;
-        }
+        let changed = self.changes_within(base, entries)?;
         let mut files = kept.0.lock().unwrap_or_else(|e| e.into_inner()).get(base.as_os_str())?.clone();
-        let changed: Vec<PathBuf> = {
-            let changed = self.changed.read().unwrap_or_else(|e| e.into_inner());
-            changed.as_ref()?.iter().map(PathBuf::from).filter(|p| p.starts_with(base)).collect()
-        };
         for path in changed {
             // The listing holds: a changed path is a listed file, or a
             // temp file that came and went.
@@ -372,17 +365,17 @@ impl LoadCache {
         Some(files)
     }
 
-    /// Whether a listing of `base` taken by the last build still holds: the
-    /// watcher named every change, and none of them below `base` made a
-    /// file appear or go away.
-    fn listing_holds<T: Listed>(&self, base: &Path, listed: &[T]) -> bool {
+    /// The changes below `base` when a listing of it taken by the last
+    /// build still holds: the watcher named every change, and none of them
+    /// made a file appear or go away. `None` when it does not hold.
+    fn changes_within<T: Listed>(&self, base: &Path, listed: &[T]) -> Option<Vec<PathBuf>> {
         /// More changes than this (a branch switch) are cheaper to list again.
         const MAX_CHECKED: usize = 64;
         let changed = self.changed.read().unwrap_or_else(|e| e.into_inner());
-        let Some(changed) = changed.as_ref() else { return false };
-        let below: Vec<&Path> = changed.iter().map(Path::new).filter(|p| p.starts_with(base)).collect();
-        below.len() <= MAX_CHECKED
-            && below.into_iter().all(|p| {
+        let below: Vec<PathBuf> =
+            changed.as_ref()?.iter().map(PathBuf::from).filter(|p| p.starts_with(base)).collect();
+        let holds = below.len() <= MAX_CHECKED
+            && below.iter().all(|p| {
                 let was_listed = listed.iter().any(|e| e.path().as_os_str() == p.as_os_str());
                 if p.is_file() {
                     was_listed
@@ -393,7 +386,8 @@ impl LoadCache {
                     // that went away takes its files with it.
                     !was_listed && !listed.iter().any(|e| e.path().starts_with(p))
                 }
-            })
+            });
+        holds.then_some(below)
     }
 }
 
