@@ -82,8 +82,24 @@ fn markdown_of_a_600_word_post(bencher: divan::Bencher) {
     bencher.bench(|| markdown::render(divan::black_box(&text)));
 }
 
+/// Each run a block of its own (other names, as posts have), so lines with
+/// names are highlighted afresh and the rest come from the line memo, as in a build.
 #[divan::bench]
 fn highlighting_a_20_line_rust_block(bencher: divan::Bencher) {
+    let counter = std::sync::atomic::AtomicU64::new(0);
+    bencher
+        .with_inputs(|| {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            CODE.replace("Queue", &format!("Queue{n}"))
+                .replace("items", &format!("items_{n}"))
+                .replace("first_above", &format!("first_above_{n}"))
+        })
+        .bench_refs(|code| highlight::code_block(divan::black_box(code), "rust"));
+}
+
+/// The same block every run: every line comes from the line memo.
+#[divan::bench]
+fn highlighting_a_20_line_rust_block_seen_before(bencher: divan::Bencher) {
     bencher.bench(|| highlight::code_block(divan::black_box(CODE), "rust"));
 }
 

@@ -16,6 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -49,6 +50,7 @@ pub struct Staging {
     reused: bool,
     /// Each written file's size and modification time.
     written: Mutex<HashMap<String, (u64, SystemTime)>>,
+    writeback: Writeback,
 }
 
 impl Staging {
@@ -64,7 +66,14 @@ impl Staging {
         if !reused {
             fs::create_dir(&root).with_context(|| format!("failed to create `{}`", root.display()))?;
         }
-        Ok(Staging { root, dest: dest.to_path_buf(), spare, reused, written: Mutex::default() })
+        Ok(Staging {
+            root,
+            dest: dest.to_path_buf(),
+            spare,
+            reused,
+            written: Mutex::default(),
+            writeback: Writeback::default(),
+        })
     }
 
     /// Writes one file of the new site.
@@ -76,6 +85,7 @@ impl Staging {
         let written = overwrite(&target, &file.content)
             .with_context(|| format!("failed to write `{}`", target.display()))?;
         self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(file.path.clone(), written);
+        self.writeback.wrote(written.0, &self.root);
         Ok(())
     }
 
@@ -97,6 +107,45 @@ impl Staging {
     /// build rewrites it whole.
     pub fn abandon(self) {
         let _ = fs::rename(&self.root, &self.spare);
+    }
+}
+
+/// Sends the new site to the disk while it is still being written. The
+/// commit's `syncfs` would otherwise start writing hundreds of megabytes only
+/// once the last page is made, and the build would wait for all of it; a
+/// `syncfs` on a side thread after every `EVERY` bytes lets the disk work
+/// while pages render. The commit still syncs everything before the swap,
+/// so this changes when bytes reach the disk, never whether they have.
+#[derive(Default)]
+struct Writeback {
+    /// Bytes written since the last side sync began.
+    unsynced: AtomicU64,
+    /// A side sync is running (at most one at a time).
+    running: Arc<AtomicBool>,
+}
+
+impl Writeback {
+    const EVERY: u64 = 48 << 20;
+
+    fn wrote(&self, len: u64, root: &Path) {
+        if self.unsynced.fetch_add(len, Ordering::Relaxed) + len < Self::EVERY
+            || self.running.swap(true, Ordering::AcqRel)
+        {
+            return;
+        }
+        self.unsynced.store(0, Ordering::Relaxed);
+        let running = Arc::clone(&self.running);
+        let started = fs::File::open(root).ok().and_then(|dir| {
+            let sync = move || {
+                // Only a head start: a failure shows in the commit's own sync.
+                let _ = rustix::fs::syncfs(&dir);
+                running.store(false, Ordering::Release);
+            };
+            std::thread::Builder::new().name("writeback".into()).spawn(sync).ok()
+        });
+        if started.is_none() {
+            self.running.store(false, Ordering::Release);
+        }
     }
 }
 
