@@ -160,6 +160,14 @@ pub fn check(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     run(options, Mode::Check).map(|(report, _)| report)
 }
 
+/// Waits for the content cache to be written; a failure only warns, as only
+/// the next build's speed is at stake.
+fn finish_saving(saving: parse::cache::Saving, diags: &Diagnostics) {
+    if let Err(e) = saving.finish() {
+        diags.push(Diagnostic::warning(CACHE_DIR, format!("could not save the cache: {e:#}")));
+    }
+}
+
 fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Option<render::Rendered>)> {
     let started = Instant::now();
     let diags = Diagnostics::new();
@@ -189,12 +197,10 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
         Mode::Memory => parse::cache::ContentCache::none(),
     };
     let parsed = parse::parse(sources, &config, options.cache.as_deref(), &content_cache, progress, &diags);
-    if mode == Mode::Write
-        && let Err(e) = content_cache.save(&parsed)
-    {
-        // Only the next build's speed is at stake.
-        diags.push(Diagnostic::warning(CACHE_DIR, format!("could not save the cache: {e:#}")));
-    }
+    let saving = match mode {
+        Mode::Write => content_cache.save_in_background(&parsed),
+        Mode::Check | Mode::Memory => parse::cache::Saving::Nothing,
+    };
     lap(&mut report, "parse");
     let model_options = model::ModelOptions { include_drafts: options.include_drafts, now: None };
     let model = model::build(parsed, config, model_options, &diags);
@@ -204,6 +210,7 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
     report.comments = model.comment_stats;
     lap(&mut report, "model");
     let Some(tera) = tera else {
+        finish_saving(saving, &diags);
         report.diagnostics = diags.into_sorted();
         return Ok((report, None));
     };
@@ -233,6 +240,7 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
     let memo = disk_memo.as_ref().or(options.memo.as_deref());
     let rendered = render::render(&model, &tera, secret.as_deref(), memo, sink, progress, &diags);
     progress.finish();
+    finish_saving(saving, &diags);
     lap(&mut report, "render");
     if mode == Mode::Check {
         render::links::check_internal_links(&options.root, &model, &rendered, &diags);

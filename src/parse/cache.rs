@@ -105,37 +105,91 @@ impl ContentCache {
     /// Writes what this build parsed as the cache for the next build, if
     /// it differs from what is there.
     pub fn save(&self, parsed: &super::Parsed) -> anyhow::Result<()> {
-        if self.dir.is_none() || !self.is_stale() {
-            return Ok(());
+        match self.to_save(parsed) {
+            Some(save) => save.write(),
+            None => Ok(()),
         }
-        let posts = parsed.posts.iter().map(|p| {
+    }
+
+    /// `save` on a thread of its own, so the build goes on while the file
+    /// is written and synced (~0.1 s for 10,000 posts); join it before the
+    /// build ends. Saves at once if no thread can be started.
+    pub fn save_in_background(&self, parsed: &super::Parsed) -> Saving {
+        let Some(save) = self.to_save(parsed) else { return Saving::Nothing };
+        let spawned = std::thread::Builder::new().name("content-cache".into()).spawn(move || save.write());
+        match spawned {
+            Ok(thread) => Saving::Running(thread),
+            Err(_) => Saving::Done(self.save(parsed)),
+        }
+    }
+
+    fn to_save(&self, parsed: &super::Parsed) -> Option<ToSave> {
+        let dir = self.dir.clone().filter(|_| self.is_stale())?;
+        Some(ToSave {
+            dir,
+            posts: parsed.posts.clone(),
+            pages: parsed.pages.clone(),
+            comments: parsed.comments.clone(),
+        })
+    }
+}
+
+/// A save of the cache, perhaps under way: `finish` waits for it.
+pub enum Saving {
+    Nothing,
+    Done(anyhow::Result<()>),
+    Running(std::thread::JoinHandle<anyhow::Result<()>>),
+}
+
+impl Saving {
+    pub fn finish(self) -> anyhow::Result<()> {
+        match self {
+            Saving::Nothing => Ok(()),
+            Saving::Done(result) => result,
+            Saving::Running(thread) => {
+                thread.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the thread writing the cache stopped")))
+            }
+        }
+    }
+}
+
+/// What the cache file will hold: the parsed files themselves, shared.
+struct ToSave {
+    dir: PathBuf,
+    posts: Vec<std::sync::Arc<super::Post>>,
+    pages: Vec<std::sync::Arc<super::Page>>,
+    comments: Vec<std::sync::Arc<super::comment::Comment>>,
+}
+
+impl ToSave {
+    fn write(self) -> anyhow::Result<()> {
+        let posts = self.posts.iter().map(|p| {
             let (html, summary_html) = (p.content_html.as_str(), p.summary_html.as_str());
             (Kind::Post, p.fingerprint, EntryRef { html, summary_html, has_more: p.has_more, words: p.words })
         });
-        let pages = parsed.pages.iter().map(|p| {
+        let pages = self.pages.iter().map(|p| {
             let (html, summary_html) = (p.content_html.as_str(), p.summary_html.as_str());
             (Kind::Page, p.fingerprint, EntryRef { html, summary_html, has_more: false, words: 0 })
         });
         let comments =
-            parsed.comments.iter().filter(|c| c.status == super::comment::Status::Approved).map(|c| {
+            self.comments.iter().filter(|c| c.status == super::comment::Status::Approved).map(|c| {
                 (
                     Kind::Comment,
                     c.fingerprint,
                     EntryRef { html: &c.html, summary_html: "", has_more: false, words: 0 },
                 )
             });
-        self.write(posts.chain(pages).chain(comments))
+        write(&self.dir, posts.chain(pages).chain(comments))
     }
+}
 
-    fn write<'a>(&self, entries: impl Iterator<Item = (Kind, u128, EntryRef<'a>)>) -> anyhow::Result<()> {
-        let Some(dir) = &self.dir else { return Ok(()) };
-        let stored = StoredRef { build: crate::BUILD_ID, entries: entries.collect() };
-        crate::output::atomic_write_with(&dir.join(FILE), false, |out| {
-            out.write_all(MAGIC)?;
-            postcard::to_io(&stored, out)?;
-            Ok(())
-        })
-    }
+fn write<'a>(dir: &Path, entries: impl Iterator<Item = (Kind, u128, EntryRef<'a>)>) -> anyhow::Result<()> {
+    let stored = StoredRef { build: crate::BUILD_ID, entries: entries.collect() };
+    crate::output::atomic_write_with(&dir.join(FILE), false, |out| {
+        out.write_all(MAGIC)?;
+        postcard::to_io(&stored, out)?;
+        Ok(())
+    })
 }
 
 fn read(path: &Path) -> Option<Vec<(Kind, u128, RenderedMarkdown)>> {
@@ -160,7 +214,7 @@ mod tests {
         assert_eq!(first.get_or(Kind::Post, 7, || md("<p>a</p>")).html, "<p>a</p>");
         assert!(first.is_stale());
         let entry = EntryRef { html: "<p>a</p>", summary_html: "", has_more: false, words: 1 };
-        first.write([(Kind::Post, 7, entry)].into_iter()).unwrap();
+        write(dir.path(), [(Kind::Post, 7, entry)].into_iter()).unwrap();
 
         let second = ContentCache::load(dir.path());
         assert_eq!(second.get_or(Kind::Comment, 7, || md("fresh")).html, "fresh");
