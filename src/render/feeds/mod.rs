@@ -233,13 +233,13 @@ fn specs(model: &SiteModel, views: &Views) -> Vec<Spec> {
         ));
     }
     // Published comments of published posts, newest first.
-    let mut recent: Vec<(usize, usize)> = model
+    let all: Vec<(usize, usize)> = model
         .threads
         .iter()
         .enumerate()
         .flat_map(|(p, t)| t.all().into_iter().map(move |ci| (p, ci)))
         .collect();
-    newest_first(model, &mut recent);
+    let recent = newest(model, all, n);
     specs.push(Spec {
         title: format!("{} \u{2013} recent comments", c.title),
         link: views.absolute("/"),
@@ -251,20 +251,31 @@ fn specs(model: &SiteModel, views: &Views) -> Vec<Spec> {
     specs
 }
 
-/// Newest first.
-fn newest_first(model: &SiteModel, list: &mut [(usize, usize)]) {
-    list.sort_by(|a, b| {
+/// The `n` newest comments of `list`, newest first; equal dates and ids
+/// keep the order of `list`. Only those `n` are sorted: the site's feed
+/// picks its few from every comment.
+fn newest(model: &SiteModel, mut list: Vec<(usize, usize)>, n: usize) -> Vec<(usize, usize)> {
+    let order = |a: &(usize, usize), b: &(usize, usize)| {
         let (ca, cb) = (&model.comments[a.1], &model.comments[b.1]);
-        (cb.date, &cb.id).cmp(&(ca.date, &ca.id))
-    })
+        (cb.date, &cb.id).cmp(&(ca.date, &ca.id)).then_with(|| a.cmp(b))
+    };
+    if n == 0 {
+        return Vec::new();
+    }
+    if list.len() > n {
+        list.select_nth_unstable_by(n - 1, order);
+        list.truncate(n);
+    }
+    list.sort_unstable_by(order);
+    list
 }
 
 /// A post's comment feed: its newest published comments.
 fn post_comments_spec(model: &SiteModel, views: &Views, i: usize) -> Spec {
     let c = &model.config;
     let p = &model.posts[i];
-    let mut on_post: Vec<(usize, usize)> = model.threads[i].all().into_iter().map(|ci| (i, ci)).collect();
-    newest_first(model, &mut on_post);
+    let on_post =
+        newest(model, model.threads[i].all().into_iter().map(|ci| (i, ci)).collect(), c.feeds.items);
     Spec {
         title: format!("Comments on \u{201c}{}\u{201d}", p.title),
         link: views.absolute(&model.post_urls[i]),
