@@ -2,8 +2,10 @@
 //! `<!--more-->` marker and common shortcodes, then htmd for the rest.
 //! What Markdown cannot say (embeds, iframes) is kept as HTML.
 
+use std::rc::Rc;
 use std::sync::OnceLock;
 
+use markup5ever_rcdom::{Node, NodeData};
 use regex::Regex;
 
 /// A post body as Markdown.
@@ -22,7 +24,7 @@ pub(super) fn post_to_markdown(html: &str) -> String {
         html = html.replace(&format!("<p>{token}</p>"), block).replace(&token, block);
     }
     let html = post_sanitizer().clean(&html).to_string();
-    let md = post_converter().convert(&html).unwrap_or_else(|_| html.clone());
+    let md = to_markdown(post_converter(), &html);
     md.replace("PARLORMOREMARKER", "<!-- more -->").trim().to_string() + "\n"
 }
 
@@ -110,7 +112,57 @@ fn embed_html(tag: &str, attrs: &[(String, String)]) -> Option<String> {
 /// A comment body as Markdown (the comment subset: no raw HTML is kept).
 pub(super) fn comment_to_markdown(html: &str) -> String {
     let html = if html.contains("<p>") || html.contains("<p ") { html.to_string() } else { autop(html) };
-    htmd::convert(&html).unwrap_or_else(|_| html.to_string()).trim().to_string() + "\n"
+    static CONVERTER: OnceLock<htmd::HtmlToMarkdown> = OnceLock::new();
+    let converter = CONVERTER.get_or_init(htmd::HtmlToMarkdown::new);
+    to_markdown(converter, &html).trim().to_string() + "\n"
+}
+
+/// htmd walks the tree by recursion, so an export nesting thousands of
+/// elements would overflow the stack (a fuzz finding). No real post nests
+/// this deep: below it, an element keeps only its text.
+const DEEPEST_ELEMENT: usize = 48;
+
+/// HTML to Markdown through htmd, the tree cut to `DEEPEST_ELEMENT` first;
+/// the HTML as it came if it cannot be read at all.
+fn to_markdown(converter: &htmd::HtmlToMarkdown, html: &str) -> String {
+    match converter.html_to_tree(html) {
+        Ok(tree) => {
+            keep_only_text_below(&tree, DEEPEST_ELEMENT);
+            converter.tree_to_markdown(&tree)
+        }
+        Err(_) => html.to_string(),
+    }
+}
+
+/// Each node `depth` levels down gets, as its children, the text nodes of
+/// its whole subtree in document order: the elements between are dropped.
+/// Walks with a stack of its own, never by recursion.
+fn keep_only_text_below(root: &Rc<Node>, depth: usize) {
+    let mut stack = vec![(Rc::clone(root), 0)];
+    while let Some((node, level)) = stack.pop() {
+        if level < depth {
+            stack.extend(node.children.borrow().iter().map(|child| (Rc::clone(child), level + 1)));
+            continue;
+        }
+        let texts = texts_below(&node);
+        for text in &texts {
+            text.parent.set(Some(Rc::downgrade(&node)));
+        }
+        *node.children.borrow_mut() = texts;
+    }
+}
+
+fn texts_below(node: &Rc<Node>) -> Vec<Rc<Node>> {
+    let mut texts = Vec::new();
+    let mut stack: Vec<Rc<Node>> = node.children.borrow().iter().rev().cloned().collect();
+    while let Some(next) = stack.pop() {
+        if matches!(next.data, NodeData::Text { .. }) {
+            texts.push(next);
+        } else {
+            stack.extend(next.children.borrow().iter().rev().cloned());
+        }
+    }
+    texts
 }
 
 fn more_marker() -> &'static Regex {
@@ -210,6 +262,20 @@ mod tests {
             embed.contains("<iframe src=\"https://video.example/x?a=1&amp;b=2\" width=\"560\"></iframe>"),
             "{embed}"
         );
+    }
+
+    #[test]
+    fn html_nested_thousands_deep_converts_and_keeps_its_text() {
+        let deep =
+            |open: &str, close: &str, n: usize| format!("{}deep text{}", open.repeat(n), close.repeat(n));
+        for (open, close) in [("<b>", "</b>"), ("<div>", "</div>"), ("<ul><li>", "</li></ul>")] {
+            let html = format!("<p>Top.</p>{}", deep(open, close, 2_000));
+            let md = post_to_markdown(&html);
+            assert!(md.starts_with("Top.") && md.contains("deep text"), "{open}: {md:.200}");
+            assert!(comment_to_markdown(&html).contains("deep text"), "{open}");
+        }
+        let shallow = post_to_markdown(&deep("<blockquote>", "</blockquote>", 3));
+        assert_eq!(shallow, "> > > deep text\n");
     }
 
     #[test]

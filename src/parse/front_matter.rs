@@ -55,13 +55,36 @@ pub struct SourceAttribution {
 }
 
 /// `s` as a double-quoted string that YAML and TOML both read back as it
-/// is (JSON's quoting is valid in both). Every front matter parlor writes
-/// uses it.
+/// is. Every front matter parlor writes uses it. A character either format
+/// would refuse or read otherwise is written as an escape both know.
 pub fn quote(s: &str) -> String {
-    let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
-    // JSON leaves these as they are, but YAML reads them as line breaks
-    // and folds the spaces after them: escape them too (found by fuzzing).
-    json.replace('\u{85}', "\\u0085").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if reads_as_itself(c) => out.push(c),
+            // All of the others are in the Basic Multilingual Plane.
+            c => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// YAML's printable characters (TOML refuses only the controls among the
+/// rest), less those YAML reads as line breaks and folds the spaces after
+/// (U+0085, U+2028, U+2029, found by fuzzing) and the byte order mark.
+fn reads_as_itself(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+        && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
 }
 
 /// A file split into its front matter and body.
@@ -178,6 +201,20 @@ mod tests {
             assert_eq!(yaml, text);
             let toml: std::collections::HashMap<String, String> =
                 toml::from_str(&format!("k = {}", quote(text))).unwrap();
+            assert_eq!(toml["k"], text);
+        }
+    }
+
+    #[test]
+    fn every_character_reads_back_unchanged_in_yaml_and_toml() {
+        // U+007F in an imported title made a post YAML refused: found by fuzzing.
+        let all: Vec<char> = (0..=0x10FFFF).filter_map(char::from_u32).collect();
+        for chunk in all.chunks(512) {
+            let text: String = chunk.iter().collect();
+            let yaml: String = serde_norway::from_str(&quote(&text)).unwrap();
+            assert_eq!(yaml, text);
+            let toml: std::collections::HashMap<String, String> =
+                toml::from_str(&format!("k = {}", quote(&text))).unwrap();
             assert_eq!(toml["k"], text);
         }
     }
