@@ -121,7 +121,6 @@ fn comments() -> Vec<Comment> {
             status: Status::Pending,
             moderation: None,
             body: body(&mut rng),
-            text: "".into(),
             reply_to_line: 1,
             html: String::new(),
             fingerprint: 0,

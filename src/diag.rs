@@ -108,6 +108,16 @@ impl Diagnostic {
         self
     }
 
+    /// Points the diagnostic at `line` of its file without holding the
+    /// file's text: for problems found after the text was let go (a big
+    /// site's comment files are not kept through the build). `read_sources`
+    /// reads the file for the snippet before the diagnostic is shown.
+    pub fn at_line_of_file(mut self, line: usize) -> Diagnostic {
+        self.location = Some(Location { line, col: 1, span: 0..0 });
+        self.source = None;
+        self
+    }
+
     /// `error: path:line:col: message`: the one line that names the place.
     pub fn headline(&self) -> String {
         let kind = match self.severity {
@@ -149,6 +159,18 @@ fn snippet(path: &Path, source: &str, loc: &Location, color: bool) -> String {
     }
     // miette's first line repeats the (empty) message; the headline already says it.
     out.lines().skip_while(|l| l.trim().is_empty() || l.trim() == "×").map(|l| format!("{l}\n")).collect()
+}
+
+/// Gives each diagnostic made by `at_line_of_file` its file's text (paths
+/// are relative to `root`) and the span of its line, so that it shows a
+/// snippet like any other. A file that cannot be read keeps the line alone.
+pub fn read_sources(root: &Path, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics.iter_mut().filter(|d| d.source.is_none()) {
+        let Some(line) = d.location.as_ref().map(|l| l.line) else { continue };
+        let Ok(text) = std::fs::read_to_string(root.join(&d.path)) else { continue };
+        d.location = Some(Location::at_line(&text, line));
+        d.source = Some(text.into());
+    }
 }
 
 /// Collects diagnostics from every stage, from many threads at once.

@@ -168,6 +168,14 @@ fn finish_saving(saving: parse::cache::Saving, diags: &Diagnostics) {
     }
 }
 
+/// The build's diagnostics, in order, each with its file's text for the
+/// snippet (some are found after the text was let go).
+fn sorted_with_sources(diags: Diagnostics, root: &std::path::Path) -> Vec<Diagnostic> {
+    let mut sorted = diags.into_sorted();
+    diag::read_sources(root, &mut sorted);
+    sorted
+}
+
 fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Option<render::Rendered>)> {
     let started = Instant::now();
     let diags = Diagnostics::new();
@@ -179,7 +187,7 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
         clock = Instant::now();
     };
     let Some(mut config) = Config::load(&options.root, &diags) else {
-        report.diagnostics = diags.into_sorted();
+        report.diagnostics = sorted_with_sources(diags, &options.root);
         return Ok((report, None));
     };
     if let Some(url) = &options.base_url {
@@ -211,7 +219,7 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
     lap(&mut report, "model");
     let Some(tera) = tera else {
         finish_saving(saving, &diags);
-        report.diagnostics = diags.into_sorted();
+        report.diagnostics = sorted_with_sources(diags, &options.root);
         return Ok((report, None));
     };
     progress.stage("rendering", render::page_count(&model) as u64);
@@ -253,7 +261,7 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
         if !ok {
             sink.abandon();
         } else if let Some(written) = sink.commit(memo.outputs_on_disk())? {
-            if let Err(e) = memo.save(&cache_dir, written) {
+            if let Err(e) = memo.save(&cache_dir, &written) {
                 diags.push(Diagnostic::warning(CACHE_DIR, format!("could not save the cache: {e:#}")));
             }
         } else {
@@ -262,6 +270,6 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
         lap(&mut report, "write");
     }
     report.elapsed = started.elapsed();
-    report.diagnostics = diags.into_sorted();
+    report.diagnostics = sorted_with_sources(diags, &options.root);
     Ok((report, (mode == Mode::Memory && ok).then_some(rendered)))
 }

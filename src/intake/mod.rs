@@ -283,12 +283,12 @@ async fn handle(
         })?;
     let form = Form::decode(&bytes, max_length)?;
     let client = client_address(state, peer, headers);
-    let (comment, path, post_path) = {
+    let (comment, text, path, post_path) = {
         let index = state
             .index
             .read()
             .map_err(|_| refuse(StatusCode::SERVICE_UNAVAILABLE, "the server is restarting"))?;
-        let comment = judge(state, &index, &form, client)?;
+        let (comment, text) = judge(state, &index, &form, client)?;
         let path = state
             .root
             .join(crate::load::COMMENTS_DIR)
@@ -296,9 +296,8 @@ async fn handle(
             .join(format!("{}.md", comment.id));
         let post_path =
             index.queue.post(&comment.post_slug).map(|p| p.url.clone()).unwrap_or_else(|| "/".into());
-        (comment, path, post_path)
+        (comment, text, path, post_path)
     };
-    let text = comment.text.clone();
     let stored =
         tokio::task::spawn_blocking(move || crate::output::atomic_write(&path, text.as_bytes(), true)).await;
     match stored {
@@ -448,8 +447,13 @@ impl Form {
 }
 
 /// Checks the form against the site and runs the rules; returns the comment
-/// to store (with its file text).
-fn judge(state: &IntakeState, index: &Index, form: &Form, client: IpAddr) -> Result<Comment, Refusal> {
+/// and the text of the file that stores it.
+fn judge(
+    state: &IntakeState,
+    index: &Index,
+    form: &Form,
+    client: IpAddr,
+) -> Result<(Comment, String), Refusal> {
     let queue = &index.queue;
     let config = &queue.config;
     // The slug is only ever a key into the site's own list of posts.
@@ -518,7 +522,6 @@ fn judge(state: &IntakeState, index: &Index, form: &Form, client: IpAddr) -> Res
         status: Status::Pending,
         moderation: None,
         body: form.body.clone(),
-        text: "".into(),
         reply_to_line: 1,
         html: String::new(),
         fingerprint: 0,
@@ -536,8 +539,8 @@ fn judge(state: &IntakeState, index: &Index, form: &Form, client: IpAddr) -> Res
     let eval = moderate::evaluate(&cx);
     let decision = crate::moderator::decision_from(&eval, config, now);
     comment.status = decision.status;
-    comment.text = comment_file(&comment, &decision).into();
-    Ok(comment)
+    let file = comment_file(&comment, &decision);
+    Ok((comment, file))
 }
 
 /// The comment file, as `parse::comment` reads it back.
@@ -691,7 +694,6 @@ mod tests {
             status: Status::Pending,
             moderation: None,
             body: "Line one\n\n---\nnot front matter\n".into(),
-            text: "".into(),
             reply_to_line: 1,
             html: String::new(),
             fingerprint: 0,

@@ -8,7 +8,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::Arc;
 
 use crate::config::{CommentOrder, CommentSettings};
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::parse::comment::{Comment, Status};
 
 /// A published comment and its published replies.
@@ -64,7 +64,7 @@ pub fn validate(
     let mut problems: HashSet<usize> = HashSet::new();
     let warn = |c: &Comment, line: usize, message: String, help: &str| {
         Diagnostic::error(&c.path, message)
-            .at(&c.text, Location::at_line(&c.text, line))
+            .at_line_of_file(line)
             .with_help(help)
             .into_warning("this comment is not published until it is fixed")
     };
@@ -229,7 +229,6 @@ mod tests {
             status,
             moderation: None,
             body: String::new(),
-            text: "---\n".into(),
             reply_to_line: 1,
             html: String::new(),
             fingerprint: 0,

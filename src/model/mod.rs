@@ -319,9 +319,9 @@ fn check_url_collisions<'m>(model: &'m SiteModel, diags: &Diagnostics) {
         Some(first) => {
             let (path, line) = what.source(model).unwrap_or((std::path::Path::new("site.toml"), 1));
             let (what, first) = (what.describe(model), first.describe(model));
-            let mut d = Diagnostic::error(path, format!("{what} and {first} both want the URL `{url}`"))
+            let d = Diagnostic::error(path, format!("{what} and {first} both want the URL `{url}`"))
+                .at_line_of_file(line)
                 .with_help("give one of them another `slug` in its front matter (or rename the file)");
-            d.location = Some(crate::diag::Location { line, col: 1, span: 0..0 });
             diags.push(d);
         }
         None => {

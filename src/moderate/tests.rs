@@ -193,7 +193,6 @@ fn comment(id: &str, body: &str) -> Comment {
         status: Status::Pending,
         moderation: None,
         body: body.into(),
-        text: "".into(),
         reply_to_line: 1,
         html: String::new(),
         fingerprint: 0,

@@ -114,7 +114,6 @@ impl Queue {
         crate::output::atomic_write(&path, new_text.as_bytes(), false)?;
         let c = &mut self.comments[i];
         c.status = decision.status;
-        c.text = new_text.into();
         Ok(())
     }
 

@@ -104,7 +104,7 @@ impl Staging {
             self.abandon();
             return Err(e);
         }
-        Ok(written.into_iter().map(|(path, (len, modified))| (path, len, modified)).collect())
+        Ok(written)
     }
 
     /// Leaves the old site as it was. Whatever the folder holds, the next
@@ -171,8 +171,8 @@ struct SinkState {
     error: Option<anyhow::Error>,
 }
 
-/// What a commit wrote: each file's path, size and modification time.
-pub type WrittenFiles = Vec<(String, u64, SystemTime)>;
+/// What a commit wrote: each file's path, with its size and modification time.
+pub type WrittenFiles = HashMap<String, (u64, SystemTime)>;
 
 impl StreamingSink {
     pub fn new(dest: &Path) -> StreamingSink {

@@ -71,7 +71,7 @@ struct CommentFront {
     #[serde(default)]
     member: bool,
     status: Option<String>,
-    moderation: Option<ModerationRecord>,
+    moderation: Option<Box<ModerationRecord>>,
 }
 
 #[derive(Debug, Clone)]
@@ -90,11 +90,12 @@ pub struct Comment {
     pub reply_to: Option<String>,
     pub member: bool,
     pub status: Status,
-    pub moderation: Option<ModerationRecord>,
-    /// The Markdown body exactly as in the file.
+    /// Boxed: most comments have none, and a build holds every comment.
+    pub moderation: Option<Box<ModerationRecord>>,
+    /// The Markdown body exactly as in the file. (The file's text is not
+    /// kept: the moderator rewrites from the file itself, and a diagnostic
+    /// found later reads it again.)
     pub body: String,
-    /// The whole file, so a rewrite can keep the body byte for byte.
-    pub text: crate::load::Text,
     /// The 1-based line of `reply_to:`, for diagnostics found later.
     pub reply_to_line: usize,
     /// The sanitised body; rendered by the build for approved comments only.
@@ -204,7 +205,6 @@ pub fn parse(source: CommentSource) -> Result<Comment, Vec<Diagnostic>> {
         moderation: front.moderation,
         reply_to_line,
         fingerprint: super::fingerprint(&text),
-        text,
         html: String::new(),
     })
 }

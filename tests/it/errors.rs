@@ -85,6 +85,26 @@ fn two_posts_with_one_slug() {
     site.file("content/posts/other.md", &post("Other", "2020-01-02", "slug: good\n"));
     let stderr = fails_at(&site, "content/posts/good.md:1:1", "both want the URL `/posts/good/`");
     assert!(stderr.contains("`content/posts/other.md`"), "names both files: {stderr}");
+    // Found by the model, after the text was let go: the snippet is read back.
+    assert!(stderr.lines().any(|l| l.contains("1 │ ---")), "a snippet of the line: {stderr}");
+}
+
+/// A problem only the whole site shows (a reply to a comment that does not
+/// exist) is found after the comment files' texts are let go; the warning
+/// still names the line and shows it.
+#[test]
+fn a_reply_to_no_comment_is_shown_at_its_line() {
+    let site = built_site();
+    site.file(
+        "content/comments/good/c1.md",
+        "---\nid: c1\nauthor: Ann\ndate: 2020-01-02T00:00:00Z\nreply_to: nope\nstatus: approved\n---\nHi.\n",
+    );
+    let run = site.build();
+    let stderr = run.stderr();
+    assert_eq!(run.code(), 0, "a broken comment is a warning: {stderr}");
+    let headline = stderr.lines().find(|l| l.contains("no comment has that id")).unwrap_or_default();
+    assert!(headline.starts_with("warning: content/comments/good/c1.md:5:1:"), "{stderr}");
+    assert!(stderr.lines().any(|l| l.contains("5 │ reply_to: nope")), "a snippet of the line: {stderr}");
 }
 
 #[test]

@@ -201,7 +201,6 @@ pub fn moderation(data: &[u8]) {
         status,
         moderation: None,
         body: body.into(),
-        text: "".into(),
         reply_to_line: 1,
         html: String::new(),
         fingerprint: 0,
