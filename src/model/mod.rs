@@ -53,6 +53,13 @@ pub struct YearArchive {
     pub months: Vec<MonthArchive>,
 }
 
+impl YearArchive {
+    /// How many posts the year holds.
+    pub fn post_count(&self) -> usize {
+        self.months.iter().map(|m| m.posts.len()).sum()
+    }
+}
+
 /// Which list a paginated page belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListKind {

@@ -340,10 +340,9 @@ const ARCHIVE_BYTES_PER_POST: usize = 300;
 
 /// How many posts an archive page lists; 0 for other pages.
 fn archived_posts(job: Job, model: &SiteModel) -> usize {
-    let months = |y: usize| model.years[y].months.iter().map(|m| m.posts.len()).sum::<usize>();
     match job {
-        Job::Archive => (0..model.years.len()).map(months).sum(),
-        Job::Year(y) => months(y),
+        Job::Archive => model.years.iter().map(|y| y.post_count()).sum(),
+        Job::Year(y) => model.years[y].post_count(),
         Job::Month(y, m) => model.years[y].months[m].posts.len(),
         _ => 0,
     }

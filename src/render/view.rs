@@ -417,12 +417,7 @@ impl<'m> Views<'m> {
                 },
             })
             .collect();
-        ArchiveYearView {
-            year: year.year,
-            url: self.href(&year.url),
-            count: year.months.iter().map(|m| m.posts.len()).sum(),
-            months,
-        }
+        ArchiveYearView { year: year.year, url: self.href(&year.url), count: year.post_count(), months }
     }
 
     pub fn archive_entry(&self, i: usize) -> ArchiveEntry<'m> {
