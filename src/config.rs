@@ -289,6 +289,7 @@ impl Config {
         let problems = config.validate(text);
         let usable = problems.is_empty();
         diags.extend(problems);
+        diags.extend(config.long_author_ids(text));
         usable.then_some(config)
     }
 
@@ -347,6 +348,30 @@ impl Config {
             }
         }
         problems
+    }
+
+    /// A warning for each author id too long to be a file name whole: its
+    /// page's slug is cut (#15).
+    fn long_author_ids(&self, text: &str) -> Vec<Diagnostic> {
+        self.authors
+            .keys()
+            .filter_map(|id| {
+                let short = crate::slugs::shortened(id)?;
+                Some(
+                    Diagnostic::warning(
+                        CONFIG_FILE,
+                        format!(
+                            "author id `{id}` is too long for a file name; its page is at `/authors/{short}/`"
+                        ),
+                    )
+                    .at(text, key_location(text, id))
+                    .with_help(format!(
+                        "use a shorter id: slugs are cut at {} bytes",
+                        crate::slugs::MAX_SLUG_BYTES
+                    )),
+                )
+            })
+            .collect()
     }
 
     /// The site root URL with a trailing slash.

@@ -25,6 +25,7 @@ pub mod parse;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod slugs;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

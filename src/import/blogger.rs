@@ -105,7 +105,7 @@ fn short_id(id: &str) -> String {
     if !last.is_empty() && last.chars().all(|c| c.is_ascii_digit()) {
         last.to_string()
     } else {
-        slug::slugify(id)
+        crate::slugs::slugify(id)
     }
 }
 
@@ -123,8 +123,8 @@ pub(super) fn import(
                 .alternate
                 .as_deref()
                 .and_then(|l| l.trim_end_matches('/').rsplit('/').next())
-                .map(|s| slug::slugify(s.trim_end_matches(".html")));
-            let title = e.fields.get("title").map(slug::slugify).unwrap_or_default();
+                .map(|s| crate::slugs::slugify(s.trim_end_matches(".html")));
+            let title = e.fields.get("title").map(crate::slugs::slugify).unwrap_or_default();
             let base = from_link
                 .filter(|s| !s.is_empty())
                 .or(Some(title).filter(|s| !s.is_empty()))
@@ -168,7 +168,7 @@ fn write_post(
     }
     let name = get("author.name");
     let author = (!name.is_empty()).then(|| {
-        let id = slug::slugify(name);
+        let id = crate::slugs::slugify(name);
         report.authors.entry(id.clone()).or_insert_with(|| name.to_string());
         id
     });

@@ -23,7 +23,11 @@ pub(super) fn post_to_markdown(html: &str) -> String {
         let token = format!("PARLORBLOCK{i}X");
         html = html.replace(&format!("<p>{token}</p>"), block).replace(&token, block);
     }
-    let html = post_sanitizer().clean(&html).to_string();
+    // An export comes from anywhere: before conversion its HTML loses
+    // scripts, event handlers, styles and links that run code, keeping what
+    // a post shows. The build applies the same allow-list again to the
+    // imported post's rendered HTML.
+    let html = crate::parse::untrusted::clean(&html);
     let md = to_markdown(post_converter(), &html);
     md.replace("PARLORMOREMARKER", "<!-- more -->").trim().to_string() + "\n"
 }
@@ -49,44 +53,6 @@ fn post_converter() -> &'static htmd::HtmlToMarkdown {
             .build()
     })
 }
-
-/// An export comes from anywhere: before conversion its HTML loses
-/// scripts, event handlers, styles and links that run code, keeping what
-/// a post shows (ammonia's defaults, code languages, and media embeds).
-fn post_sanitizer() -> &'static ammonia::Builder<'static> {
-    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    BUILDER.get_or_init(|| {
-        let mut builder = ammonia::Builder::default();
-        builder
-            .add_tags(["iframe", "video", "audio"])
-            .add_tag_attributes("code", ["class"])
-            .add_tag_attributes("pre", ["class"])
-            .add_tag_attributes("iframe", EMBED_ATTRIBUTES.iter().copied())
-            .add_tag_attributes("video", EMBED_ATTRIBUTES.iter().copied())
-            .add_tag_attributes("audio", EMBED_ATTRIBUTES.iter().copied())
-            .url_relative(ammonia::UrlRelative::PassThrough)
-            .link_rel(None);
-        builder
-    })
-}
-
-/// Attributes an embed keeps (the sanitiser enforces the list).
-const EMBED_ATTRIBUTES: &[&str] = &[
-    "src",
-    "poster",
-    "width",
-    "height",
-    "title",
-    "allow",
-    "allowfullscreen",
-    "frameborder",
-    "controls",
-    "loop",
-    "muted",
-    "playsinline",
-    "preload",
-    "loading",
-];
 
 /// A sanitised frame or media element as HTML of its own, or `None` when a
 /// frame has no web address to show.
@@ -128,6 +94,7 @@ fn to_markdown(converter: &htmd::HtmlToMarkdown, html: &str) -> String {
     match converter.html_to_tree(html) {
         Ok(tree) => {
             keep_only_text_below(&tree, DEEPEST_ELEMENT);
+            encode_addresses(&tree);
             converter.tree_to_markdown(&tree)
         }
         Err(_) => html.to_string(),
@@ -150,6 +117,44 @@ fn keep_only_text_below(root: &Rc<Node>, depth: usize) {
         }
         *node.children.borrow_mut() = texts;
     }
+}
+
+/// Every link and media address made fit to stand in Markdown: an address
+/// holding spaces, angle brackets or parentheses (`x <img src=x
+/// onerror=...>`) could not be a Markdown link, so it stayed text, and its
+/// markup came alive (#15). Browsers read the encoded address the same.
+fn encode_addresses(root: &Rc<Node>) {
+    let mut stack = vec![Rc::clone(root)];
+    while let Some(node) = stack.pop() {
+        if let NodeData::Element { attrs, .. } = &node.data {
+            for attr in attrs.borrow_mut().iter_mut() {
+                if matches!(&*attr.name.local, "href" | "src" | "poster")
+                    && let Some(encoded) = markdown_safe_address(&attr.value)
+                {
+                    attr.value = encoded.into();
+                }
+            }
+        }
+        stack.extend(node.children.borrow().iter().cloned());
+    }
+}
+
+/// `address` with each character a Markdown link destination cannot hold
+/// percent-encoded; `None` when it has none.
+fn markdown_safe_address(address: &str) -> Option<String> {
+    let unfit = |c: char| c.is_ascii_control() || matches!(c, ' ' | '"' | '<' | '>' | '(' | ')' | '\\' | '`');
+    if !address.chars().any(unfit) {
+        return None;
+    }
+    let mut out = String::with_capacity(address.len() + 16);
+    for c in address.chars() {
+        if unfit(c) {
+            out.push_str(&format!("%{:02X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
 }
 
 fn texts_below(node: &Rc<Node>) -> Vec<Rc<Node>> {
@@ -276,6 +281,28 @@ mod tests {
         }
         let shallow = post_to_markdown(&deep("<blockquote>", "</blockquote>", 3));
         assert_eq!(shallow, "> > > deep text\n");
+    }
+
+    /// See: issue 15. An address holding markup could not be a Markdown
+    /// image, so it stayed text and its markup came alive.
+    #[test]
+    fn issue_15_an_address_holding_markup_converts_to_a_plain_image() {
+        for html in [
+            "<img src=\"x <img src=x onerror=alert&#40;1&#41;>\">",
+            "<img src=\"x <script>alert(2)</script>\">",
+            "<p><a href=\"x <img src=x onerror=alert(3)>\">link</a></p>",
+            "<img src=\"x)><img src=x onerror=alert(4)>\">",
+        ] {
+            let md = post_to_markdown(html);
+            let rendered = crate::parse::markdown::render(&md).html;
+            assert!(
+                !rendered.contains("<script") && !rendered.contains(" onerror="),
+                "{html}: {md} -> {rendered}"
+            );
+            // One image or one link, inside one paragraph: nothing else.
+            let elements = rendered.matches('<').count() - rendered.matches("</").count();
+            assert_eq!(elements, 2, "{html}: {md} -> {rendered}");
+        }
     }
 
     #[test]

@@ -351,6 +351,8 @@ impl PostOut {
         if self.draft || self.date.is_none() {
             fm.push_str("draft: true\n");
         }
+        // The body came from an export: the build sanitises its HTML.
+        fm.push_str("imported: true\n");
         fm.push_str("---\n");
         fm.push_str(&self.markdown);
         fm

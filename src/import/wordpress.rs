@@ -146,9 +146,11 @@ fn write_item(
     let title = get("title").to_string();
     let base = [get("wp:post_name"), title.as_str()]
         .iter()
-        .map(slug::slugify)
+        .map(crate::slugs::slugify)
         .find(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("{kind}-{}", slug::slugify(get("wp:post_id")).if_empty("untitled")));
+        .unwrap_or_else(|| {
+            format!("{kind}-{}", crate::slugs::slugify(get("wp:post_id")).if_empty("untitled"))
+        });
     let page = kind == "page";
     let slug = staging.claim(&base, page);
     let date = date(f, &["wp:post_date_gmt", "wp:post_date", "pubDate"]);
@@ -171,7 +173,7 @@ fn write_item(
     }
     let login = get("dc:creator");
     let author = (!login.is_empty()).then(|| {
-        let id = slug::slugify(login);
+        let id = crate::slugs::slugify(login);
         let name = display_names.get(login).cloned().unwrap_or_else(|| login.to_string());
         report.authors.entry(id.clone()).or_insert(name);
         id
@@ -239,7 +241,7 @@ fn write_comment(
         report.skip("comments without a date");
         return Ok(());
     };
-    let id = format!("wp-{}", slug::slugify(get("wp:comment_id")).if_empty("x"));
+    let id = format!("wp-{}", crate::slugs::slugify(get("wp:comment_id")).if_empty("x"));
     let parent = get("wp:comment_parent");
     let website = get("wp:comment_author_url");
     let email = get("wp:comment_author_email");
@@ -250,7 +252,8 @@ fn write_comment(
         website: (website.starts_with("http://") || website.starts_with("https://"))
             .then(|| website.to_string()),
         date,
-        reply_to: (!parent.is_empty() && parent != "0").then(|| format!("wp-{}", slug::slugify(parent))),
+        reply_to: (!parent.is_empty() && parent != "0")
+            .then(|| format!("wp-{}", crate::slugs::slugify(parent))),
         status,
         markdown: html::comment_to_markdown(c.get("wp:comment_content").map(String::as_str).unwrap_or("")),
     };

@@ -210,7 +210,7 @@ fn group_terms(posts: &[Arc<Post>], base: &str, terms_of: impl Fn(&Post) -> Vec<
     for (i, post) in posts.iter().enumerate() {
         for name in terms_of(post) {
             let term = *by_name.entry(name).or_insert_with(|| {
-                let slug = slug::slugify(name);
+                let slug = crate::slugs::slugify(name);
                 if slug.is_empty() {
                     return None;
                 }
@@ -245,7 +245,7 @@ fn author_terms(posts: &[Arc<Post>], config: &Config) -> Vec<Term> {
             Some(Term {
                 name: author.name.clone(),
                 slug: id.to_string(),
-                url: format!("/authors/{}/", slug::slugify(id)),
+                url: format!("/authors/{}/", crate::slugs::slugify(id)),
                 posts,
             })
         })
@@ -417,6 +417,7 @@ mod tests {
             extra: Default::default(),
             assets: vec![],
             fingerprint: 0,
+            warnings: vec![],
         }
     }
 

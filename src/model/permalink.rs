@@ -25,10 +25,15 @@ pub fn url_for(
             ":day" => format!("{:02}", date.day()),
             ":slug" => slug.to_string(),
             ":category" => category
-                .map(slug::slugify)
+                .map(crate::slugs::slugify)
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| "uncategorized".into()),
-            ":author" => author.unwrap_or("anonymous").to_string(),
+            // Slugged as the author's own page is, so no id makes a path
+            // component too long for a file name.
+            ":author" => author
+                .map(crate::slugs::slugify)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "anonymous".into()),
             other => other.to_string(),
         })
         .collect::<Vec<_>>()

@@ -22,6 +22,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "photo_credit",
     "image",
     "extra",
+    "imported",
 ];
 const SOURCE_KEYS: &[&str] = &["url", "name", "note"];
 
@@ -44,6 +45,10 @@ pub struct FrontMatter {
     pub image: Option<String>,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Written by `parlor import`: the body came from an export, so its
+    /// rendered HTML is sanitised (`parse::untrusted`).
+    #[serde(default)]
+    pub imported: bool,
 }
 
 /// Republished content: where it first appeared.

@@ -130,7 +130,7 @@ fn heading<'a>(
     out: &mut Vec<Event<'a>>,
 ) {
     let base = id.map(|i| i.to_string()).unwrap_or_else(|| {
-        let s = slug::slugify(plain_text(&inner));
+        let s = crate::slugs::slugify(plain_text(&inner));
         if s.is_empty() { "section".to_string() } else { s }
     });
     let mut unique = base.clone();

@@ -8,6 +8,7 @@ pub mod date;
 pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
+pub mod untrusted;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -75,6 +76,9 @@ pub struct Post {
     pub assets: Vec<Asset>,
     /// The source file's `fingerprint`: what changed and what did not.
     pub fingerprint: u128,
+    /// Problems that do not stop the post (a name cut to make its slug):
+    /// reported by every build that parses it, or takes it from the memo.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Post {
@@ -99,6 +103,24 @@ pub struct Page {
     pub assets: Vec<Asset>,
     /// The source file's `fingerprint`: what changed and what did not.
     pub fingerprint: u128,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A parsed file that may carry warnings of its own.
+trait Warned {
+    fn warnings(&self) -> &[Diagnostic];
+}
+
+impl Warned for Post {
+    fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+}
+
+impl Warned for Page {
+    fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
 }
 
 #[derive(Debug)]
@@ -326,13 +348,24 @@ fn parse_comments(
     (comments, broken)
 }
 
-fn report<T>(
-    result: Result<T, Vec<Diagnostic>>,
+fn report<T: Warned>(
+    result: Result<Arc<T>, Vec<Diagnostic>>,
     progress: &dyn crate::Progress,
     diags: &Diagnostics,
-) -> Option<T> {
+) -> Option<Arc<T>> {
     progress.tick();
-    result.map_err(|errs| diags.extend(errs)).ok()
+    match result {
+        Ok(parsed) => {
+            if !parsed.warnings().is_empty() {
+                diags.extend(parsed.warnings().iter().cloned());
+            }
+            Some(parsed)
+        }
+        Err(errs) => {
+            diags.extend(errs);
+            None
+        }
+    }
 }
 
 /// Front matter and body of one file, with diagnostics pointing at it.
@@ -396,9 +429,49 @@ impl<'a> Document<'a> {
         if self.front.slug.is_some() { key_location(self.front_region, "slug").line } else { 1 }
     }
 
+    /// What the slug is made from: `slug:`, else the file's name.
+    fn slug_source(&self) -> &str {
+        self.front.slug.as_deref().unwrap_or(&self.file.stem)
+    }
+
+    /// A warning for each name whose slug is too long to be a file name
+    /// whole, and is cut (#15): the slug, the category and each tag.
+    fn long_slug_warnings(&self, category: Option<&str>, tags: &[String]) -> Vec<Diagnostic> {
+        let slug = [("slug", "the slug", self.slug_source())];
+        let category = category.map(|c| ("category", "the category", c));
+        let tags = tags.iter().map(|t| ("tags", "a tag", t.as_str()));
+        slug.into_iter()
+            .chain(category)
+            .chain(tags)
+            .filter_map(|(key, what, name)| {
+                let short = crate::slugs::shortened(name)?;
+                let location = if key == "slug" {
+                    crate::diag::Location::at_line(&self.file.text, self.slug_line())
+                } else {
+                    key_location(self.front_region, key)
+                };
+                let shown: String = name.chars().take(40).collect();
+                Some(
+                    Diagnostic::warning(
+                        &self.file.path,
+                        format!(
+                            "{what} `{shown}…` is too long for a file name ({} characters); its slug is cut to `{short}`",
+                            name.chars().count()
+                        ),
+                    )
+                    .at(&self.file.text, location)
+                    .with_help(format!(
+                        "shorten it: slugs are cut at {} bytes, with a hash that keeps them apart",
+                        crate::slugs::MAX_SLUG_BYTES
+                    )),
+                )
+            })
+            .collect()
+    }
+
     fn slug(&self, errors: &mut Vec<Diagnostic>) -> String {
-        let raw = self.front.slug.as_deref().unwrap_or(&self.file.stem);
-        let slug = slug::slugify(raw);
+        let raw = self.slug_source();
+        let slug = crate::slugs::slugify(raw);
         if slug.is_empty() {
             errors.push(self.error(
                 "slug",
@@ -473,6 +546,7 @@ fn parse_post(
     let fingerprint = fingerprint(&file.text);
     let rendered = content.get_or(cache::Kind::Post, fingerprint, || render_body(&doc));
     let slug_line = doc.slug_line();
+    let warnings = doc.long_slug_warnings(category.as_deref(), &tags);
     let front = doc.front;
     Ok(Post {
         path: file.path.clone(),
@@ -496,14 +570,20 @@ fn parse_post(
         extra: front.extra,
         assets: file.assets.clone(),
         fingerprint,
+        warnings,
     })
 }
 
-/// The body as HTML, with the summary the front matter gives, if any.
+/// The body as HTML, with the summary the front matter gives, if any; an
+/// imported file's HTML cut down to what a post shows.
 fn render_body(doc: &Document) -> RenderedMarkdown {
     let mut rendered = markdown::render(doc.body);
     if let Some(summary) = &doc.front.summary {
         rendered.summary_html = markdown::render_summary(summary);
+    }
+    if doc.front.imported {
+        rendered.html = untrusted::clean(&rendered.html);
+        rendered.summary_html = untrusted::clean(&rendered.summary_html);
     }
     rendered
 }
@@ -537,6 +617,7 @@ fn parse_page(file: &SourceFile, content: &cache::ContentCache) -> Result<Page, 
     let fingerprint = fingerprint(&file.text);
     let rendered = content.get_or(cache::Kind::Page, fingerprint, || render_body(&doc));
     let slug_line = doc.slug_line();
+    let warnings = doc.long_slug_warnings(None, &[]);
     let front = doc.front;
     Ok(Page {
         path: file.path.clone(),
@@ -551,6 +632,7 @@ fn parse_page(file: &SourceFile, content: &cache::ContentCache) -> Result<Page, 
         extra: front.extra,
         assets: file.assets.clone(),
         fingerprint,
+        warnings,
     })
 }
 
@@ -583,7 +665,7 @@ pub fn post_facts(
                 Some("members") => CommentsMode::Members,
                 _ => CommentsMode::Open,
             };
-            let slug = slug::slugify(doc.front.slug.as_deref().unwrap_or(&file.stem));
+            let slug = crate::slugs::slugify(doc.slug_source());
             let url = crate::model::permalink::url_for(
                 permalink,
                 &slug,

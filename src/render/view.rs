@@ -294,7 +294,7 @@ impl<'m> Views<'m> {
     }
 
     fn term_link(&self, base: &str, name: &'m str) -> TermLink<'m> {
-        TermLink { name, url: self.href(&format!("{base}{}/", slug::slugify(name))), count: 0 }
+        TermLink { name, url: self.href(&format!("{base}{}/", crate::slugs::slugify(name))), count: 0 }
     }
 
     pub fn terms(&self, terms: &'m [Term]) -> Vec<TermLink<'m>> {
@@ -312,7 +312,7 @@ impl<'m> Views<'m> {
             bio: &a.bio,
             website: a.url.as_deref(),
             avatar: a.avatar.as_deref(),
-            url: self.href(&format!("/authors/{}/", slug::slugify(id))),
+            url: self.href(&format!("/authors/{}/", crate::slugs::slugify(id))),
         })
     }
 

@@ -155,7 +155,7 @@ pub fn new_post(root: &Path, title: &str, now: jiff::Timestamp) -> Result<PathBu
         let messages: Vec<String> = diags.into_sorted().iter().map(|d| d.headline()).collect();
         bail!("cannot read the site's config:\n{}", messages.join("\n"));
     };
-    let slug = slug::slugify(title);
+    let slug = crate::slugs::slugify(title);
     if slug.is_empty() {
         bail!("the title `{title}` gives an empty slug; use a title with letters or digits");
     }

@@ -257,3 +257,62 @@ fn a_rebuild_replaces_the_output_and_keeps_only_the_previous_build() {
     assert_eq!(hidden, [".public.previous"], "{names:?}");
     assert!(site.root().join(".public.previous/posts/b/index.html").exists());
 }
+
+/// See: issue 15. A tag, category and slug longer than a file name may be
+/// failed every build ("File name too long"); now each is cut with a hash,
+/// warned about at its line, and linked where its page really is.
+#[test]
+fn issue_15_a_300_character_tag_category_and_slug_build_warn_and_link() {
+    let long = |word: &str| format!("{word} ").repeat(300 / (word.len() + 1) + 1).trim().to_string();
+    let (tag, category, slug) = (long("refund"), long("stories"), long("queue"));
+    assert!(tag.len() >= 300 && category.len() >= 300 && slug.len() >= 300);
+    let site = SiteTest::with_config(&format!(
+        "{}\n[authors.{}]\nname = \"Long\"\n",
+        crate::support::CONFIG,
+        "a".repeat(300)
+    ));
+    site.file(
+        "content/posts/long.md",
+        &format!(
+            "---\ntitle: Long names\ndate: 2020-01-01\nslug: {slug:?}\ncategory: {category:?}\ntags: [{tag:?}, short]\nauthor: {}\n---\nBody.\n",
+            "a".repeat(300)
+        ),
+    );
+    site.file(
+        "content/posts/other.md",
+        &post("Other", "2020-01-02", &format!("tags: [{:?}]\n", format!("{tag} two"))),
+    );
+    let run = site.build();
+    run.assert_ok();
+    let stderr = run.stderr();
+    for (line, what) in [
+        ("content/posts/long.md:4:1", "the slug"),
+        ("content/posts/long.md:5:1", "the category"),
+        ("content/posts/long.md:6:1", "a tag"),
+    ] {
+        assert!(stderr.contains(&format!("warning: {line}: {what} `")), "{what} at {line}:\n{stderr}");
+    }
+    assert!(stderr.contains("author id `aaaa"), "{stderr}");
+    // Each link on the post's page leads to a page that was built.
+    let url = site.page("/").attrs(".post-card-title a", "href");
+    assert_eq!(url.len(), 2, "{url:?}");
+    let long_url = url.iter().find(|u| u.starts_with("/posts/queue-queue")).expect("the long post is listed");
+    assert!(long_url.len() < 140, "{long_url}");
+    let page = site.page(long_url);
+    let links: Vec<String> =
+        [".post-meta a", ".tag-list a"].iter().flat_map(|css| page.attrs(css, "href")).collect();
+    assert!(links.iter().any(|l| l.starts_with("/tags/refund-refund")), "{links:?}");
+    assert!(links.iter().any(|l| l.starts_with("/categories/stories-stories")), "{links:?}");
+    for link in links.iter().chain(page.attrs(".author-box a", "href").iter()) {
+        assert!(link.split('/').all(|part| part.len() <= 120), "{link}");
+        if link.starts_with('/') && !link.contains('#') {
+            assert!(
+                site.exists(&format!("{}index.html", link.trim_start_matches('/'))),
+                "{link} was not built"
+            );
+        }
+    }
+    // Two long tags that share their start stay two pages.
+    let tags = site.page("/tags/").attrs(".term-cloud a", "href");
+    assert_eq!(tags.iter().filter(|t| t.starts_with("/tags/refund-refund")).count(), 2, "{tags:?}");
+}

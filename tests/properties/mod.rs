@@ -27,6 +27,7 @@ pub const TARGETS: &[(&str, Property)] = &[
     ("intake_form", intake_form),
     ("import_wxr", import_wxr),
     ("import_blogger", import_blogger),
+    ("import_render", import_render),
 ];
 
 /// A post file: split, front matter and Markdown body parse or give
@@ -336,6 +337,212 @@ fn import(data: &[u8], source: parlor::import::Source) {
             other => panic!("import wrote an unexpected file {other:?}"),
         }
     }
+}
+
+/// An export, imported and built (#15): every page and feed entry holds
+/// only what a post may show. A WordPress export, or a Blogger one when it
+/// holds an Atom `<feed`.
+pub fn import_render(data: &[u8]) {
+    let source = if data.windows(5).any(|w| w == b"<feed") {
+        parlor::import::Source::Blogger
+    } else {
+        parlor::import::Source::WordPress
+    };
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let file = dir.path().join("export.xml");
+    std::fs::write(&file, data).expect("the export is written");
+    let into = dir.path().join("site");
+    let options = parlor::import::ImportOptions { source, file, into: into.clone(), force: false };
+    if parlor::import::run(&options).is_err() {
+        return;
+    }
+    let build = parlor::BuildOptions { root: into, include_drafts: true, ..Default::default() };
+    let (report, rendered) = parlor::build_in_memory(&build).expect("an imported site builds");
+    let errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == parlor::diag::Severity::Error)
+        .map(|d| d.headline())
+        .collect();
+    assert!(errors.is_empty(), "an imported site has errors: {errors:?}");
+    let rendered = rendered.expect("a site without errors is rendered");
+    for file in &rendered.files {
+        let bytes: &[u8] = match &file.content {
+            parlor::render::OutputContent::Bytes(b) => b,
+            parlor::render::OutputContent::Shared(b) => b,
+            parlor::render::OutputContent::Static(b) => b,
+            _ => continue,
+        };
+        let Ok(text) = std::str::from_utf8(bytes) else { continue };
+        if file.path.ends_with(".html") {
+            assert_safe_page(text, &file.path);
+        } else if file.path.ends_with(".xml") && !file.path.ends_with("sitemap.xml") {
+            assert_safe_feed(text, &file.path);
+        }
+    }
+}
+
+/// Elements a post may hold: text, lists, tables, images, figures, code,
+/// and embedded media. Nothing that runs code, loads a plugin, styles the
+/// page or takes input (but the task list's checkbox).
+const POST_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "acronym",
+    "area",
+    "article",
+    "aside",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "br",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "map",
+    "mark",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "rtc",
+    "ruby",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "wbr",
+    "iframe",
+    "video",
+    "audio",
+    "source",
+    "input",
+];
+
+/// Attributes that hold an address, on any element.
+const URL_ATTRIBUTES: &[&str] =
+    &["href", "src", "poster", "action", "formaction", "data", "xlink:href", "cite", "background", "ping"];
+
+/// A built page: no event handler, inline frame document or code-running
+/// address anywhere, no script but the theme's own file; the post's body
+/// and each summary hold only what a post may.
+pub fn assert_safe_page(html: &str, page: &str) {
+    let doc = scraper::Html::parse_document(html);
+    for node in doc.root_element().descendants() {
+        let Some(element) = node.value().as_element() else { continue };
+        let name = element.name();
+        if name == "script" {
+            let theirs = element.attr("src").is_some_and(|src| src.ends_with("comments.js"));
+            assert!(theirs, "{page}: a script that is not the theme's: {html}");
+        }
+        for (attr, value) in element.attrs() {
+            assert!(!attr.starts_with("on") && attr != "srcdoc", "{page}: <{name} {attr}=\"{value}\">");
+            if URL_ATTRIBUTES.contains(&attr) {
+                assert!(safe_post_url(value), "{page}: <{name} {attr}=\"{value}\"> runs code");
+            }
+        }
+    }
+    let content = scraper::Selector::parse(".post-content, .post-summary").expect("a valid selector");
+    for region in doc.select(&content) {
+        assert_safe_post_html(&region.inner_html(), page);
+    }
+}
+
+/// A feed parses, and each entry's HTML holds only what a post may.
+pub fn assert_safe_feed(xml: &str, name: &str) {
+    let feed =
+        feed_rs::parser::parse(xml.as_bytes()).unwrap_or_else(|e| panic!("{name} does not parse: {e}"));
+    for entry in feed.entries {
+        let bodies = entry.content.and_then(|c| c.body).into_iter().chain(entry.summary.map(|s| s.content));
+        for html in bodies {
+            assert_safe_post_html(&html, name);
+        }
+    }
+}
+
+/// Panics unless `html` holds only what a post may: the elements above,
+/// no handler, style or frame document, and addresses that are relative or
+/// http, https or mailto.
+pub fn assert_safe_post_html(html: &str, place: &str) {
+    let doc = scraper::Html::parse_fragment(html);
+    for node in doc.root_element().descendants().skip(1) {
+        let Some(element) = node.value().as_element() else { continue };
+        let name = element.name();
+        assert!(POST_TAGS.contains(&name), "{place}: element <{name}> in a post: {html}");
+        for (attr, value) in element.attrs() {
+            assert!(
+                !attr.starts_with("on") && !matches!(attr, "style" | "srcdoc"),
+                "{place}: attribute {attr}=\"{value}\" on <{name}> in a post: {html}"
+            );
+            if URL_ATTRIBUTES.contains(&attr) {
+                assert!(safe_post_url(value), "{place}: unsafe address `{value}` in a post: {html}");
+            }
+        }
+        if name == "input" {
+            assert_eq!(element.attr("type"), Some("checkbox"), "{place}: an input in a post: {html}");
+        }
+    }
+}
+
+/// A relative address, or an http, https or mailto one, as a browser
+/// reads it: what comes before the first `:` is a scheme only when it is a
+/// letter then letters, digits, `+`, `-` or `.` (else the address is a
+/// path, as `jav%09ascript:x` is).
+pub fn safe_post_url(value: &str) -> bool {
+    let url = url_as_browser_reads(value);
+    let Some((scheme, _)) = url.split_once(':') else { return true };
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    !is_scheme || ["http", "https", "mailto"].contains(&scheme)
 }
 
 fn assert_only(dir: &Path, names: &[&str]) {
