@@ -152,6 +152,7 @@ fn main() {
                             siblings: &refs,
                             known_authors: &known,
                             seconds_since_last_from_client: None,
+                            history: parlor::moderate::History::empty(),
                         };
                         evaluate(&cx).verdict >= Verdict::Reject
                     })

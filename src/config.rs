@@ -48,6 +48,13 @@ const MODERATION_KEYS: &[&str] = &[
     "blocked_words",
     "hold_words",
     "praise_phrases",
+    "promotion_phrases",
+    "money_phrases",
+    "bait_phrases",
+    "shorteners",
+    "learn_hold",
+    "learn_spam",
+    "learn_min_decisions",
     "verdicts",
 ];
 
@@ -175,6 +182,23 @@ pub struct Moderation {
     pub hold_words: Vec<String>,
     /// More phrases that count as generic praise, beside the built-in ones.
     pub praise_phrases: Vec<String>,
+    /// More calls to visit or follow the commenter's own channel, music or
+    /// page (`link_promotion`), beside the built-in ones.
+    pub promotion_phrases: Vec<String>,
+    /// More money, job and giveaway offers (`money_offer`).
+    pub money_phrases: Vec<String>,
+    /// More share-bait and engagement bait (`share_bait`).
+    pub bait_phrases: Vec<String>,
+    /// More link shorteners and redirectors (`link_shortener`): a host
+    /// (`go.example.net`) or a host and path (`example.net/out`).
+    pub shorteners: Vec<String>,
+    /// The `learned` filter's score from which a comment waits for the
+    /// moderator, and from which it is spam.
+    pub learn_hold: f64,
+    pub learn_spam: f64,
+    /// Decisions of each kind (approved, and spam) the filter needs before
+    /// it says anything.
+    pub learn_min_decisions: usize,
     /// A rule's verdict changed (`hold`, `reject`, `spam`, `pass`) or the
     /// rule turned `off`, by rule code.
     pub verdicts: BTreeMap<String, VerdictSetting>,
@@ -193,6 +217,13 @@ impl Default for Moderation {
             blocked_words: Vec::new(),
             hold_words: Vec::new(),
             praise_phrases: Vec::new(),
+            promotion_phrases: Vec::new(),
+            money_phrases: Vec::new(),
+            bait_phrases: Vec::new(),
+            shorteners: Vec::new(),
+            learn_hold: 0.6,
+            learn_spam: 0.9,
+            learn_min_decisions: 20,
             verdicts: BTreeMap::new(),
         }
     }
@@ -330,6 +361,20 @@ impl Config {
                 let help = crate::diag::unknown_key_help(code, crate::moderate::RULE_CODES);
                 err(code, format!("unknown rule `{code}` in `[moderation.verdicts]`"), &help);
             }
+        }
+        let m = &self.moderation;
+        if !(0.0..=1.0).contains(&m.learn_hold)
+            || !(0.0..=1.0).contains(&m.learn_spam)
+            || m.learn_hold > m.learn_spam
+        {
+            err(
+                "learn_hold",
+                format!(
+                    "`learn_hold` ({}) and `learn_spam` ({}) must lie between 0 and 1, hold first",
+                    m.learn_hold, m.learn_spam
+                ),
+                "e.g. `learn_hold = 0.6` and `learn_spam = 0.9`",
+            );
         }
         if self.comments.threading_depth == 0 {
             err(

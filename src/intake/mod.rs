@@ -319,7 +319,7 @@ async fn handle(
     state.remember(client);
     let accepted = Accepted { id: comment.id.clone(), status: comment.status, post_path };
     if let Ok(mut index) = state.index.write() {
-        index.queue.comments.push(comment);
+        index.queue.push(comment);
     }
     Ok(accepted)
 }
@@ -535,6 +535,7 @@ fn judge(
         siblings: &siblings,
         known_authors: queue.known_authors(),
         seconds_since_last_from_client: since_last,
+        history: queue.history(),
     };
     let eval = moderate::evaluate(&cx);
     let decision = crate::moderator::decision_from(&eval, config, now);

@@ -25,11 +25,12 @@ fn bare_url() -> &'static Regex {
 }
 
 /// Every link in `body`: Markdown inline and reference links, autolinks
-/// `<...>`, and bare `http(s)://` and `www.` URLs, in any case. The same URL
-/// twice counts twice.
+/// `<...>`, bare `http(s)://` and `www.` URLs in any case, and the `href`
+/// of HTML anchors pasted into the text. The same URL twice counts twice.
 pub fn find_links(body: &str) -> Vec<FoundLink> {
     let mut links = Vec::new();
     let mut open: Option<(String, usize, String)> = None;
+    let mut anchor: Option<(String, usize, String)> = None;
     for (event, range) in Parser::new(body).into_offset_iter() {
         match event {
             Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
@@ -41,17 +42,84 @@ pub fn find_links(body: &str) -> Vec<FoundLink> {
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, text)) = open.as_mut() {
+                if let Some((_, _, text)) = open.as_mut().or(anchor.as_mut()) {
                     text.push_str(&t);
                 } else {
                     links.extend(bare_urls(&t, range.start, body));
                 }
             }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                html_links(&h, range.start, &mut anchor, &mut links);
+            }
             _ => {}
         }
     }
+    if let Some((url, start, text)) = anchor.take() {
+        let text = if text.is_empty() { url.clone() } else { text };
+        links.push(FoundLink { url, text, span: start..body.len() });
+    }
     links.sort_by_key(|l| l.span.start);
     links
+}
+
+fn anchor_open() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?is)<a\s[^>]*?href\s*=\s*["']?([^"'\s>]+)["']?[^>]*>"#).expect("valid regex")
+    })
+}
+
+/// Links in pasted HTML (`html` starts at byte `offset` of the body):
+/// anchors, whose text may follow in later events (`anchor` carries an
+/// open one), and bare URLs outside any tag.
+fn html_links(
+    html: &str,
+    offset: usize,
+    anchor: &mut Option<(String, usize, String)>,
+    links: &mut Vec<FoundLink>,
+) {
+    let mut rest_start = 0;
+    for m in anchor_open().captures_iter(html) {
+        let (Some(whole), Some(url)) = (m.get(0), m.get(1)) else { continue };
+        if let Some((url, start, text)) = anchor.take() {
+            let text = if text.is_empty() { url.clone() } else { text };
+            links.push(FoundLink { url, text, span: start..offset + whole.start() });
+        }
+        *anchor = Some((url.as_str().to_string(), offset + whole.start(), String::new()));
+        let after = &html[whole.end()..];
+        if let Some(close) = after.to_ascii_lowercase().find("</a>") {
+            if let Some((url, start, mut text)) = anchor.take() {
+                text.push_str(&strip_tags(&after[..close]));
+                let text = if text.trim().is_empty() { url.clone() } else { text };
+                links.push(FoundLink { url, text, span: start..offset + whole.end() + close + 4 });
+            }
+            rest_start = whole.end() + close + 4;
+        } else {
+            rest_start = html.len();
+        }
+    }
+    if html.trim_start().to_ascii_lowercase().starts_with("</a")
+        && let Some((url, start, text)) = anchor.take()
+    {
+        let text = if text.trim().is_empty() { url.clone() } else { text };
+        links.push(FoundLink { url, text, span: start..offset + html.len() });
+    }
+    // A block of HTML may hold bare URLs in its text too.
+    if rest_start < html.len() {
+        let text = strip_tags(&html[rest_start..]);
+        if text.contains("://") || text.to_ascii_lowercase().contains("www.") {
+            let body_part = &html[rest_start..];
+            for link in bare_urls(body_part, 0, body_part) {
+                let span = offset + rest_start + link.span.start..offset + rest_start + link.span.end;
+                links.push(FoundLink { span, ..link });
+            }
+        }
+    }
+}
+
+fn strip_tags(html: &str) -> String {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"<[^>]*>").expect("valid regex")).replace_all(html, "").into_owned()
 }
 
 /// Bare URLs in one text event. `offset` is where the event's source text
@@ -105,6 +173,111 @@ pub(super) fn commercial_reason(url: &str, allow: &[String], deny: &[String]) ->
         return Some(format!("it is the bare homepage of `{host}`, not an article"));
     }
     None
+}
+
+/// Link shorteners and redirectors: the reader cannot see where they lead.
+pub(super) const SHORTENERS: &[&str] = &[
+    "bit.ly",
+    "bitly.com",
+    "goo.gl",
+    "tinyurl.com",
+    "t.co",
+    "ow.ly",
+    "is.gd",
+    "v.gd",
+    "buff.ly",
+    "adf.ly",
+    "shorte.st",
+    "sh.st",
+    "rebrand.ly",
+    "cutt.ly",
+    "tiny.cc",
+    "tiny.one",
+    "linktr.ee",
+    "rb.gy",
+    "shorturl.at",
+    "t.ly",
+    "qr.ae",
+    "lnkd.in",
+    "db.tt",
+    "j.mp",
+    "x.co",
+    "po.st",
+    "s.id",
+    "soo.gd",
+    "bl.ink",
+    "snip.ly",
+    "clck.ru",
+    "bc.vc",
+    "ouo.io",
+    "exe.io",
+    "shrinkme.io",
+    "adfoc.us",
+    "shorturl.com",
+    "tr.im",
+    "cli.gs",
+    "u.to",
+    "urlz.fr",
+    "href.li",
+    "anonym.to",
+    "l.facebook.com",
+    "lm.facebook.com",
+    "out.reddit.com",
+    "google.com/url",
+    "youtube.com/redirect",
+    "is.gd",
+    "bitly.ws",
+    "tinu.be",
+    "lnk.bio",
+    "beacons.ai",
+    "msha.ke",
+    "solo.to",
+    "allmylinks.com",
+];
+
+/// The shortener or redirector `url` goes through, from `SHORTENERS` and
+/// the site's own `extra` list.
+pub(super) fn shortener(url: &str, extra: &[String]) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    let host_and_path = rest.split(['?', '#']).next().unwrap_or(rest);
+    let matches = |s: &str| {
+        let s = s.trim().trim_start_matches("www.").to_ascii_lowercase();
+        !s.is_empty()
+            && (host_and_path == s
+                || host_and_path.starts_with(&format!("{s}/"))
+                || (!s.contains('/')
+                    && host_and_path.split('/').next().is_some_and(|h| h.ends_with(&format!(".{s}")))))
+    };
+    SHORTENERS
+        .iter()
+        .copied()
+        .find(|s| matches(s))
+        .map(String::from)
+        .or_else(|| extra.iter().find(|s| matches(s)).cloned())
+}
+
+/// The domain a link's visible text names, when it names another one than
+/// the link goes to: `[www.paypal.com](http://pay-verify.example/)`.
+pub(super) fn cloaked_text(link: &FoundLink) -> Option<(String, String)> {
+    static DOMAIN: OnceLock<Regex> = OnceLock::new();
+    let domain = DOMAIN.get_or_init(|| {
+        Regex::new(r"(?i)(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,24})(?:[/:?#]|$|\s)")
+            .expect("valid regex")
+    });
+    if link.text == link.url {
+        return None;
+    }
+    let shown = domain.captures(link.text.trim())?.get(1)?.as_str().to_ascii_lowercase();
+    let with_scheme =
+        if link.url.contains("://") { link.url.clone() } else { format!("http://{}", link.url) };
+    let target = url::Url::parse(&with_scheme).ok()?.host_str()?.to_ascii_lowercase();
+    let site = |host: &str| {
+        let labels: Vec<&str> = host.trim_start_matches("www.").rsplitn(3, '.').collect();
+        labels.iter().take(2).rev().copied().collect::<Vec<_>>().join(".")
+    };
+    (site(&shown) != site(&target)).then(|| (shown, target))
 }
 
 const SHOP_WORDS: &[&str] = &[
@@ -173,6 +346,35 @@ mod tests {
         assert_eq!(urls("https://a.org/x https://a.org/x").len(), 2, "the same URL twice counts twice");
         assert_eq!(urls("(see https://a.org/x)"), ["https://a.org/x"]);
         assert!(urls("no links here, just text about www and http").is_empty());
+    }
+
+    #[test]
+    fn pasted_anchors_are_links() {
+        let body =
+            "Nice <a href=\"http://spam.example/x\">my site</a> and <a href='https://b.example/'>b</a>";
+        let found = find_links(body);
+        let urls: Vec<&str> = found.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(urls, ["http://spam.example/x", "https://b.example/"]);
+        assert_eq!(found[0].text, "my site");
+        assert!(body[found[0].span.clone()].starts_with("<a href"));
+        let block = find_links("<p>go to http://block.example/a now</p>");
+        assert_eq!(block.len(), 1, "{block:?}");
+    }
+
+    #[test]
+    fn shorteners_and_cloaked_text() {
+        assert_eq!(shortener("https://bit.ly/3xYz", &[]).as_deref(), Some("bit.ly"));
+        assert_eq!(shortener("http://www.google.com/url?q=http://x", &[]).as_deref(), Some("google.com/url"));
+        assert_eq!(shortener("https://example.org/bit.ly", &[]), None);
+        assert_eq!(
+            shortener("https://go.mysite.example/x", &["go.mysite.example".into()]).as_deref(),
+            Some("go.mysite.example")
+        );
+        let link = |text: &str, url: &str| FoundLink { url: url.into(), text: text.into(), span: 0..1 };
+        assert!(cloaked_text(&link("www.paypal.com", "http://pay-verify.example/login")).is_some());
+        assert!(cloaked_text(&link("their refund policy", "https://shop.example/help")).is_none());
+        assert!(cloaked_text(&link("shop.example/help", "https://www.shop.example/help")).is_none());
+        assert!(cloaked_text(&link("docs.shop.example", "https://shop.example/help")).is_none());
     }
 
     #[test]

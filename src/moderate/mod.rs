@@ -4,8 +4,13 @@
 //! spam > reject > hold > pass. Nothing here does IO, so the same engine
 //! serves `parlor moderate`, `parlor comments show` and comment intake.
 
+mod history;
+pub mod learn;
 mod links;
+pub mod normalize;
+mod phrases;
 mod rules;
+mod spam;
 mod text;
 
 use std::collections::HashSet;
@@ -16,7 +21,10 @@ use serde::Serialize;
 use crate::config::{CommentSettings, Moderation, ModerationMode, VerdictSetting};
 use crate::parse::comment::{Comment, Status};
 use crate::parse::{CommentsMode, PostDate};
+pub use history::History;
+pub use learn::{Learner, Scored};
 pub use links::{FoundLink, find_links};
+pub use normalize::Normalized;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -56,14 +64,22 @@ pub struct Check {
     pub message: String,
     /// Byte ranges in the comment body that made the rule apply.
     pub spans: Vec<Range<usize>>,
+    /// The verdict this finding deserves, when the rule grades what it
+    /// finds (the learner: hold or spam by score); else the rule's default.
+    /// A site's `[moderation.verdicts]` setting overrides either.
+    pub verdict: Option<Verdict>,
 }
 
 impl Check {
     fn clear(message: impl Into<String>) -> Check {
-        Check { applies: false, message: message.into(), spans: Vec::new() }
+        Check { applies: false, message: message.into(), spans: Vec::new(), verdict: None }
     }
     fn hit(message: impl Into<String>, spans: Vec<Range<usize>>) -> Check {
-        Check { applies: true, message: message.into(), spans }
+        Check { applies: true, message: message.into(), spans, verdict: None }
+    }
+    fn graded(mut self, verdict: Verdict) -> Check {
+        self.verdict = Some(verdict);
+        self
     }
 }
 
@@ -86,6 +102,9 @@ pub struct Context<'a> {
     pub known_authors: &'a HashSet<(String, String)>,
     /// Seconds since the same client last sent a comment (intake only).
     pub seconds_since_last_from_client: Option<u64>,
+    /// What the site's other comments say: earlier texts, for duplicates
+    /// across authors and posts, and the filter learned from decisions.
+    pub history: &'a History,
 }
 
 /// One rule of the policy.
@@ -95,6 +114,12 @@ pub trait Rule: Sync {
     /// What the rule catches, for `parlor comments show` and the docs.
     fn describe(&self) -> &'static str;
     fn check(&self, cx: &Context, body: &Body) -> Check;
+    /// A rule of a family of spam, rather than of the site's policy (too
+    /// short, generic praise, closed posts): `--evaluate` counts the
+    /// ordinary comments such rules stop.
+    fn spam_family(&self) -> bool {
+        false
+    }
 }
 
 /// What the rules need of the comment body, worked out once per comment.
@@ -104,6 +129,13 @@ pub struct Body {
     pub prose: String,
     /// The words of `prose`.
     pub prose_words: Vec<String>,
+    /// The whole body as the spam rules read it.
+    pub normalized: Normalized,
+}
+
+/// Whether the rule `code` is of a family of spam (see `Rule::spam_family`).
+pub fn is_spam_family(code: &str) -> bool {
+    rules().iter().any(|r| r.code() == code && r.spam_family())
 }
 
 /// Every rule, in the order they are reported.
@@ -127,6 +159,12 @@ pub const RULE_CODES: &[&str] = &[
     "too_long",
     "flood",
     "first_comment",
+    "money_offer",
+    "share_bait",
+    "link_shortener",
+    "cloaked_link",
+    "pasted_markup",
+    "learned",
 ];
 
 /// Rules about how a comment arrived rather than what it says.
@@ -201,6 +239,11 @@ pub fn evaluate(cx: &Context) -> Evaluation {
             let check = match verdict {
                 Some(_) => rule.check(cx, &body),
                 None => Check::clear("turned off in `[moderation.verdicts]`"),
+            };
+            // The rule's grade of this finding, unless the site set the verdict.
+            let verdict = match (cx.settings.verdicts.get(rule.code()), check.verdict) {
+                (None, Some(graded)) if check.applies => Some(graded),
+                _ => verdict,
             };
             RuleResult { code: rule.code(), verdict, check }
         })

@@ -28,6 +28,12 @@ pub(super) static ALL: &[&dyn Rule] = &[
     &TooLong,
     &Flood,
     &FirstComment,
+    &super::spam::MoneyOffer,
+    &super::spam::ShareBait,
+    &super::spam::LinkShortener,
+    &super::spam::CloakedLink,
+    &super::spam::PastedMarkup,
+    &super::spam::Learned,
 ];
 
 /// The body with every link blanked out by as many spaces, so that byte
@@ -45,7 +51,8 @@ impl Body {
         let links = find_links(text);
         let prose = without_links(text, &links);
         let prose_words = words(&prose);
-        Body { links, prose, prose_words }
+        let normalized = super::Normalized::of(text);
+        Body { links, prose, prose_words, normalized }
     }
 }
 
@@ -378,7 +385,10 @@ impl Rule for LinkPromotion {
         Verdict::Reject
     }
     fn describe(&self) -> &'static str {
-        "mainly promotes links or the commenter's own channel, site or product (\"check out my channel\", \"sub 4 sub\")"
+        "mainly promotes links, or the commenter's own channel, music, page or profile, with or without a link (\"check out my channel\", \"sub 4 sub\", \"suscríbete\", \"search my name on spotify\"; `promotion_phrases` adds more)"
+    }
+    fn spam_family(&self) -> bool {
+        true
     }
     fn check(&self, cx: &Context, body: &Body) -> Check {
         let text = &cx.comment.body;
@@ -390,6 +400,21 @@ impl Rule for LinkPromotion {
                     "asks readers to \u{201c}{phrase}\u{201d}: promotion of the commenter's own channel or site"
                 ),
                 asks,
+            );
+        }
+        let found = super::phrases::promotion().find(&body.normalized.text, &cx.settings.promotion_phrases);
+        // One weak sign (a platform named, "new video") promotes only with
+        // a second one, or with a link to follow.
+        if !found.strong.is_empty()
+            || found.weak.len() >= 2
+            || (found.weak.len() == 1 && !body.links.is_empty())
+        {
+            let phrase = super::spam::quoted(cx, body, &found);
+            let spans: Vec<std::ops::Range<usize>> =
+                found.strong.iter().chain(&found.weak).cloned().collect();
+            return Check::hit(
+                format!("promotes the commenter's own channel, music or page (\u{201c}{phrase}\u{201d})"),
+                super::spam::original_spans(body, &spans),
             );
         }
         let links = &body.links;
@@ -483,6 +508,9 @@ impl Rule for BlockedWords {
     fn describe(&self) -> &'static str {
         "a word or phrase of `blocked_words` in the body, name, email or website"
     }
+    fn spam_family(&self) -> bool {
+        true
+    }
     fn check(&self, cx: &Context, _: &Body) -> Check {
         word_list_check(cx, &cx.settings.blocked_words, "blocked words")
     }
@@ -514,6 +542,9 @@ impl Rule for KeywordStuffing {
     }
     fn describe(&self) -> &'static str {
         "a run of unconnected keywords with repeated words and no sentence structure"
+    }
+    fn spam_family(&self) -> bool {
+        true
     }
     fn check(&self, _: &Context, body: &Body) -> Check {
         // URLs are not words and their `.` and `:` are not punctuation.
@@ -578,24 +609,45 @@ impl Rule for Duplicate {
         Verdict::Reject
     }
     fn describe(&self) -> &'static str {
-        "the same body from the same author already on the post"
+        "the same body from the same author already on the post, or nearly the same text sent earlier by another author or on another post"
     }
-    fn check(&self, cx: &Context, _: &Body) -> Check {
+    fn spam_family(&self) -> bool {
+        true
+    }
+    fn check(&self, cx: &Context, body: &Body) -> Check {
         let c = cx.comment;
         let key = super::author_key(c);
         let same_author: Vec<&&crate::parse::comment::Comment> =
             cx.siblings.iter().filter(|s| s.id != c.id && super::author_key(s) == key).collect();
-        let body = if same_author.is_empty() { Vec::new() } else { words(&c.body) };
-        let earlier = same_author
-            .into_iter()
-            .find(|s| (s.date.timestamp, &s.id) < (c.date.timestamp, &c.id) && words(&s.body) == body);
-        match earlier {
-            Some(s) => Check::hit(
+        let words_of_body = if same_author.is_empty() { Vec::new() } else { words(&c.body) };
+        let earlier = same_author.into_iter().find(|s| {
+            (s.date.timestamp, &s.id) < (c.date.timestamp, &c.id) && words(&s.body) == words_of_body
+        });
+        if let Some(s) = earlier {
+            return Check::hit(
                 format!("the same text from the same author is already on this post as `{}`", s.id),
                 vec![],
-            ),
-            None => Check::clear("not a repeat of an earlier comment"),
+            );
         }
+        let copies = cx.history.earlier_copies(c, &body.normalized);
+        let Some(first) = copies.first() else {
+            return Check::clear("not a repeat of an earlier comment");
+        };
+        let authors: std::collections::BTreeSet<&str> = copies.iter().map(|s| s.author.as_str()).collect();
+        let posts: std::collections::BTreeSet<&str> = copies.iter().map(|s| s.post_slug.as_str()).collect();
+        let name = if first.author.is_empty() { "Anonymous" } else { first.author.as_str() };
+        Check::hit(
+            format!(
+                "nearly the same text was sent before as `{}` by {name} on `{}`{}: {} from {} on {}",
+                first.id,
+                first.post_slug,
+                if copies.len() > 1 { format!(" and {} more", copies.len() - 1) } else { String::new() },
+                plural(copies.len() + 1, "copy").replace("copys", "copies"),
+                plural(authors.len().max(1), "author"),
+                plural(posts.len().max(1), "post"),
+            ),
+            vec![0..c.body.trim_end().len()],
+        )
     }
 }
 

@@ -31,6 +31,11 @@ enum Setup {
     AutoKnownAuthor,
     /// The same client sent a comment 3 seconds ago.
     Flood,
+    /// Another author sent `CAMPAIGN` to another post the day before.
+    Campaign,
+    /// The site has decided enough comments for the filter to learn:
+    /// channel promotion as spam, stories about service as approved.
+    Learned,
 }
 
 struct Case {
@@ -166,7 +171,76 @@ const CORPUS: &[Case] = &[
     case(Open, "cheap loans payday loans fast loans https://loans.example/ https://loans.example/apply", Spam, Some("keyword_stuffing")),
     case(Open, "Nice blog https://cheap.example/shop", Reject, Some("commercial_link")),
     case(Open, "Nice blog https://cheap.example/shop", Reject, Some("generic_praise")),
+    // --- money_offer (spam) and near-misses
+    case(Open, "GET PAID UP TO $30 AN HOUR working from home, click here to start today", Spam, Some("money_offer")),
+    case(Open, "free $25 amazon gift card codes for the first hundred people who ask", Spam, Some("money_offer")),
+    case(Open, "Gana dinero desde casa con tu celular, es muy facil y rapido de verdad", Spam, Some("money_offer")),
+    case(Open, "They charged me $35 an hour for a technician who never came, then refused a refund.", Pass, None),
+    case(Open, "I work from home for a call centre and the headset they sent me broke in a week.", Pass, None),
+    // --- share_bait (spam) and near-misses
+    case(Open, "Check out this video on YouTube: the best prank of the year", Spam, Some("share_bait")),
+    case(Open, "like this comment if you are still reading this in 2020 lol", Spam, Some("share_bait")),
+    case(Open, "Who else is reading this in 2024? The refund rules have not changed at all.", Pass, None),
+    case(Open, "I shared this with my team lead because we have the very same problem with refunds.", Pass, None),
+    // --- link_shortener (spam) and near-miss
+    case(Open, "Full story here, you will not believe what happened next: https://bit.ly/3abcXYZ", Spam, Some("link_shortener")),
+    case(Open, "The regulator explains the rules at https://www.consumer.example/guides/refunds for anyone curious.", Pass, None),
+    // --- cloaked_link (spam) and near-misses
+    case(Open, "Get the same deal at cheapfones dot com before it ends, trust me on this one.", Spam, Some("cloaked_link")),
+    case(Open, "[www.paypal.com](http://pay-verify.example/login) needs you to confirm your account today.", Spam, Some("cloaked_link")),
+    case(Open, "Back in the dot com days nobody answered support email at all, so this is progress.", Pass, None),
+    // --- pasted_markup (hold, or spam for symbol walls) and near-misses
+    case(Open, "My bank did the same thing last year<br />they refunded my card&#39;s fee after a month.", Hold, Some("pasted_markup")),
+    case(Open, "╔══════════════╗\n║  SUBSCRIBE  ║\n╚══════════════╝", Spam, Some("pasted_markup")),
+    case(Open, "The reset form had a stray `<br>` in its label and `&quot;` in the button, which is sloppy.", Pass, None),
+    // --- duplicate across authors and posts (reject) and near-miss
+    case(Campaign, CAMPAIGN, Reject, Some("duplicate")),
+    case(Campaign, "Our support queue tripled during the outage, and nobody told the agents what to say to callers.", Pass, None),
+    // --- learned (hold or spam by score) and near-miss
+    case(Learned, "great vibes in here, everyone go give my beats a spin tonight", Spam, Some("learned")),
+    case(Learned, "The agent called me back about the refund the next morning, which was kind.", Pass, None),
 ];
+
+/// A campaign: sent the day before by someone else, on another post.
+const CAMPAIGN: &str =
+    "Honestly the best way to pay your bills is the side job my neighbour showed me last spring.";
+
+/// A history with `CAMPAIGN` from another author on another post.
+fn campaign_history() -> &'static History {
+    static HISTORY: std::sync::OnceLock<History> = std::sync::OnceLock::new();
+    HISTORY.get_or_init(|| {
+        let mut earlier = comment("c0", &CAMPAIGN.replace("Honestly", "Truly"));
+        earlier.author = "Someone Else".into();
+        earlier.post_slug = "another-post".into();
+        earlier.date = date("2020-06-01T10:00:00Z");
+        History::of(&[earlier], &Moderation::default())
+    })
+}
+
+/// A history whose filter learned from 40 decisions of each kind.
+fn learned_history() -> &'static History {
+    static HISTORY: std::sync::OnceLock<History> = std::sync::OnceLock::new();
+    HISTORY.get_or_init(|| {
+        let mut decided = Vec::new();
+        for i in 0..40 {
+            let mut spam = comment(
+                &format!("s{i}"),
+                &format!("yo check my beats, give them a spin on my page {i} vibes"),
+            );
+            spam.status = Status::Spam;
+            spam.author = format!("Beats {i}");
+            let mut ham = comment(
+                &format!("h{i}"),
+                &format!("The agent called back about the refund on day {i}, which helped."),
+            );
+            ham.status = Status::Approved;
+            ham.author = format!("Reader {i}");
+            decided.push(spam);
+            decided.push(ham);
+        }
+        History::of(&decided, &Moderation::default())
+    })
+}
 
 const LONG: &str = include_str!("tests_long_comment.txt");
 
@@ -235,7 +309,13 @@ fn run(setup: Setup, body: &str) -> Evaluation {
             known.insert(author_key(&c));
         }
         Flood => flood = Some(3),
+        Campaign | Learned => {}
     }
+    let history = match setup {
+        Campaign => campaign_history(),
+        Learned => learned_history(),
+        _ => History::empty(),
+    };
     let cx = Context {
         comment: &c,
         post,
@@ -244,6 +324,7 @@ fn run(setup: Setup, body: &str) -> Evaluation {
         siblings: &siblings,
         known_authors: &known,
         seconds_since_last_from_client: flood,
+        history,
     };
     evaluate(&cx)
 }
@@ -315,6 +396,7 @@ fn a_rule_can_be_softened_or_turned_off() {
             siblings: &[],
             known_authors: &known,
             seconds_since_last_from_client: None,
+            history: History::empty(),
         })
     };
     assert_eq!(eval(&settings).verdict, Verdict::Hold, "WordPress behaviour: links hold");

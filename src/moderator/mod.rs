@@ -30,6 +30,8 @@ pub struct Queue {
     /// Each post's facts and URL path, by slug.
     posts: HashMap<String, PostInfo>,
     known_authors: HashSet<(String, String)>,
+    /// Every comment's text, and the filter learned from the decided ones.
+    history: moderate::History,
     /// Problems met while loading (files that do not parse are left out).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -50,12 +52,14 @@ impl Queue {
         let posts = crate::parse::post_facts(root, &config.permalink, &diags);
         let known_authors =
             comments.iter().filter(|c| c.status == Status::Approved).map(moderate::author_key).collect();
+        let history = moderate::History::of(&comments, &config.moderation);
         Ok(Queue {
             root: root.to_path_buf(),
             config,
             comments,
             posts,
             known_authors,
+            history,
             diagnostics: diags.into_sorted(),
         })
     }
@@ -74,6 +78,7 @@ impl Queue {
             siblings: &siblings,
             known_authors: &self.known_authors,
             seconds_since_last_from_client: None,
+            history: &self.history,
         };
         Some(moderate::evaluate(&cx))
     }
@@ -130,6 +135,18 @@ impl Queue {
     /// may be built from (a slug a client sent never is).
     pub fn comments_dir_slug(&self, slug: &str) -> Option<String> {
         self.posts.get_key_value(slug).map(|(k, _)| k.clone())
+    }
+
+    /// A comment that arrived after loading (intake): its text joins the
+    /// history, so the next copy of it is known.
+    pub fn push(&mut self, comment: Comment) {
+        self.history.add(&comment);
+        self.comments.push(comment);
+    }
+
+    /// Every comment's text and the learned filter.
+    pub fn history(&self) -> &moderate::History {
+        &self.history
     }
 
     /// Who has an approved comment, for `first_comment`.

@@ -225,6 +225,7 @@ pub fn moderation(data: &[u8]) {
         siblings: &sibling_refs,
         known_authors: &known,
         seconds_since_last_from_client: None,
+        history: parlor::moderate::History::empty(),
     };
     let first = parlor::moderate::evaluate(&cx);
     let second = parlor::moderate::evaluate(&cx);

@@ -1,0 +1,238 @@
+//! What the rules know of a site's other comments: the texts sent before
+//! (the same text from several authors, or on several posts, is a spam
+//! campaign) and the filter learned from the moderator's decisions. Built
+//! from the comment files by whoever judges (the moderator's queue,
+//! intake), handed to the rules read-only: the rules stay pure.
+
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use rayon::prelude::*;
+
+use super::learn::{self, Learner};
+use super::links::find_links;
+use super::normalize::Normalized;
+use super::text::is_function_word;
+use crate::config::Moderation;
+use crate::parse::comment::Comment;
+
+/// A text needs this many words, and this many different content words,
+/// before a copy of it counts: short reactions ("Same here, thanks!")
+/// are typed alike by many honest readers.
+const MIN_WORDS: usize = 8;
+const MIN_CONTENT_WORDS: usize = 5;
+/// Two texts whose content words overlap this much (Jaccard) are copies.
+const SAME_TEXT: f64 = 0.7;
+/// MinHash: bands of rows; two texts sharing one band are compared.
+const BANDS: usize = 8;
+const ROWS: usize = 2;
+/// The most recent texts of one band compared: a bound on the work, which
+/// a campaign (recent by nature) does not need lifted.
+const BUCKET_LOOK: usize = 64;
+
+/// An earlier comment's text, as the duplicate check keeps it.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub id: String,
+    pub author: String,
+    author_key: u64,
+    pub post_slug: String,
+    at: (i64, String),
+    words: Vec<u64>,
+}
+
+/// The site's comments as the rules see them.
+#[derive(Default)]
+pub struct History {
+    sent: Vec<Sent>,
+    buckets: HashMap<u64, Vec<u32>, foldhash::fast::FixedState>,
+    learner: Option<Learner>,
+}
+
+impl History {
+    /// A site with no other comments.
+    pub fn empty() -> &'static History {
+        static EMPTY: std::sync::OnceLock<History> = std::sync::OnceLock::new();
+        EMPTY.get_or_init(History::default)
+    }
+
+    /// The history of `comments` (any status): every text for the
+    /// duplicate check, and the filter trained on the decided ones when
+    /// there are at least `learn_min_decisions` of each kind.
+    pub fn of(comments: &[Comment], settings: &Moderation) -> History {
+        let prepared: Vec<(Sent, Option<(Vec<String>, bool)>)> = comments
+            .par_iter()
+            .map(|c| {
+                let normalized = Normalized::of(&c.body);
+                let links = find_links(&c.body);
+                let lesson = learn::lesson(c).map(|spam| (learn::tokens(c, &normalized, &links), spam));
+                (sent(c, &normalized, &links), lesson)
+            })
+            .collect();
+        let mut history = History::default();
+        let mut examples = Vec::new();
+        for (s, lesson) in prepared {
+            history.insert(s);
+            examples.extend(lesson);
+        }
+        history.learner = trained(&examples, settings.learn_min_decisions);
+        history
+    }
+
+    /// A history whose filter is trained on `examples` alone (for
+    /// cross-validation), with the texts of `comments`.
+    pub fn with_learner(comments: &[Comment], examples: &[(Vec<String>, bool)], min: usize) -> History {
+        let mut history = History::default();
+        for c in comments {
+            let normalized = Normalized::of(&c.body);
+            history.insert(sent(c, &normalized, &find_links(&c.body)));
+        }
+        history.learner = trained(examples, min);
+        history
+    }
+
+    /// Remembers one more comment's text (intake, after storing it).
+    pub fn add(&mut self, comment: &Comment) {
+        let normalized = Normalized::of(&comment.body);
+        self.insert(sent(comment, &normalized, &find_links(&comment.body)));
+    }
+
+    fn insert(&mut self, s: Sent) {
+        if s.words.len() >= MIN_CONTENT_WORDS {
+            let at = self.sent.len() as u32;
+            for key in band_keys(&s.words) {
+                self.buckets.entry(key).or_default().push(at);
+            }
+        }
+        self.sent.push(s);
+    }
+
+    pub fn learner(&self) -> Option<&Learner> {
+        self.learner.as_ref()
+    }
+
+    /// Earlier comments (by date, then id) with nearly the same text as
+    /// `comment` from another author or on another post, oldest first.
+    pub fn earlier_copies(&self, comment: &Comment, normalized: &Normalized) -> Vec<&Sent> {
+        let me = sent(comment, normalized, &find_links(&comment.body));
+        if me.words.len() < MIN_CONTENT_WORDS || word_count(normalized) < MIN_WORDS {
+            return Vec::new();
+        }
+        let mut seen: Vec<u32> = Vec::new();
+        for key in band_keys(&me.words) {
+            let Some(bucket) = self.buckets.get(&key) else { continue };
+            seen.extend(bucket.iter().rev().take(BUCKET_LOOK));
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        let mut copies: Vec<&Sent> = seen
+            .into_iter()
+            .map(|i| &self.sent[i as usize])
+            .filter(|s| s.at < me.at && s.id != me.id)
+            .filter(|s| s.author_key != me.author_key || s.post_slug != me.post_slug)
+            .filter(|s| jaccard(&s.words, &me.words) >= SAME_TEXT)
+            .collect();
+        copies.sort_by(|a, b| a.at.cmp(&b.at));
+        copies
+    }
+}
+
+fn trained(examples: &[(Vec<String>, bool)], min: usize) -> Option<Learner> {
+    let spam = examples.iter().filter(|(_, s)| *s).count();
+    let ham = examples.len() - spam;
+    (spam >= min.max(1) && ham >= min.max(1)).then(|| Learner::train(examples))
+}
+
+fn hasher() -> foldhash::fast::FixedState {
+    foldhash::fast::FixedState::with_seed(0x6475_706c)
+}
+
+/// A comment's text as the duplicate check compares it: the set of its
+/// content words (function words and link addresses left out), hashed.
+fn sent(c: &Comment, normalized: &Normalized, links: &[super::FoundLink]) -> Sent {
+    let hasher = hasher();
+    let mut words: Vec<u64> = content_words(normalized, links).map(|w| hasher.hash_one(w)).collect();
+    words.sort_unstable();
+    words.dedup();
+    let (name, email) = super::author_key(c);
+    Sent {
+        id: c.id.clone(),
+        author: c.author.clone(),
+        author_key: hasher.hash_one((name, email)),
+        post_slug: c.post_slug.clone(),
+        at: (c.date.timestamp.as_second(), c.id.clone()),
+        words,
+    }
+}
+
+/// The words of the normal form outside links, less function words.
+fn content_words<'a>(
+    normalized: &'a Normalized,
+    links: &'a [super::FoundLink],
+) -> impl Iterator<Item = &'a str> {
+    let text = &normalized.text;
+    let mut words = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    words.into_iter().filter_map(move |r| {
+        let from = normalized.original(r.clone());
+        let in_link = links.iter().any(|l| l.span.start <= from.start && from.end <= l.span.end);
+        let word = &text[r];
+        (!in_link && word.chars().count() >= 2 && !is_function_word(word)).then_some(word)
+    })
+}
+
+fn word_count(normalized: &Normalized) -> usize {
+    normalized.text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count()
+}
+
+/// MinHash band keys of a word set: `BANDS` keys of `ROWS` minimums each.
+fn band_keys(words: &[u64]) -> impl Iterator<Item = u64> + '_ {
+    (0..BANDS).map(move |band| {
+        let mut key = hasher().hash_one(band);
+        for row in 0..ROWS {
+            let seed = (band * ROWS + row) as u64;
+            let min =
+                words.iter().map(|w| mix(w ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15))).min().unwrap_or(0);
+            key = mix(key ^ min);
+        }
+        key
+    })
+}
+
+/// A 64-bit finaliser (SplitMix64's): turns one hash into another
+/// independent-looking one.
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// |a ∩ b| / |a ∪ b| of two sorted sets.
+fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+    let (mut i, mut j, mut both) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - both;
+    if union == 0 { 0.0 } else { both as f64 / union as f64 }
+}

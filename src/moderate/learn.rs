@@ -1,0 +1,282 @@
+//! `learned`: a filter trained on the site's own decisions, of the kind
+//! SpamBayes and Bogofilter made well known. Each comment becomes a set of
+//! tokens (words, word pairs, link domains, the author's name and site,
+//! and signals such as pasted markup); each token's spamminess is
+//! Robinson's smoothed estimate from how often it appeared in spam and in
+//! approved comments; the most telling tokens are combined with Fisher's
+//! chi-square method into a score from 0 (approved-like) to 1 (spam-like).
+//! The tokens that weighed most are named, so the verdict says why.
+//!
+//! The state is a pure function of the decided comments: nothing is
+//! stored that the comment files do not already say.
+
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use rayon::prelude::*;
+
+use super::links::FoundLink;
+use super::normalize::Normalized;
+use crate::parse::comment::{Comment, Status};
+
+/// Robinson's strength of the prior: how many sightings it takes for a
+/// token's own counts to outweigh "unknown" (SpamBayes' default).
+const PRIOR_STRENGTH: f64 = 0.45;
+/// The prior itself: a token never seen is neither.
+const PRIOR: f64 = 0.5;
+/// Tokens closer than this to 0.5 say nothing and are left out.
+const MIN_STRENGTH: f64 = 0.1;
+/// The most telling tokens combined for one comment.
+const MAX_CLUES: usize = 150;
+/// Tokens named in the message.
+const SHOWN: usize = 4;
+
+/// A token's counts: in how many spam and approved comments it appeared.
+type Counts = (u32, u32);
+
+/// The trained filter.
+#[derive(Debug, Clone, Default)]
+pub struct Learner {
+    counts: HashMap<u64, Counts, foldhash::fast::FixedState>,
+    spam: u32,
+    ham: u32,
+}
+
+/// A comment's score and the tokens that decided it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub score: f64,
+    /// The most telling tokens, most telling first, with their spamminess.
+    pub clues: Vec<(String, f64)>,
+}
+
+/// What a decided comment teaches: spam (true), approved (false), or
+/// nothing (pending, or rejected by a rule of the site's policy).
+pub fn lesson(comment: &Comment) -> Option<bool> {
+    match comment.status {
+        Status::Approved => Some(false),
+        Status::Spam => Some(true),
+        Status::Rejected => {
+            let rules = comment.moderation.as_ref().map(|m| m.rules.as_slice()).unwrap_or_default();
+            rules.iter().any(|r| super::is_spam_family(r)).then_some(true)
+        }
+        Status::Pending => None,
+    }
+}
+
+impl Learner {
+    /// Trained on `examples`: each comment's tokens, and whether it is spam.
+    pub fn train(examples: &[(Vec<String>, bool)]) -> Learner {
+        let hasher = hasher();
+        let counts = examples
+            .par_chunks(2048)
+            .map(|chunk| {
+                let mut counts: HashMap<u64, Counts, foldhash::fast::FixedState> =
+                    HashMap::with_hasher(hasher.clone());
+                for (tokens, spam) in chunk {
+                    for token in tokens {
+                        let entry = counts.entry(hasher.hash_one(token)).or_default();
+                        if *spam {
+                            entry.0 += 1;
+                        } else {
+                            entry.1 += 1;
+                        }
+                    }
+                }
+                counts
+            })
+            .reduce(
+                || HashMap::with_hasher(hasher.clone()),
+                |a, b| if a.len() >= b.len() { merge(a, b) } else { merge(b, a) },
+            );
+        let spam = examples.iter().filter(|(_, s)| *s).count() as u32;
+        Learner { counts, spam, ham: examples.len() as u32 - spam }
+    }
+
+    /// Decisions learned from: (spam, approved).
+    pub fn decisions(&self) -> (u32, u32) {
+        (self.spam, self.ham)
+    }
+
+    /// The spamminess of one token: Robinson's f(w).
+    fn spamminess(&self, token: &str) -> f64 {
+        let (b, g) = self.counts.get(&hasher().hash_one(token)).copied().unwrap_or_default();
+        let n = f64::from(b + g);
+        if n == 0.0 {
+            return PRIOR;
+        }
+        let spam_ratio = f64::from(b) / f64::from(self.spam.max(1));
+        let ham_ratio = f64::from(g) / f64::from(self.ham.max(1));
+        let p = spam_ratio / (spam_ratio + ham_ratio);
+        (PRIOR_STRENGTH * PRIOR + n * p) / (PRIOR_STRENGTH + n)
+    }
+
+    /// The score of a comment with `tokens`: Fisher's combination of its
+    /// most telling tokens' spamminess.
+    pub fn score(&self, tokens: &[String]) -> Scored {
+        let mut clues: Vec<(&String, f64)> = tokens
+            .iter()
+            .map(|t| (t, self.spamminess(t)))
+            .filter(|(_, f)| (f - 0.5).abs() >= MIN_STRENGTH)
+            .collect();
+        clues.sort_by(|a, b| (b.1 - 0.5).abs().total_cmp(&(a.1 - 0.5).abs()).then_with(|| a.0.cmp(b.0)));
+        clues.truncate(MAX_CLUES);
+        let score = fisher(clues.iter().map(|(_, f)| *f));
+        // Named: the tokens that pulled toward the verdict, most telling first.
+        let toward_spam = score >= 0.5;
+        let shown = clues
+            .iter()
+            .filter(|(_, f)| (*f > 0.5) == toward_spam)
+            .take(SHOWN)
+            .map(|(t, f)| (shown_token(t), *f))
+            .collect();
+        Scored { score, clues: shown }
+    }
+}
+
+fn merge(
+    mut a: HashMap<u64, Counts, foldhash::fast::FixedState>,
+    b: HashMap<u64, Counts, foldhash::fast::FixedState>,
+) -> HashMap<u64, Counts, foldhash::fast::FixedState> {
+    for (k, (s, h)) in b {
+        let e = a.entry(k).or_default();
+        e.0 += s;
+        e.1 += h;
+    }
+    a
+}
+
+/// One fixed hasher, so a token hashes the same in every run.
+fn hasher() -> foldhash::fast::FixedState {
+    foldhash::fast::FixedState::with_seed(0x7061_726c_6f72)
+}
+
+/// Fisher's method as SpamBayes uses it: how unlikely the clues are if
+/// the comment were approved-like, against if it were spam-like.
+fn fisher(probabilities: impl Iterator<Item = f64>) -> f64 {
+    let mut ln_spam = 0.0;
+    let mut ln_ham = 0.0;
+    let mut n = 0;
+    for f in probabilities {
+        let f = f.clamp(1e-6, 1.0 - 1e-6);
+        ln_spam += (1.0 - f).ln();
+        ln_ham += f.ln();
+        n += 1;
+    }
+    if n == 0 {
+        return 0.5;
+    }
+    let spam = 1.0 - chi2_q(-2.0 * ln_spam, 2 * n);
+    let ham = 1.0 - chi2_q(-2.0 * ln_ham, 2 * n);
+    ((spam - ham + 1.0) / 2.0).clamp(0.0, 1.0)
+}
+
+/// The probability that a chi-square variable with `dof` (even) degrees of
+/// freedom is at least `x2`.
+fn chi2_q(x2: f64, dof: usize) -> f64 {
+    let m = x2 / 2.0;
+    let mut term = (-m).exp();
+    let mut sum = term;
+    for i in 1..dof / 2 {
+        term *= m / i as f64;
+        sum += term;
+    }
+    sum.min(1.0)
+}
+
+/// A token as a moderator reads it: a word as itself, a link's domain as
+/// the domain, a signal in words.
+fn shown_token(token: &str) -> String {
+    match token.split_once(':') {
+        Some(("link" | "site", domain)) => domain.to_string(),
+        Some(("author", word)) => format!("name {word}"),
+        Some(("signal", what)) => what.replace('-', " "),
+        _ => token.to_string(),
+    }
+}
+
+/// What the filter knows a comment by: its words (2 to 24 characters) and
+/// word pairs in the normal form, its links' domains, the words of the
+/// author's name, the author's site's domain, and signals: how many links,
+/// pasted markup, shouting. Each token once.
+pub fn tokens(comment: &Comment, normalized: &Normalized, links: &[FoundLink]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(96);
+    let words: Vec<&str> = normalized
+        .text
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '$'))
+        .filter(|w| (2..=24).contains(&w.chars().count()))
+        .collect();
+    out.extend(words.iter().map(|w| w.to_string()));
+    out.extend(words.windows(2).map(|p| format!("{} {}", p[0], p[1])));
+    for link in links {
+        if let Some(domain) = domain_of(&link.url) {
+            out.push(format!("link:{domain}"));
+        }
+    }
+    out.push(match links.len() {
+        0 => "signal:no-link".into(),
+        1 => "signal:one-link".into(),
+        _ => "signal:links".into(),
+    });
+    for word in
+        Normalized::of(&comment.author).text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 1)
+    {
+        out.push(format!("author:{word}"));
+    }
+    if let Some(domain) = comment.website.as_deref().and_then(domain_of) {
+        out.push(format!("site:{domain}"));
+    }
+    let letters = comment.body.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = comment.body.chars().filter(|c| c.is_uppercase()).count();
+    if letters >= 12 && upper * 2 > letters {
+        out.push("signal:shouting".into());
+    }
+    if comment.body.contains("&#") || comment.body.contains("<br") || comment.body.contains("<a ") {
+        out.push("signal:pasted-markup".into());
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The host of a URL, without `www.`, lower case.
+fn domain_of(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
+    let host = rest.split(['/', '?', '#', ':']).next()?.trim_start_matches("www.");
+    (!host.is_empty() && host.contains('.')).then(|| host.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(words: &str) -> Vec<String> {
+        words.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn it_learns_which_tokens_mark_spam_and_names_them() {
+        let mut examples = Vec::new();
+        for i in 0..30 {
+            examples.push((toks(&format!("subscribe channel link:bit.ly promo{i}")), true));
+            examples.push((toks(&format!("refund agent called back order{i}")), false));
+        }
+        let learner = Learner::train(&examples);
+        assert_eq!(learner.decisions(), (30, 30));
+        let spam = learner.score(&toks("please subscribe my channel link:bit.ly"));
+        assert!(spam.score > 0.95, "{spam:?}");
+        let names: Vec<&str> = spam.clues.iter().map(|(t, _)| t.as_str()).collect();
+        assert!(names.contains(&"subscribe") && names.contains(&"bit.ly"), "{names:?}");
+        let ham = learner.score(&toks("the agent called about my refund"));
+        assert!(ham.score < 0.05, "{ham:?}");
+        assert_eq!(learner.score(&toks("nothing known here")).score, 0.5);
+    }
+
+    #[test]
+    fn chi_square_tail_is_right_at_known_points() {
+        // P(chi2(2) >= 2 ln 2 * ... ): for 2 degrees of freedom the tail is exp(-x/2).
+        assert!((chi2_q(4.0, 2) - (-2.0f64).exp()).abs() < 1e-12);
+        assert!((chi2_q(0.0, 10) - 1.0).abs() < 1e-12);
+    }
+}

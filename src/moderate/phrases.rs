@@ -1,0 +1,260 @@
+//! The phrases of each family of comment spam, as they are spelled after
+//! `normalize` (lower case, no accents, look-alikes and leetspeak undone):
+//! English, and the Spanish, Portuguese and French forms of the same calls.
+//!
+//! A family has strong phrases, any one of which marks a comment, and weak
+//! ones, which mark it only together (two different ones) or, where the
+//! family says so, with a link. A site adds plain phrases of its own
+//! (`[moderation] promotion_phrases`, ...), which count as strong.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::{Regex, RegexSet};
+
+use super::normalize::Normalized;
+
+/// One family's compiled phrases.
+pub(super) struct Family {
+    strong: Regex,
+    weak: RegexSet,
+    weak_each: Vec<Regex>,
+}
+
+/// What a family found in one comment.
+#[derive(Debug, Default)]
+pub(super) struct Found {
+    /// Spans in the normal form, with the phrase as written there.
+    pub strong: Vec<Range<usize>>,
+    /// One span per weak phrase that matched (each phrase once).
+    pub weak: Vec<Range<usize>>,
+}
+
+impl Found {
+    /// The first phrase found, strong before weak.
+    pub(super) fn first(&self) -> Option<&Range<usize>> {
+        self.strong.first().or_else(|| self.weak.first())
+    }
+}
+
+impl Family {
+    fn new(strong: &[&str], weak: &[&str]) -> Family {
+        let strong = Regex::new(&ascii_boundaries(&strong.join("|"))).expect("valid family regex");
+        let weak_patterns: Vec<String> = weak.iter().map(|p| ascii_boundaries(p)).collect();
+        let weak_each = weak_patterns.iter().map(|p| Regex::new(p).expect("valid family regex")).collect();
+        let weak = RegexSet::new(&weak_patterns).expect("valid family regex set");
+        Family { strong, weak, weak_each }
+    }
+
+    /// The family's phrases in `text` (a normal form), and the site's own
+    /// `extra` phrases as strong ones.
+    pub(super) fn find(&self, text: &str, extra: &[String]) -> Found {
+        let mut found =
+            Found { strong: self.strong.find_iter(text).map(|m| m.range()).collect(), weak: Vec::new() };
+        found.strong.extend(extra.iter().flat_map(|phrase| find_phrase(text, phrase)));
+        for i in self.weak.matches(text).iter() {
+            if let Some(m) = self.weak_each[i].find(text) {
+                found.weak.push(m.range());
+            }
+        }
+        found
+    }
+}
+
+/// `\b` as an ASCII word boundary: the normal form is almost all ASCII, and
+/// the fast regex engines handle only ASCII boundaries.
+fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
+
+/// Every place a site's phrase stands in `text` as whole words, both in
+/// their normal form.
+fn find_phrase(text: &str, phrase: &str) -> Vec<Range<usize>> {
+    let needle = Normalized::of(phrase.trim()).text;
+    if needle.trim().is_empty() {
+        return Vec::new();
+    }
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.match_indices(needle.as_str())
+        .map(|(at, m)| at..at + m.len())
+        .filter(|r| !word(text[..r.start].chars().next_back()) && !word(text[r.end..].chars().next()))
+        .collect()
+}
+
+/// Promotion of the commenter's own channel, music, page or profile.
+pub(super) fn promotion() -> &'static Family {
+    static FAMILY: OnceLock<Family> = OnceLock::new();
+    FAMILY.get_or_init(|| Family::new(PROMOTION_STRONG, PROMOTION_WEAK))
+}
+
+/// Money, jobs, giveaways, gift cards.
+pub(super) fn money() -> &'static Family {
+    static FAMILY: OnceLock<Family> = OnceLock::new();
+    FAMILY.get_or_init(|| Family::new(MONEY_STRONG, MONEY_WEAK))
+}
+
+/// Share-bait and engagement bait.
+pub(super) fn bait() -> &'static Family {
+    static FAMILY: OnceLock<Family> = OnceLock::new();
+    FAMILY.get_or_init(|| Family::new(BAIT_STRONG, BAIT_WEAK))
+}
+
+#[rustfmt::skip]
+const PROMOTION_STRONG: &[&str] = &[
+    r"\b(?:sub|subs|subscribe|subcribe|suscribe|subscrib)\s+(?:to\s+)?me\b",
+    r"\bfollow\s+me\s+(?:on|at|@|for|back|pls|please|plz|and|guys)\b",
+    r"\bsub\s*(?:4|for|four|a|2)\s*sub\b",
+    r"\b(?:s4s|f4f|l4l|sub\s*back|follow\s*(?:4|for)\s*follow)\b",
+    r"\b(?:my|our)\s+(?:(?:new|own|official|youtube|yt|music|gaming|little|small|first|latest|tiny|rap|cover|dance|vlog|comedy|art)\s+){1,3}(?:channel|chanel|chanell)\b",
+    r"\b(?:my|our)\s+(?:(?:new|own|official|youtube|yt|music|gaming|little|small|first|latest|tiny|rap|cover|dance|vlog|comedy|art)\s+){0,3}(?:vlogs?|mixtape|soundcloud|podcast|fan\s*page|playlist|beats)\b",
+    // A call to act on something of the commenter's own.
+    r"\b(?:check|chek|checkout|look|go|come|visit|see|watch|view|listen|hear|support|rate|share|join|find|stop\s+by|drop\s+by|pass\s+by|hop\s+on|head\s+over|click|subscribe|sub|follow)\b[^.!?\n]{0,20}?\b(?:my|our|me\s+on|me\s+at)\b[^.!?\n]{0,25}?\b(?:channel|chanel|chanell|channels|videos?|vids?|vlogs?|music|songs?|tracks?|mixtape|beats?|raps?|covers?|album|ep|page|profile|blog|website|site|instagram|insta|ig|twitter|tiktok|youtube|yt|soundcloud|spotify|twitch|streams?|podcast|playlist|band|art|artwork|gameplay|shop|new\s+video|latest\s+video|fan\s*page)\b",
+    r"\b(?:help\s+me|road\s+to|trying\s+to\s+(?:get|reach|hit)|goal\s+(?:is|of))\b[^.!?\n]{0,30}?\b\d+[k]?\s*(?:subs|subscribers|followers|views|likes)\b",
+    r"\bsearch\s+(?:for\s+)?(?:me|my\s+name|us)\b",
+    r"\bsearch\b[^.!?\n]{0,40}?\bon\s+(?:youtube|yt|spotify|soundcloud|itunes|apple\s+music|tiktok|bandcamp)\b",
+    r"\bmy\s+(?:youtube|yt|soundcloud|spotify|twitch|tiktok|instagram|insta|ig)\s*(?:channel|page|account)?\s*(?:is|:|@|-)\s*@?[a-z0-9_.]{3,}",
+    r"\b(?:i'?m|i\s+am|im)\s+(?:a|an)\s+(?:(?:\d+\s*(?:year|yr)s?\s*old|young|small|new|aspiring|upcoming|up\s+and\s+coming|independent|unsigned|struggling|indie|local|teen|teenage|beginner)\s+)+(?:singer|rapper|artist|youtuber|producer|musician|gamer|creator|content\s+creator|vlogger|streamer|songwriter|dancer|band|dj|mc|beatmaker|channel)\b[^\n]{0,300}?\b(?:check|listen|watch|subscribe|sub|follow|support|search|visit|give|hear|share|link|channel|page)\b",
+    // Spanish
+    r"\b(?:suscribete|suscribanse|suscribase|suscribirte|suscribirse|subscribete|suscribance|suscriban)\b",
+    r"\b(?:mi|nuestro)\s+(?:nuevo\s+|pequeno\s+|humilde\s+)?canal\b",
+    r"\b(?:sigueme|siganme|me\s+sigan|seguime|siganos)\b",
+    r"\b(?:visita|visiten|visitad|pasate|pasen|pasense|pasa|miren|mira|vean|chequen|checa|checen|escuchen|escucha|apoyen|apoya)\b[^.!?\n]{0,20}?\b(?:mi|mis)\b[^.!?\n]{0,15}?\b(?:canal|videos?|musica|pagina|perfil|cancion|canciones|tema|temas)\b",
+    // Portuguese
+    r"\b(?:inscreva-?se|inscrevam-?se|increva-?se|inscreve-?te|se\s+inscreve[mr]?|se\s+escreve[mr]?|escrevam-?se|se\s+increve[mr]?)\b",
+    r"\b(?:meu|nosso)\s+(?:novo\s+|pequeno\s+)?canal\b",
+    r"\b(?:segue-?me|me\s+sigam?|sigam-?me|me\s+segue[m]?)\b",
+    r"\b(?:passa|passem|passe|visite|visitem|confira|confiram|olhem|olha|vejam|veja|escutem|escuta|deem\s+uma\s+olhada|da\s+uma\s+olhada)\b[^.!?\n]{0,20}?\b(?:meu|minha|meus|minhas)\b[^.!?\n]{0,15}?\b(?:canal|videos?|musicas?|pagina|perfil|clipe)\b",
+    // French
+    r"\b(?:abonne[zs]?-?(?:vous|toi)|abonnez|abonne\s+toi|abonnez\s+vous)\b",
+    r"\b(?:ma|notre)\s+(?:nouvelle\s+|petite\s+)?chaine\b",
+    r"\b(?:suivez-?moi|suis-?moi|suivez\s+moi)\b",
+    r"\b(?:allez|venez|passez|regardez|ecoutez|visitez|jetez\s+un\s+oeil)\b[^.!?\n]{0,20}?\b(?:ma|mon|mes)\b[^.!?\n]{0,15}?\b(?:chaine|videos?|musiques?|page|profil|clips?|sons?)\b",
+];
+
+#[rustfmt::skip]
+const PROMOTION_WEAK: &[&str] = &[
+    r"\b(?:please|pls|plz|plox|pleas|can\s+you|could\s+you|would\s+you|everyone|everybody|guys|ppl|people|y'?all|ya'?ll)\b[^.!?\n]{0,15}?\b(?:sub|subscribe|subcribe|suscribe|check\s+(?:it|me)\s+out|give\s+(?:it|me)\s+a\s+(?:listen|chance|try|look))\b",
+    r"\b(?:new\s+video|video\s+is\s+up|just\s+uploaded|uploaded\s+(?:a\s+)?new|my\s+latest|dropped\s+(?:a|my)\s+new|new\s+(?:song|track|single|cover|mixtape|ep|album|beat))\b",
+    r"\b(?:subscribe|subscribers|subs|followers|subscribing)\b",
+    r"\bthank\s+(?:you|u)\s+(?:so\s+much\s+)?(?:for\s+)?(?:subscribing|the\s+support|supporting)\b",
+    r"\bgive\s+(?:it|me|my\s+\w+|them)\s+a\s+(?:listen|chance|look|try|shot)\b",
+    r"\bsmall\s+(?:youtuber|creator|channel|artist|streamer|musician)\b",
+    r"\bmy\s+(?:instagram|insta|ig|twitter|tiktok|spotify|youtube|yt|twitch|facebook|fb|snapchat|snap)\b",
+    r"(?:^|\s)@[a-z0-9_.]{3,}",
+    r"\bsupport\s+(?:me|us|a\s+small|small)\b",
+    r"\b(?:my|our)\s+(?:channel|chanel|chanell|channels)\b",
+    r"\b(?:i\s+make|i\s+upload|i\s+post|i\s+do|i\s+stream)\s+(?:music|songs|covers|beats|videos|vlogs|raps|gaming|game\s*play)\b",
+    r"\b(?:youtube|yt|spotify|soundcloud|itunes|tiktok|twitch|bandcamp)\b",
+    r"\b(?:my\s+dream|dream\s+is|it\s+would\s+mean\s+(?:a\s+lot|the\s+world)|means\s+a\s+lot)\b",
+];
+
+#[rustfmt::skip]
+const MONEY_STRONG: &[&str] = &[
+    r"\b(?:make|making|earn|earning|made|earned|get|getting|got|generate)\s+(?:real\s+|extra\s+|easy\s+|fast\s+|quick\s+|free\s+|some\s+|good\s+|big\s+|serious\s+)*(?:money|cash|income|bucks|dollars|profits?)\s+(?:online|from\s+home|at\s+home|from\s+(?:your|my|ur)\s+(?:phone|laptop|computer|couch|bed|home)|while\s+\w+ing|fast|quickly|easily|daily|every\s+day|in\s+(?:your|my)\s+spare\s+time|with\s+(?:this|my|our|your\s+phone))\b",
+    r"\bfree\s+(?:\$?\d+\s*)?(?:itunes|amazon|steam|psn|playstation|xbox|google\s+play|gift|visa|paypal|walmart|target|netflix|roblox|fortnite|apple|ebay|starbucks|app\s+store)\b[^.!?\n]{0,20}?\b(?:gift\s*cards?|cards?|codes?|credits?|money|vouchers?)\b",
+    r"\bfree\s+(?:gift\s*cards?|robux|v-?bucks|vbucks|coins|gems|diamonds|skins|iphones?|ipads?|psn\s+codes|xbox\s+codes|steam\s+codes|money|cash)\b",
+    r"\b(?:robux|v-?bucks|vbucks|gems|coins)\s+(?:generator|gen|hack|for\s+free)\b",
+    r"\b(?:double|triple)\s+(?:your|ur)\s+(?:bitcoin|btc|crypto|money|investment|income)\b",
+    r"\bbest\s+(?:website|site|way|app|platform|place)\s+to\s+(?:earn|make)\b",
+    r"\b(?:website|site|app|link|page)\s+(?:to|that\s+lets\s+you)\s+(?:earn|make)\s+(?:money|cash|\$)",
+    r"\b(?:work|working|job|jobs)\s+(?:from|at)\s+home\b[^\n]{0,80}?(?:[$€£]\s?\d|\b\d+\s*k?\s*(?:dollars|usd|euros|bucks)\b)",
+    // Spanish, Portuguese, French
+    r"\bgan(?:a|e|ar|en|as)\s+(?:mucho\s+|facil\s+|extra\s+)?dinero\s+(?:desde\s+casa|en\s+casa|por\s+internet|online|en\s+linea|facil|rapido|extra|sin\s+salir)\b",
+    r"\bganh(?:e|ar|a|em)\s+(?:muito\s+)?dinheiro\s+(?:em\s+casa|online|pela\s+internet|na\s+internet|facil|rapido|sem\s+sair|extra)\b",
+    r"\bgagne[rz]?\s+(?:facilement\s+)?(?:de\s+l'?argent|des\s+euros|\d+\s*(?:€|euros))\s*(?:en\s+ligne|depuis\s+(?:chez\s+vous|la\s+maison|votre\s+canape)|facilement|rapidement|sur\s+internet|par\s+jour|chaque\s+jour)?",
+    r"\b(?:renda|dinheiro)\s+extra\b",
+    r"\b(?:trabaj[ao]|trabajar|trabalh[oa]|trabalhar|travaille[rz]?)\s+(?:desde|de|em|a\s+partir\s+de)\s+(?:casa|chez\s+(?:soi|vous|moi)|la\s+maison)\b[^\n]{0,80}?(?:[$€£]|r\$|\b\d+\b|dinero|dinheiro|argent|gana|ganha|gagne)",
+];
+
+#[rustfmt::skip]
+const MONEY_WEAK: &[&str] = &[
+    r"\b(?:work|working|job|jobs|trabajo|trabalho|travail)\s+(?:from|at|desde|em|de|a)\s+(?:home|casa|domicile|chez\s+(?:soi|vous|moi)|la\s+maison)\b",
+    r"\b(?:get\s+paid|paid|earn|earning|earned|earns|make|making|made|makes|gana|ganha|gagne)\s+(?:up\s+to\s+|over\s+|about\s+|around\s+|at\s+least\s+)?(?:[$€£]|r\$|usd\s*)?\s?\d[\d,.]*\s*k?\s*(?:[$€£]|usd|dollars|bucks|euros|reais)?\s*(?:/|a|an|per|every|each|por|par)\s*(?:hour|hr|h|day|week|wk|month|mo|hora|dia|jour|semaine|mes|mois)\b",
+    r"\b(?:make|earn|making|earning|gana[r]?|ganha[r]?|gagne[rz]?)\s+(?:some\s+|extra\s+|real\s+)?(?:money|cash|dinero|dinheiro|argent|\$)",
+    r"\b(?:hiring|recruiting|now\s+hiring|no\s+experience\s+(?:needed|required|necessary)|apply\s+now|join\s+(?:my|our)\s+team|start\s+today|be\s+your\s+own\s+boss|financial\s+freedom|passive\s+income|side\s+hustle|extra\s+income|quit\s+(?:my|your)\s+(?:job|9)|laptop\s+lifestyle)\b",
+    r"\bgift\s*cards?\b",
+    r"\bgiveaway\b",
+    r"\b(?:promo|coupon|discount|referral|invite)\s+code\b",
+    r"\b(?:bitcoin|btc|crypto|forex|binary\s+options?|investment\s+(?:plan|platform|manager|expert)|account\s+manager|trading\s+(?:expert|platform|bot|signals))\b",
+    r"\b(?:dm|pm|inbox|message|text|whatsapp|telegram|contact)\s+(?:me|us|him|her)\b",
+    r"\b(?:whats?app|telegram|wechat)\b",
+    r"\b(?:my|our)\s+(?:aunt|uncle|cousin|mom|mum|mother|sister|brother|friend|neighbou?r|roommate|wife|husband|best\s+friend)(?:'s)?\b[^.!?\n]{0,40}\b(?:makes?|made|earns?|earned|gets?\s+paid|got\s+paid)\b",
+    r"\b(?:click\s+(?:here|the\s+link|on\s+the\s+link|this\s+link|below)|sign\s+up|register\s+(?:now|here|today)|link\s+in\s+(?:my\s+)?(?:bio|profile|description)|go\s+to\s+(?:this|my|the)\s+(?:site|website|link|page)|visit\s+(?:this|my|the)\s+(?:site|website|link|page)|check\s+(?:it\s+)?out\s+here)\b",
+    r"\b(?:per|a|an|/)\s*(?:hour|hr|day)\b[^.!?\n]{0,40}\b(?:online|from\s+home|at\s+home|laptop|phone)\b",
+    r"\b(?:cash|money|dinero|dinheiro|argent|income)\b",
+    r"\b(?:free|gratis|gratuit)\b",
+];
+
+#[rustfmt::skip]
+const BAIT_STRONG: &[&str] = &[
+    r"\bcheck\s+(?:out\s+)?(?:this|these|that)\s+(?:awesome\s+|amazing\s+|cool\s+|new\s+|funny\s+|great\s+|insane\s+|epic\s+|crazy\s+)?(?:video|vid|clip|song|channel|vlog|music\s+video|gameplay)\b",
+    r"\b(?:video|clip)\s+on\s+(?:youtube|yt)\b",
+    r"(?:^|[.!?\n]\s*)like\s+if\s+(?:you|u|ur|you're|youre)\b",
+    r"\blike\s+(?:this\s+|my\s+)?(?:comment|post)\s+(?:if|so|when|for)\b",
+    r"\blike\s+this\s+(?:if|so)\b",
+    r"\b(?:thumbs\s+up|upvote)\s+(?:this|if|so|for|when|my)\b",
+    r"\b(?:like|share|comment|thumbs\s+up|upvote)\b[^.!?\n]{0,25}?\bso\s+(?:that\s+)?(?:everyone|everybody|more\s+people|others|people|the\s+world|it)\s+(?:can\s+|will\s+)?(?:see|sees|notice|notices|know|knows|gets?\s+seen)\b",
+    r"\bshare\s+(?:this|it)\s+(?:with|to)\s+(?:\d+|ten|five|three|seven|twenty|all\s+(?:of\s+)?your)\s+(?:friends|people|contacts|groups)\b",
+    r"\b(?:if\s+you|if\s+u)\s+(?:don'?t|do\s+not|dont|wont|won'?t)\s+(?:share|repost|copy|paste|like|send)\b",
+    r"\bcopy\s+(?:and|&)\s+paste\s+this\b",
+    r"\b(?:read|see|look\s+at|check\s+out|check|visit|click\s+on|click)\s+my\s+(?:profile|bio|pic|profile\s+pic(?:ture)?|about\s+(?:page|section)|avatar|username|name)\b",
+    r"\b(?:who'?s|who\s+is|who\s+else\s+is|who\s+else|anyone|anybody|who)\s+(?:still\s+)?(?:watching|listening|here|reading)\b[^\n]{0,40}?\b20\d\d\b[^\n]{0,40}?\b(?:like|thumbs|sub|subscribe|share|comment|hit)\b",
+    r"\b(?:like|thumbs\s+up|hit\s+like)\b[^\n]{0,30}?\b(?:watching|listening|here)\b[^\n]{0,20}?\b20\d\d\b",
+    r"\b(?:comment|type|reply|write)\s+['\x22]?[a-z0-9]+['\x22]?\s+(?:if|for)\s+(?:you|u)\b",
+    r"\b(?:everyone|everybody|guys|people|y'?all)\s+(?:come\s+|go\s+|pls\s+|please\s+)?(?:watch|see|check\s+out|look\s+at)\s+(?:the|this|my|our|new|his|her)\b[^.!?\n]{0,30}?\b(?:video|gameplay|stream|clip|channel|here|live)\b",
+    r"\b(?:come|go)\s+(?:watch|see|check\s+out)\b[^.!?\n]{0,30}?\b(?:video|gameplay|stream|clip|channel)\b",
+    // Spanish, Portuguese, French
+    r"\b(?:dale|denle|deja|dejen|deja\s+tu|regalame|regalenme)\s+(?:un\s+|tu\s+|su\s+)?like\b",
+    r"\blike\s+si\b",
+    r"\b(?:comparte|compartan|comparti)\s+(?:esto|este|este\s+video|el\s+video)\b",
+    r"\b(?:curte|curtam|curta)\s+(?:se|ai|esse|este|o\s+comentario)\b",
+    r"\bdeix(?:e|a|em)\s+(?:seu|o\s+seu|um|o|teu)\s+like\b",
+    r"\b(?:compartilhe|compartilhem)\b",
+    r"\b(?:mettez|mets|met|laissez|laisse|lachez)\s+(?:un\s+|vos\s+|ton\s+)?(?:like|pouce|j'aime|pouce\s+bleu)\b",
+    r"\bpartagez\b",
+    r"\b(?:quien|quem|qui)\s+[^\n]{0,30}?\b20\d\d\b[^\n]{0,30}?\b(?:like|curte|curta|pouce|dale)\b",
+];
+
+#[rustfmt::skip]
+const BAIT_WEAK: &[&str] = &[
+    r"\b(?:watch\?v=|youtu\.be/|youtube\.com/watch)",
+    r"\b(?:first|primero|primeiro|premier)\s*!",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(family: &Family, text: &str) -> (usize, usize) {
+        let found = family.find(&Normalized::of(text).text, &[]);
+        (found.strong.len(), found.weak.len())
+    }
+
+    #[test]
+    fn the_families_compile_and_know_their_calls() {
+        assert!(hits(promotion(), "Check out my new cover on my channel!").0 > 0);
+        assert!(hits(promotion(), "pls SUB 4 SUB").0 > 0);
+        assert!(hits(promotion(), "Suscríbete a mi canal por favor").0 > 0);
+        assert!(hits(promotion(), "inscreva-se no meu canal").0 > 0);
+        assert!(hits(promotion(), "abonnez-vous à ma chaîne").0 > 0);
+        assert_eq!(
+            hits(promotion(), "I had to check my account three times before the refund showed up."),
+            (0, 0)
+        );
+        assert_eq!(hits(promotion(), "Our support channel on Slack was quicker than the phone line.").0, 0);
+        assert!(hits(money(), "GET PAID UP TO $30 AN HOUR from home, click here").1 >= 2);
+        assert!(hits(money(), "free $25 amazon gift card codes").0 > 0);
+        assert_eq!(hits(money(), "They charged me $35 an hour for a technician who never came.").0, 0);
+        assert!(hits(bait(), "Check out this video on YouTube:").0 > 0);
+        assert!(hits(bait(), "like this comment if you are watching in 2019").0 > 0);
+        assert_eq!(hits(bait(), "Who else is reading this in 2024? The refund rules have not changed.").0, 0);
+        assert_eq!(hits(bait(), "I would like if you wrote more about refunds.").0, 0);
+    }
+
+    #[test]
+    fn a_sites_own_phrases_are_whole_words() {
+        let text = Normalized::of("Try Acme Loans today, not acmeloans").text;
+        let found = money().find(&text, &["acme loans".to_string()]);
+        assert_eq!(found.strong.len(), 1);
+    }
+}

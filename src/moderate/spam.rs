@@ -1,0 +1,417 @@
+//! The rules for the families of comment spam found in the wild (beside
+//! the policy rules in `rules.rs`): money offers, share-bait, shortened
+//! and cloaked links, pasted markup and symbol walls, and the filter
+//! learned from the site's decisions. Each reads the body's normal form
+//! (`normalize`) and points its spans at what the reader typed.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{Event, Parser};
+use regex::Regex;
+
+use super::links::{cloaked_text, shortener};
+use super::phrases::{self, Found};
+use super::{Body, Check, Context, Rule, Verdict};
+use crate::plural;
+
+/// The body's spans for spans of its normal form.
+pub(super) fn original_spans(body: &Body, spans: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = spans.iter().map(|r| body.normalized.original(r.clone())).collect();
+    out.retain(|r| r.start < r.end);
+    out.sort_by_key(|r| r.start);
+    out.dedup();
+    out
+}
+
+/// The first thing found, as the reader typed it, for a message.
+pub(super) fn quoted(cx: &Context, body: &Body, found: &Found) -> String {
+    let span = found.first().map(|r| body.normalized.original(r.clone())).unwrap_or(0..0);
+    let text: String =
+        cx.comment.body.get(span).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+    text.chars().take(60).collect()
+}
+
+pub(super) struct MoneyOffer;
+impl Rule for MoneyOffer {
+    fn code(&self) -> &'static str {
+        "money_offer"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Spam
+    }
+    fn describe(&self) -> &'static str {
+        "offers money, a job, a giveaway or gift cards: \"make money online\", \"GET PAID $30 AN HOUR\", \"free gift card codes\", \"work from home\" with pay (`money_phrases` adds more)"
+    }
+    fn spam_family(&self) -> bool {
+        true
+    }
+    fn check(&self, cx: &Context, body: &Body) -> Check {
+        let found = phrases::money().find(&body.normalized.text, &cx.settings.money_phrases);
+        if found.strong.is_empty() && found.weak.len() < 2 {
+            return Check::clear("offers no money, job or giveaway");
+        }
+        let phrase = quoted(cx, body, &found);
+        let spans: Vec<Range<usize>> = found.strong.iter().chain(&found.weak).cloned().collect();
+        Check::hit(
+            format!(
+                "offers money, work or prizes (\u{201c}{phrase}\u{201d}): the signature of money and job spam"
+            ),
+            original_spans(body, &spans),
+        )
+    }
+}
+
+pub(super) struct ShareBait;
+impl Rule for ShareBait {
+    fn code(&self) -> &'static str {
+        "share_bait"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Spam
+    }
+    fn describe(&self) -> &'static str {
+        "share-bait and engagement bait: \"check out this video\", \"like this comment if\", \"who is watching in 2019? like\", \"read my profile\" (`bait_phrases` adds more)"
+    }
+    fn spam_family(&self) -> bool {
+        true
+    }
+    fn check(&self, cx: &Context, body: &Body) -> Check {
+        let found = phrases::bait().find(&body.normalized.text, &cx.settings.bait_phrases);
+        // A video link alone is no bait; with one of the calls, or twice, it is.
+        if found.strong.is_empty() {
+            return Check::clear("asks for no likes, shares or views");
+        }
+        let phrase = quoted(cx, body, &found);
+        Check::hit(
+            format!("asks for likes, shares or views (\u{201c}{phrase}\u{201d}): engagement bait"),
+            original_spans(body, &found.strong),
+        )
+    }
+}
+
+pub(super) struct LinkShortener;
+impl Rule for LinkShortener {
+    fn code(&self) -> &'static str {
+        "link_shortener"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Spam
+    }
+    fn describe(&self) -> &'static str {
+        "a link through a shortener or redirector (bit.ly, tinyurl.com, linktr.ee, ...; `shorteners` adds more): nobody can see where it leads"
+    }
+    fn spam_family(&self) -> bool {
+        true
+    }
+    fn check(&self, cx: &Context, body: &Body) -> Check {
+        let extra = &cx.settings.shorteners;
+        let mut hits: Vec<(String, Range<usize>)> =
+            body.links.iter().filter_map(|l| shortener(&l.url, extra).map(|s| (s, l.span.clone()))).collect();
+        // Written without `http://` or `www.`, a shortened link is no link
+        // to the Markdown reader, but it is to a person.
+        for m in bare_short_link().find_iter(&body.normalized.text) {
+            if let Some(s) = shortener(m.as_str(), extra) {
+                let span = body.normalized.original(m.range());
+                if !hits.iter().any(|(_, h)| h.start <= span.start && span.end <= h.end) {
+                    hits.push((s, span));
+                }
+            }
+        }
+        if hits.is_empty() {
+            return Check::clear("no shortened or redirecting link");
+        }
+        let names: Vec<String> = hits.iter().map(|(s, _)| format!("`{s}`")).collect();
+        Check::hit(
+            format!(
+                "links through {} ({}): where it leads is hidden",
+                plural(hits.len(), "shortener"),
+                names.join(", ")
+            ),
+            hits.into_iter().map(|(_, r)| r).collect(),
+        )
+    }
+}
+
+/// `bit.ly/abc` written bare: a host with a dot, a slash, a path.
+fn bare_short_link() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?-u:\b)[a-z0-9-]+(?:\.[a-z0-9-]+)+/[a-z0-9_\-?=&/.]+").expect("valid regex")
+    })
+}
+
+pub(super) struct CloakedLink;
+impl Rule for CloakedLink {
+    fn code(&self) -> &'static str {
+        "cloaked_link"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Spam
+    }
+    fn describe(&self) -> &'static str {
+        "a link written to dodge filters (\"site dot com\", \"www . site . com\", \"hxxp://\", a bare \"/watch?v=...\"), or link text that names another site than the link goes to"
+    }
+    fn spam_family(&self) -> bool {
+        true
+    }
+    fn check(&self, _: &Context, body: &Body) -> Check {
+        for link in &body.links {
+            if let Some((shown, target)) = cloaked_text(link) {
+                return Check::hit(
+                    format!("the link text says `{shown}` but the link goes to `{target}`"),
+                    vec![link.span.clone()],
+                );
+            }
+        }
+        let text = &body.normalized.text;
+        let inside_link = |span: &Range<usize>| {
+            body.links.iter().any(|l| l.span.start <= span.start && span.end <= l.span.end)
+        };
+        for m in obfuscated().find_iter(text) {
+            let written = m.as_str();
+            let name = written.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
+            let dodges = written.contains(char::is_whitespace)
+                || written.contains("dot")
+                || written.contains('[')
+                || written.contains('(')
+                || written.starts_with("hx");
+            let span = body.normalized.original(m.range());
+            if dodges
+                && !super::text::is_function_word(name)
+                && !COMMON_BEFORE_DOT.contains(&name)
+                && !inside_link(&span)
+            {
+                let shown: String = written.split_whitespace().collect::<Vec<_>>().join(" ");
+                return Check::hit(
+                    format!("an address written to dodge link filters (\u{201c}{shown}\u{201d})"),
+                    vec![span],
+                );
+            }
+        }
+        for m in partial_video_link().find_iter(text) {
+            let span = body.normalized.original(m.range());
+            if !inside_link(&span) {
+                return Check::hit(
+                    format!(
+                        "a bare video address (\u{201c}{}\u{201d}) written without its site",
+                        m.as_str().trim()
+                    ),
+                    vec![span],
+                );
+            }
+        }
+        Check::clear("no disguised link")
+    }
+}
+
+/// Words that stand before "dot com" in ordinary sentences ("the dot com
+/// bubble").
+const COMMON_BEFORE_DOT: &[&str] = &["the", "a", "old", "big", "era", "any", "every", "web"];
+
+fn obfuscated() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let tld = r"(?:com|net|org|info|biz|ru|tk|ml|ga|cf|gq|xyz|top|club|online|site|co|io|me|us|uk|de|br|es|fr|in|ly|gl|be|tv|cc|ws|link|shop|store|live|app|example)";
+        let dot = r"(?:\s*\.\s+|\s+\.\s*|\s*\(\s*dot\s*\)\s*|\s*\[\s*dot\s*\]\s*|\s*\{\s*dot\s*\}\s*|\s+dot\s+|\s*\[\.\]\s*|\s*\(\.\)\s*|\s*<dot>\s*)";
+        let pattern = format!(
+            r"(?-u:\b)(?:hx{{2}}ps?://\S+|h\s+t\s+t\s+p\s*s?\s*:\s*/\s*/\s*\S+|w{{1,3}}\s+[a-z0-9-]{{2,}}\s+{tld}(?-u:\b)|(?:w{{1,3}}{dot})?[a-z0-9][a-z0-9-]{{1,}}{dot}(?:[a-z0-9-]{{2,}}{dot})?{tld}(?-u:\b))"
+        );
+        Regex::new(&pattern).expect("valid regex")
+    })
+}
+
+/// A YouTube watch path or channel address without `http://` or `www.`.
+fn partial_video_link() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?:^|[^a-z0-9./])(?:(?:m\.)?youtube\.com/|youtu\.be/)?/?watch\?v=[a-z0-9_-]{5,}|(?-u:\b)(?:youtube\.com|youtu\.be)/(?:c/|channel/|user/|@)?[a-z0-9_-]{3,}")
+            .expect("valid regex")
+    })
+}
+
+pub(super) struct PastedMarkup;
+impl Rule for PastedMarkup {
+    fn code(&self) -> &'static str {
+        "pasted_markup"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Hold
+    }
+    fn describe(&self) -> &'static str {
+        "HTML tags or entities pasted into a Markdown comment (`<br />`, `<a href>`, `&#39;`): held; a wall of symbols, box-drawing or Braille art, or zalgo text: spam"
+    }
+    fn spam_family(&self) -> bool {
+        true
+    }
+    fn check(&self, cx: &Context, _: &Body) -> Check {
+        let text = &cx.comment.body;
+        if let Some((why, spans)) = symbol_wall(text) {
+            return Check::hit(format!("{why}: text made to take space, not to say something"), spans)
+                .graded(Verdict::Spam);
+        }
+        let (tags, entities) = pasted_html(text);
+        if tags.is_empty() && entities.is_empty() {
+            return Check::clear("no pasted HTML or symbol art");
+        }
+        let mut what = Vec::new();
+        if let Some(first) = tags.first() {
+            what.push(format!("{} (`{}`)", plural(tags.len(), "HTML tag"), clip(&text[first.clone()])));
+        }
+        if let Some(first) = entities.first() {
+            what.push(format!(
+                "{} (`{}`)",
+                plural(entities.len(), "HTML entity").replace("entitys", "entities"),
+                &text[first.clone()]
+            ));
+        }
+        let mut spans: Vec<Range<usize>> = tags.into_iter().chain(entities).collect();
+        spans.sort_by_key(|r| r.start);
+        Check::hit(
+            format!(
+                "pasted HTML in a Markdown comment: {}; text copied from elsewhere waits for a moderator",
+                what.join(" and ")
+            ),
+            spans,
+        )
+    }
+}
+
+fn clip(s: &str) -> String {
+    let s: String = s.chars().take(30).collect();
+    s.replace('`', "'")
+}
+
+/// Raw HTML tags and entities in the body's text (code spans and blocks
+/// are the writer quoting markup on purpose, and do not count).
+fn pasted_html(body: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+    static ENTITY: OnceLock<Regex> = OnceLock::new();
+    let entity = ENTITY.get_or_init(|| {
+        Regex::new(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});").expect("valid regex")
+    });
+    let mut tags = Vec::new();
+    let mut entities = Vec::new();
+    for (event, range) in Parser::new(body).into_offset_iter() {
+        match event {
+            Event::Html(h) | Event::InlineHtml(h) => {
+                if h.trim_start().starts_with("<!--") && h.to_ascii_lowercase().contains("more") {
+                    continue;
+                }
+                tags.push(range.start..range.start + h.trim_end().len().min(range.len()));
+            }
+            Event::Text(_) => {
+                let source = &body[range.clone()];
+                entities
+                    .extend(entity.find_iter(source).map(|m| range.start + m.start()..range.start + m.end()));
+            }
+            _ => {}
+        }
+    }
+    (tags, entities)
+}
+
+/// Symbols that draw rather than say: box drawing, blocks, geometric
+/// shapes, dingbats and stars, Braille patterns, arrows.
+fn is_drawing(c: char) -> bool {
+    matches!(c, '\u{2190}'..='\u{21FF}' | '\u{2500}'..='\u{27BF}' | '\u{2800}'..='\u{28FF}' | '\u{2B00}'..='\u{2BFF}' | '\u{1F300}'..='\u{1FAFF}')
+}
+
+/// A wall of drawing symbols, a line of one repeated symbol, or zalgo
+/// text, with why.
+fn symbol_wall(body: &str) -> Option<(String, Vec<Range<usize>>)> {
+    let visible = body.chars().filter(|c| !c.is_whitespace()).count();
+    let drawing = body.chars().filter(|c| is_drawing(*c)).count();
+    let marks = body.chars().filter(|c| unicode_normalization::char::is_combining_mark(*c)).count();
+    let letters = body.chars().filter(|c| c.is_alphabetic()).count();
+    let whole = vec![0..body.trim_end().len()];
+    if marks >= 12 && marks * 2 > letters {
+        return Some((format!("zalgo text ({marks} stacked accent marks)"), whole));
+    }
+    if drawing >= 12 && drawing * 10 >= visible * 4 {
+        return Some((format!("a wall of symbols ({drawing} of {visible} characters)"), whole));
+    }
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let symbols = trimmed.chars().filter(|c| is_drawing(*c)).count();
+        let same = trimmed.chars().next().is_some_and(|first| {
+            !first.is_alphanumeric() && trimmed.chars().all(|c| c == first || c.is_whitespace())
+        });
+        if symbols >= 8
+            || (same
+                && trimmed.chars().count() >= 15
+                && !trimmed.starts_with(['-', '*', '_', '=', '`', '~', '#', '>']))
+        {
+            let start = offset + (line.len() - line.trim_start().len());
+            return Some(("a line of drawing symbols".into(), vec![start..start + trimmed.len()]));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+pub(super) struct Learned;
+impl Rule for Learned {
+    fn code(&self) -> &'static str {
+        "learned"
+    }
+    fn default_verdict(&self) -> Verdict {
+        Verdict::Hold
+    }
+    fn describe(&self) -> &'static str {
+        "a filter trained on the site's own decisions (approved against spam) scores the comment as spam-like: held above `learn_hold`, spam above `learn_spam`"
+    }
+    fn spam_family(&self) -> bool {
+        true
+    }
+    fn check(&self, cx: &Context, body: &Body) -> Check {
+        let s = cx.settings;
+        let Some(learner) = cx.history.learner() else {
+            return Check::clear(format!(
+                "learns once the site has {} approved and {} spam comments",
+                s.learn_min_decisions, s.learn_min_decisions
+            ));
+        };
+        let (spam, ham) = learner.decisions();
+        let tokens = super::learn::tokens(cx.comment, &body.normalized, &body.links);
+        let scored = learner.score(&tokens);
+        let clues: Vec<String> =
+            scored.clues.iter().map(|(t, f)| format!("\u{2018}{t}\u{2019} {f:.2}")).collect();
+        let message = format!(
+            "learned from {} decisions: score {:.2}{}{}",
+            spam + ham,
+            scored.score,
+            if clues.is_empty() { "" } else { "; " },
+            clues.join(", ")
+        );
+        if scored.score >= s.learn_spam {
+            Check::hit(message, Vec::new()).graded(Verdict::Spam)
+        } else if scored.score >= s.learn_hold {
+            Check::hit(message, Vec::new()).graded(Verdict::Hold)
+        } else {
+            Check::clear(message)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walls_and_zalgo_are_found_and_ordinary_symbols_are_not() {
+        assert!(symbol_wall("╔═══════╗\n║ SUB ║\n╚═══════╝").is_some());
+        assert!(symbol_wall("⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿").is_some());
+        assert!(symbol_wall("h̸̢̛̝e̵̞͐l̴̰͝l̶̹̿o̸̲͋ ̴̣̈́w̶̱͠o̵̩͗r̷̲̈́l̵̻͘d̸̰̾").is_some());
+        assert!(symbol_wall("Three hours on hold 😤 and then the line dropped ❤").is_none());
+        assert!(symbol_wall("- they listened\n- they apologised\n\n---\n\nSigned").is_none());
+    }
+
+    #[test]
+    fn pasted_html_counts_outside_code_only() {
+        let (tags, entities) = pasted_html("I&#39;m here<br />and <a href=\"x\">there</a>");
+        assert_eq!((tags.len(), entities.len()), (3, 1));
+        let (tags, entities) = pasted_html("the form had a stray `<br>` and `&quot;` in it, AT&T too <3");
+        assert_eq!((tags.len(), entities.len()), (0, 0));
+    }
+}
