@@ -162,6 +162,15 @@ fn load_queue(cli: &Cli) -> anyhow::Result<Queue> {
 /// `--recheck`, over approved ones), as a table or JSON lines.
 fn moderate(cli: &Cli, args: &ModerateArgs) -> anyhow::Result<ExitCode> {
     let mut queue = load_queue(cli)?;
+    if args.evaluate {
+        let report = parlor::moderator::evaluate::evaluate(&queue);
+        if args.json {
+            println!("{}", serde_json::to_string(&report)?);
+        } else {
+            print!("{}", report::evaluation(&report));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(slug) = &args.post
         && !queue.post_exists(slug)
     {

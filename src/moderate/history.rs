@@ -42,7 +42,7 @@ pub struct Sent {
 }
 
 /// The site's comments as the rules see them.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct History {
     sent: Vec<Sent>,
     buckets: HashMap<u64, Vec<u32>, foldhash::fast::FixedState>,
@@ -89,6 +89,11 @@ impl History {
         }
         history.learner = trained(examples, min);
         history
+    }
+
+    /// The same texts with a filter trained on `examples` alone.
+    pub fn with_learner_from(&self, examples: &[(Vec<String>, bool)], min: usize) -> History {
+        History { sent: self.sent.clone(), buckets: self.buckets.clone(), learner: trained(examples, min) }
     }
 
     /// Remembers one more comment's text (intake, after storing it).
@@ -165,23 +170,35 @@ fn sent(c: &Comment, normalized: &Normalized, links: &[super::FoundLink]) -> Sen
     }
 }
 
-/// The words of the normal form outside links, less function words.
+/// The words of the normal form outside links and addresses (a campaign
+/// changes its link from copy to copy), less function words.
 fn content_words<'a>(
     normalized: &'a Normalized,
     links: &'a [super::FoundLink],
 ) -> impl Iterator<Item = &'a str> {
     let text = &normalized.text;
     let mut words = Vec::new();
-    let mut start = None;
+    let mut chunk_start = 0;
     for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-        match (c.is_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                words.push(s..i);
-                start = None;
-            }
-            _ => {}
+        if !c.is_whitespace() {
+            continue;
         }
+        let chunk = &text[chunk_start..i];
+        let address = chunk.contains('/') || chunk.contains("www") || is_dotted_host(chunk);
+        if !address {
+            let mut start = None;
+            for (j, c) in chunk.char_indices().chain(std::iter::once((chunk.len(), ' '))) {
+                match (c.is_alphanumeric(), start) {
+                    (true, None) => start = Some(j),
+                    (false, Some(s)) => {
+                        words.push(chunk_start + s..chunk_start + j);
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        chunk_start = i + c.len_utf8();
     }
     words.into_iter().filter_map(move |r| {
         let from = normalized.original(r.clone());
@@ -189,6 +206,15 @@ fn content_words<'a>(
         let word = &text[r];
         (!in_link && word.chars().count() >= 2 && !is_function_word(word)).then_some(word)
     })
+}
+
+/// `site.example`, `bit.ly`: letters, a dot, letters.
+fn is_dotted_host(chunk: &str) -> bool {
+    let chunk = chunk.trim_matches(|c: char| !c.is_alphanumeric());
+    chunk.split('.').count() >= 2
+        && chunk
+            .split('.')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '-'))
 }
 
 fn word_count(normalized: &Normalized) -> usize {

@@ -256,6 +256,45 @@ pub(super) fn shortener(url: &str, extra: &[String]) -> Option<String> {
         .find(|s| matches(s))
         .map(String::from)
         .or_else(|| extra.iter().find(|s| matches(s)).cloned())
+        .or_else(|| redirect_through(url))
+}
+
+/// A link whose query hands the reader on to another address
+/// (`out.example/r?u=https%3A%2F%2F...`, `go.example/?to=site.example`):
+/// the host it goes through.
+fn redirect_through(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let names_an_address = |value: &str| {
+        value.contains("://")
+            || (!value.contains(' ')
+                && value.contains('.')
+                && value
+                    .split(['/', '?'])
+                    .next()
+                    .and_then(|host| host.rsplit('.').next())
+                    .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())))
+    };
+    let onward = parsed.query_pairs().any(|(key, value)| {
+        let key = key.to_ascii_lowercase();
+        [
+            "u",
+            "url",
+            "to",
+            "target",
+            "dest",
+            "destination",
+            "redirect",
+            "redir",
+            "goto",
+            "link",
+            "out",
+            "r",
+            "next",
+        ]
+        .contains(&key.as_str())
+            && names_an_address(&value)
+    });
+    onward.then(|| format!("a redirect through {}", parsed.host_str().unwrap_or("?")))
 }
 
 /// The domain a link's visible text names, when it names another one than

@@ -190,8 +190,14 @@ fn fold_char(c: char, in_latin_word: bool) -> Vec<char> {
     if !decomposed.is_empty() && decomposed.iter().all(char::is_ascii) {
         return decomposed.iter().map(char::to_ascii_lowercase).collect();
     }
-    let options =
-        if in_latin_word { decancer::Options::default() } else { decancer::Options::PURE_HOMOGLYPH };
+    let options = if in_latin_word {
+        decancer::Options::default()
+    } else if is_letter_lookalike(c) {
+        decancer::Options::PURE_HOMOGLYPH
+    } else {
+        // Currency signs, other scripts, emoji: themselves.
+        return c.to_lowercase().collect();
+    };
     match decancer::cure_char(c, options) {
         decancer::Translation::Character(cured) if cured.is_ascii_alphanumeric() => vec![cured],
         decancer::Translation::String(cured) if cured.chars().all(|x| x.is_ascii_alphanumeric()) => {
@@ -199,6 +205,24 @@ fn fold_char(c: char, in_latin_word: bool) -> Vec<char> {
         }
         _ => c.to_lowercase().collect(),
     }
+}
+
+/// The blocks where letters are imitated by symbols: phonetic and small
+/// capital letters, modifier letters, super- and subscripts, letterlike
+/// symbols, enclosed and mathematical letters, fullwidth forms.
+fn is_letter_lookalike(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0180}'..='\u{02FF}'
+            | '\u{1D00}'..='\u{1DBF}'
+            | '\u{1E00}'..='\u{1EFF}'
+            | '\u{2070}'..='\u{209F}'
+            | '\u{2100}'..='\u{214F}'
+            | '\u{A720}'..='\u{A7FF}'
+            | '\u{FF00}'..='\u{FFEF}'
+            | '\u{1D400}'..='\u{1D7FF}'
+            | '\u{1F100}'..='\u{1F1FF}'
+    )
 }
 
 /// The letter a leetspeak character stands for.
@@ -237,32 +261,37 @@ fn undo_leetspeak(mut pieces: Vec<Piece>) -> Vec<Piece> {
 }
 
 /// `s u b s c r i b e`, `f.r.e.e`: four or more single letters or digits
-/// with one separator between each are one word.
+/// with one separator between each are one word; once a comment spaces a
+/// word out so, its shorter spaced words (`t o   m e`) are joined too.
 fn join_spaced_letters(pieces: Vec<Piece>) -> Vec<Piece> {
     let alnum = |i: usize| pieces.get(i).is_some_and(|(c, _)| c.is_alphanumeric());
     let separator =
         |i: usize| pieces.get(i).is_some_and(|(c, _)| matches!(c, ' ' | '.' | '-' | '_' | '*' | '·' | '•'));
     let single = |i: usize| alnum(i) && !(i > 0 && alnum(i - 1)) && !alnum(i + 1);
-    let mut drop = vec![false; pieces.len()];
+    // Each run: its first and last letter, and how many letters.
+    let mut runs: Vec<(usize, usize, usize)> = Vec::new();
     let mut i = 0;
     while i < pieces.len() {
         if !single(i) {
             i += 1;
             continue;
         }
-        // A run: letter, separator, letter, ... with the same separator.
         let sep = pieces.get(i + 1).map(|p| p.0);
         let mut end = i;
         while separator(end + 1) && pieces.get(end + 1).map(|p| p.0) == sep && single(end + 2) {
             end += 2;
         }
-        let letters = (end - i) / 2 + 1;
-        if letters >= 4 {
-            for j in (i + 1..end).step_by(2) {
+        runs.push((i, end, (end - i) / 2 + 1));
+        i = end + 1;
+    }
+    let spaced_out = runs.iter().any(|r| r.2 >= 4);
+    let mut drop = vec![false; pieces.len()];
+    for (start, end, letters) in runs {
+        if letters >= 4 || (spaced_out && letters >= 2) {
+            for j in (start + 1..end).step_by(2) {
                 drop[j] = true;
             }
         }
-        i = end + 1;
     }
     pieces.into_iter().zip(drop).filter(|(_, d)| !d).map(|(p, _)| p).collect()
 }
@@ -317,6 +346,8 @@ mod tests {
         assert_eq!(norm("s u b s c r i b e now"), "subscribe now");
         assert_eq!(norm("f.r.e.e"), "free");
         assert_eq!(norm("I am a b c"), "i am a b c");
+        assert_eq!(norm("l i k e   t h i s   i f"), "like   this   if");
+        assert_eq!(norm("C.H.E.C.K M.Y C.H.A.N.N.E.L"), "check my channel");
         assert_eq!(norm("pleeeease subscribeeeee"), "please subscribe");
         assert_eq!(norm("good channel"), "good channel");
         assert_eq!(norm("z̷̢a̸͝l̵g̶o̴"), "zalgo");

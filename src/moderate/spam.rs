@@ -47,7 +47,8 @@ impl Rule for MoneyOffer {
         true
     }
     fn check(&self, cx: &Context, body: &Body) -> Check {
-        let found = phrases::money().find(&body.normalized.text, &cx.settings.money_phrases);
+        let mut found = phrases::money().find(&body.normalized.text, &cx.settings.money_phrases);
+        found.strong.extend(income_claims(&body.normalized.text));
         if found.strong.is_empty() && found.weak.len() < 2 {
             return Check::clear("offers no money, job or giveaway");
         }
@@ -60,6 +61,126 @@ impl Rule for MoneyOffer {
             original_spans(body, &spans),
         )
     }
+}
+
+/// Pay that nobody earns answering a blog: an amount per hour, day, week,
+/// month or task at or above what a money offer promises (a reader's own
+/// wage, "$15 an hour", stays below), said of earning or paying.
+fn income_claims(text: &str) -> Vec<Range<usize>> {
+    static AMOUNT: OnceLock<Regex> = OnceLock::new();
+    static EARN: OnceLock<Regex> = OnceLock::new();
+    let amount = AMOUNT.get_or_init(|| {
+        let number = r"(\d(?:[\d.,]|\s\d{3})*|(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|grand)[\s-]*)+)";
+        let unit = r"(?:/\s*|(?-u:\b)(?:a|an|per|every|each|por|par|al|ao|a\s+la|this|last)\s+(?:single\s+)?)?(hours?|hrs?|h|days?|weeks?|wk|months?|mo|tasks?|reviews?|posts?|referrals?|clicks?|likes?|hora|dia|semana|mes|jour|semaine|mois)(?-u:\b)|(?-u:\b)(hourly|daily|weekly|monthly|diarios?|semanal(?:es)?|mensual(?:es)?|par\s+jour)(?-u:\b)";
+        let pattern = format!(
+            r"(?:(?:[$€£₹¥]|r\$|us\$|usd)\s?{number}\s*(k)?|{number}\s*(k)?\s*(?:[$€£₹]|usd|dollars?|bucks|euros?|reais|pounds|grand))[^.!?\n]{{0,25}}?(?:{unit})"
+        );
+        Regex::new(&pattern).expect("valid regex")
+    });
+    let earn = EARN.get_or_init(|| {
+        Regex::new(r"(?-u:\b)(?:earn\w*|make|makes|making|made|paid|pay|pays|paying|get|gets|getting|got|receive\w*|receba|recebe\w*|gana\w*|ganh\w*|gagne\w*|win|won|income|salary|profit\w*|deposited|cash\s*out|withdraw\w*|pull\w*\s+in|bring\w*\s+in|rake\w*\s+in|hiring|apply|job|jobs|wage|salary)(?-u:\b)")
+            .expect("valid regex")
+    });
+    let mut out = Vec::new();
+    let mut at = 0;
+    // Each amount is tried in turn: one too small must not hide the next
+    // inside its own match ("£300, now I withdraw £2,000 every week").
+    while let Some(c) = amount.captures_at(text, at) {
+        let Some(whole) = c.get(0) else { break };
+        at = ceil(text, whole.start() + 1);
+        let number = c.get(1).or(c.get(3)).map_or("", |m| m.as_str());
+        let thousands = c.get(2).or(c.get(4)).is_some();
+        let unit = c.get(5).or(c.get(6)).map_or("", |m| m.as_str());
+        let Some(mut value) = parse_amount(number.trim_end_matches([',', '.'])) else { continue };
+        if thousands {
+            value *= 1000.0;
+        }
+        let threshold = match unit.trim_end_matches('s') {
+            "hour" | "hr" | "h" | "hora" | "hourly" => 25.0,
+            "day" | "dia" | "jour" | "daily" | "diario" | "par jour" => 150.0,
+            "week" | "wk" | "semana" | "semaine" | "weekly" | "semanal" | "semanale" => 500.0,
+            "month" | "mo" | "me" | "mois" | "monthly" | "mensual" | "mensuale" => 2000.0,
+            _ => 1.0,
+        };
+        let around = &text
+            [floor(text, whole.start().saturating_sub(60))..ceil(text, (whole.end() + 40).min(text.len()))];
+        if value >= threshold && earn.is_match(around) {
+            out.push(whole.range());
+            at = whole.end();
+        }
+    }
+    out
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// A written amount: digits with thousands separators in any convention
+/// (`2,847.19`, `3.000`, `4 000`), or number words (`five hundred`).
+fn parse_amount(written: &str) -> Option<f64> {
+    let written = written.trim();
+    if written.starts_with(|c: char| c.is_ascii_digit()) {
+        let digits: String = written.chars().filter(|c| !c.is_whitespace()).collect();
+        let last_sep = digits.rfind(['.', ',']);
+        let normal = match last_sep {
+            // A separator followed by exactly three digits groups thousands.
+            Some(i) if digits.len() - i - 1 == 3 => digits.replace(['.', ','], ""),
+            Some(i) => format!("{}.{}", digits[..i].replace(['.', ','], ""), &digits[i + 1..]),
+            None => digits,
+        };
+        return normal.parse().ok();
+    }
+    let mut total: f64 = 0.0;
+    let mut current: f64 = 0.0;
+    for word in written.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty()) {
+        let n = match word {
+            "one" => 1.0,
+            "two" => 2.0,
+            "three" => 3.0,
+            "four" => 4.0,
+            "five" => 5.0,
+            "six" => 6.0,
+            "seven" => 7.0,
+            "eight" => 8.0,
+            "nine" => 9.0,
+            "ten" => 10.0,
+            "eleven" => 11.0,
+            "twelve" => 12.0,
+            "fifteen" => 15.0,
+            "twenty" => 20.0,
+            "thirty" => 30.0,
+            "forty" => 40.0,
+            "fifty" => 50.0,
+            "sixty" => 60.0,
+            "seventy" => 70.0,
+            "eighty" => 80.0,
+            "ninety" => 90.0,
+            "hundred" => {
+                current = current.max(1.0) * 100.0;
+                continue;
+            }
+            "thousand" | "grand" => {
+                total += current.max(1.0) * 1000.0;
+                current = 0.0;
+                continue;
+            }
+            _ => return None,
+        };
+        current += n;
+    }
+    let value = total + current;
+    (value > 0.0).then_some(value)
 }
 
 pub(super) struct ShareBait;
@@ -155,7 +276,7 @@ impl Rule for CloakedLink {
     fn spam_family(&self) -> bool {
         true
     }
-    fn check(&self, _: &Context, body: &Body) -> Check {
+    fn check(&self, cx: &Context, body: &Body) -> Check {
         for link in &body.links {
             if let Some((shown, target)) = cloaked_text(link) {
                 return Check::hit(
@@ -175,6 +296,8 @@ impl Rule for CloakedLink {
                 || written.contains("dot")
                 || written.contains('[')
                 || written.contains('(')
+                || written.contains(',')
+                || written.contains(['•', '·'])
                 || written.starts_with("hx");
             let span = body.normalized.original(m.range());
             if dodges
@@ -194,8 +317,24 @@ impl Rule for CloakedLink {
             if !inside_link(&span) {
                 return Check::hit(
                     format!(
-                        "a bare video address (\u{201c}{}\u{201d}) written without its site",
+                        "a bare video or channel address (\u{201c}{}\u{201d}) written without its site",
                         m.as_str().trim()
+                    ),
+                    vec![span],
+                );
+            }
+        }
+        // An address that reads as one only once look-alike letters or
+        // spaced-out letters are undone.
+        for m in addressish().find_iter(text) {
+            let span = body.normalized.original(m.range());
+            let written = cx.comment.body.get(span.clone()).unwrap_or("");
+            let disguised = !written.is_ascii() || (m.as_str().contains("://") && !inside_link(&span));
+            if disguised && written.trim() != m.as_str() {
+                return Check::hit(
+                    format!(
+                        "an address written in look-alike or spaced-out letters (\u{201c}{}\u{201d})",
+                        written.trim()
                     ),
                     vec![span],
                 );
@@ -203,6 +342,16 @@ impl Rule for CloakedLink {
         }
         Check::clear("no disguised link")
     }
+}
+
+/// An address as it reads: a scheme or `www.`, or a dotted host ending in
+/// a known top-level domain.
+fn addressish() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?:https?://|w{1,3}\.)[a-z0-9-]{2,}(?:\.[a-z0-9-]{2,})+|(?-u:\b)[a-z0-9-]{2,}(?:\.[a-z0-9-]{2,})*\.(?:com|net|org|info|biz|ru|xyz|top|club|online|site|co|io|me|us|uk|de|br|es|fr|ly|tv|shop|store|live|app|example)(?-u:\b)")
+            .expect("valid regex")
+    })
 }
 
 /// Words that stand before "dot com" in ordinary sentences ("the dot com
@@ -215,7 +364,7 @@ fn obfuscated() -> &'static Regex {
         let tld = r"(?:com|net|org|info|biz|ru|tk|ml|ga|cf|gq|xyz|top|club|online|site|co|io|me|us|uk|de|br|es|fr|in|ly|gl|be|tv|cc|ws|link|shop|store|live|app|example)";
         let dot = r"(?:\s*\.\s+|\s+\.\s*|\s*\(\s*dot\s*\)\s*|\s*\[\s*dot\s*\]\s*|\s*\{\s*dot\s*\}\s*|\s+dot\s+|\s*\[\.\]\s*|\s*\(\.\)\s*|\s*<dot>\s*)";
         let pattern = format!(
-            r"(?-u:\b)(?:hx{{2}}ps?://\S+|h\s+t\s+t\s+p\s*s?\s*:\s*/\s*/\s*\S+|w{{1,3}}\s+[a-z0-9-]{{2,}}\s+{tld}(?-u:\b)|(?:w{{1,3}}{dot})?[a-z0-9][a-z0-9-]{{1,}}{dot}(?:[a-z0-9-]{{2,}}{dot})?{tld}(?-u:\b))"
+            r"(?-u:\b)(?:w\s+w\s+w(?-u:\b)|c\s+o\s+m(?-u:\b)|(?:w{{2,3}}\s*(?:,+|[•·])\s*)?[a-z0-9][a-z0-9-]{{2,}}\s*(?:,+|[•·])\s*(?:com|net|org|example)(?-u:\b)|hx{{2}}ps?://\S+|h\s+t\s+t\s+p\s*s?\s*:\s*/\s*/\s*\S+|w{{1,3}}\s+[a-z0-9-]{{2,}}\s+{tld}(?-u:\b)|(?:w{{1,3}}{dot})?[a-z0-9][a-z0-9-]{{1,}}{dot}(?:[a-z0-9-]{{2,}}{dot})?{tld}(?-u:\b))"
         );
         Regex::new(&pattern).expect("valid regex")
     })
@@ -225,7 +374,7 @@ fn obfuscated() -> &'static Regex {
 fn partial_video_link() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?:^|[^a-z0-9./])(?:(?:m\.)?youtube\.com/|youtu\.be/)?/?watch\?v=[a-z0-9_-]{5,}|(?-u:\b)(?:youtube\.com|youtu\.be)/(?:c/|channel/|user/|@)?[a-z0-9_-]{3,}")
+        Regex::new(r"(?:^|\s)/(?:channel|c|user)/[a-z0-9_-]{5,}|(?:^|[^a-z0-9./])(?:(?:m\.)?youtube\.com/|youtu\.be/)?/?watch\?v=[a-z0-9_-]{5,}|(?-u:\b)(?:youtube\.com|youtu\.be)/(?:c/|channel/|user/|@)?[a-z0-9_-]{3,}")
             .expect("valid regex")
     })
 }
@@ -249,6 +398,12 @@ impl Rule for PastedMarkup {
         if let Some((why, spans)) = symbol_wall(text) {
             return Check::hit(format!("{why}: text made to take space, not to say something"), spans)
                 .graded(Verdict::Spam);
+        }
+        if let Some(count) = emoji_wall(text) {
+            return Check::hit(
+                format!("nothing but {count} emoji: held for a moderator"),
+                vec![0..text.trim_end().len()],
+            );
         }
         let (tags, entities) = pasted_html(text);
         if tags.is_empty() && entities.is_empty() {
@@ -291,8 +446,10 @@ fn pasted_html(body: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
     });
     let mut tags = Vec::new();
     let mut entities = Vec::new();
+    let mut code: Vec<Range<usize>> = Vec::new();
     for (event, range) in Parser::new(body).into_offset_iter() {
         match event {
+            Event::Code(_) | Event::Start(pulldown_cmark::Tag::CodeBlock(_)) => code.push(range),
             Event::Html(h) | Event::InlineHtml(h) => {
                 if h.trim_start().starts_with("<!--") && h.to_ascii_lowercase().contains("more") {
                     continue;
@@ -307,13 +464,51 @@ fn pasted_html(body: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
             _ => {}
         }
     }
+    // Forum markup spans the events Markdown cuts its brackets into.
+    let in_code = |r: &Range<usize>| code.iter().any(|c| c.start <= r.start && r.end <= c.end);
+    tags.extend(bbcode().find_iter(body).map(|m| m.range()).filter(|r| !in_code(r)));
+    tags.sort_by_key(|r| r.start);
     (tags, entities)
+}
+
+/// Forum markup (`[url=...]`, `[b]...[/b]`): only its unmistakable forms,
+/// so a Markdown reference link `[a]` is not taken for it.
+fn bbcode() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\[(?:url|img|color|size|font)(?:=[^\]]*)?\]|\[/(?:url|b|i|u|s|color|size|img|quote|link|center|font)\]")
+            .expect("valid regex")
+    })
 }
 
 /// Symbols that draw rather than say: box drawing, blocks, geometric
 /// shapes, dingbats and stars, Braille patterns, arrows.
 fn is_drawing(c: char) -> bool {
-    matches!(c, '\u{2190}'..='\u{21FF}' | '\u{2500}'..='\u{27BF}' | '\u{2800}'..='\u{28FF}' | '\u{2B00}'..='\u{2BFF}' | '\u{1F300}'..='\u{1FAFF}')
+    matches!(c, '\u{2190}'..='\u{21FF}' | '\u{2500}'..='\u{27BF}' | '\u{2800}'..='\u{28FF}' | '\u{2B00}'..='\u{2BFF}')
+}
+
+/// A body of a dozen or more emoji and nothing else, or a frame of them:
+/// how many, when it is.
+fn emoji_wall(body: &str) -> Option<usize> {
+    let is_emoji = |c: &char| matches!(c, '\u{1F300}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}');
+    let emoji = body.chars().filter(is_emoji).count();
+    let other = body.chars().filter(|c| c.is_alphanumeric()).count();
+    // Or a frame: a line of ten or more emoji and nothing else.
+    let frame = body
+        .lines()
+        .any(|l| l.chars().filter(is_emoji).count() >= 10 && !l.chars().any(char::is_alphanumeric));
+    ((emoji >= 12 && other == 0) || frame).then_some(emoji)
+}
+
+/// A character that decorates: not a letter, digit or space, not ASCII,
+/// not an emoji and not typographic punctuation or a currency sign.
+fn is_decor(c: char) -> bool {
+    !c.is_ascii()
+        && !c.is_alphanumeric()
+        && !c.is_whitespace()
+        && !matches!(c, '\u{1F300}'..='\u{1FAFF}' | '\u{2600}'..='\u{26FF}' | '\u{FE0F}' | '\u{200D}')
+        && !"\u{2018}\u{2019}\u{201C}\u{201D}\u{00AB}\u{00BB}\u{2013}\u{2014}\u{2026}\u{00BF}\u{00A1}\u{20AC}\u{00A3}\u{00A5}\u{20B9}\u{00B0}\u{00A0}".contains(c)
+        && !unicode_normalization::char::is_combining_mark(c)
 }
 
 /// A wall of drawing symbols, a line of one repeated symbol, or zalgo
@@ -331,8 +526,22 @@ fn symbol_wall(body: &str) -> Option<(String, Vec<Range<usize>>)> {
         return Some((format!("a wall of symbols ({drawing} of {visible} characters)"), whole));
     }
     let mut offset = 0;
+    let mut in_code = false;
     for line in body.split_inclusive('\n') {
         let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_code = !in_code;
+        }
+        if in_code || trimmed.starts_with('|') {
+            offset += line.len();
+            continue;
+        }
+        let decor = trimmed.chars().filter(|c| is_decor(*c)).count();
+        let letters_here = trimmed.chars().filter(|c| c.is_alphabetic()).count();
+        if decor >= 10 && decor >= letters_here {
+            let start = offset + (line.len() - line.trim_start().len());
+            return Some(("a line of decoration".into(), vec![start..start + trimmed.len()]));
+        }
         let symbols = trimmed.chars().filter(|c| is_drawing(*c)).count();
         let same = trimmed.chars().next().is_some_and(|first| {
             !first.is_alphanumeric() && trimmed.chars().all(|c| c == first || c.is_whitespace())
@@ -399,6 +608,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn income_claims_above_a_wage_count_and_a_wage_does_not() {
+        let claims = |t: &str| income_claims(&super::super::Normalized::of(t).text).len();
+        assert_eq!(claims("GET PAID UP TO $30 AN HOUR"), 1);
+        assert_eq!(claims("i make between $300 and $700 every single day"), 1);
+        assert_eq!(claims("Made $2,847.19 this week just from my phone"), 1);
+        assert_eq!(claims("earn FIVE HUNDRED DOLLARS daily"), 1);
+        assert_eq!(claims("Ma cousine gagne 4 000 € par mois"), 1);
+        assert_eq!(claims("receba até R$ 120 por hora"), 1);
+        assert_eq!(claims("we pay $250 per post"), 1);
+        assert_eq!(claims("I get paid $15 an hour to answer these calls"), 0);
+        assert_eq!(claims("They charged me $35 an hour for a technician"), 0);
+        assert_eq!(claims("we lost $5,000 a month because of the outage"), 0);
+        assert_eq!(parse_amount("3.000"), Some(3000.0));
+        assert_eq!(parse_amount("2,847.19"), Some(2847.19));
+        assert_eq!(parse_amount("0.1"), Some(0.1));
+    }
+
+    #[test]
     fn walls_and_zalgo_are_found_and_ordinary_symbols_are_not() {
         assert!(symbol_wall("╔═══════╗\n║ SUB ║\n╚═══════╝").is_some());
         assert!(symbol_wall("⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿").is_some());
@@ -413,5 +640,10 @@ mod tests {
         assert_eq!((tags.len(), entities.len()), (3, 1));
         let (tags, entities) = pasted_html("the form had a stray `<br>` and `&quot;` in it, AT&T too <3");
         assert_eq!((tags.len(), entities.len()), (0, 0));
+        let (tags, _) =
+            pasted_html("[url=http://x.example]pills[/url] and [the second][b]\n\n[b]: https://r.example/");
+        assert_eq!(tags.len(), 2, "{tags:?}");
+        let (tags, _) = pasted_html("`[url=x]` in code");
+        assert!(tags.is_empty());
     }
 }

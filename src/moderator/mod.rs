@@ -4,6 +4,7 @@
 //! comment files, atomically and keeping each body byte for byte. Nothing
 //! here ever deletes a comment file.
 
+pub mod evaluate;
 pub mod report;
 mod rewrite;
 
@@ -66,6 +67,12 @@ impl Queue {
 
     /// Runs every rule over comment `i`; `None` when its post does not exist.
     pub fn evaluate(&self, i: usize) -> Option<Evaluation> {
+        self.evaluate_with(i, &self.history)
+    }
+
+    /// Runs every rule over comment `i` against `history` (`--evaluate`
+    /// judges with filters that never saw the comment).
+    pub fn evaluate_with(&self, i: usize, history: &moderate::History) -> Option<Evaluation> {
         let c = &self.comments[i];
         let post = self.posts.get(&c.post_slug)?.facts;
         let siblings: Vec<&Comment> =
@@ -78,7 +85,7 @@ impl Queue {
             siblings: &siblings,
             known_authors: &self.known_authors,
             seconds_since_last_from_client: None,
-            history: &self.history,
+            history,
         };
         Some(moderate::evaluate(&cx))
     }

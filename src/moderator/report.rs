@@ -141,3 +141,58 @@ mod tests {
         assert_eq!(t, "id    verdict\nc1    pass\nc100  reject\n");
     }
 }
+
+/// `moderate --evaluate` for people: a table of rules, then the totals.
+pub fn evaluation(report: &super::evaluate::Report) -> String {
+    use super::evaluate::{Overall, RuleTally};
+    let pct = |n: usize, of: usize| {
+        if of == 0 { "-".to_string() } else { format!("{:.1}%", 100.0 * n as f64 / of as f64) }
+    };
+    let (bad, good) = (report.bad, report.good);
+    let mut out = format!(
+        "decided comments: {bad} spam or rejected, {good} approved (pending comments are not counted; rules about how a comment arrived are left out)\n\n"
+    );
+    let row = |t: &RuleTally| {
+        vec![
+            t.code.to_string(),
+            if t.spam_family { "spam".into() } else { "policy".into() },
+            format!("{} ({})", t.catches, pct(t.catches, bad)),
+            format!("{} ({})", t.stops_approved, pct(t.stops_approved, good)),
+            format!("{} ({})", t.holds_approved, pct(t.holds_approved, good)),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = report.rules.iter().map(row).collect();
+    if let Some(learned) = &report.learner_alone {
+        rows.push(row(learned));
+    }
+    out.push_str(&table(
+        &["rule", "family", "catches spam/rejected", "stops approved", "holds approved"],
+        &rows,
+    ));
+    let total = |name: &str, o: &Overall| {
+        vec![
+            name.to_string(),
+            format!("{} ({})", o.caught, pct(o.caught, bad)),
+            format!("{} ({})", o.stops_approved, pct(o.stops_approved, good)),
+            format!("{} ({})", o.spam_rules_stop_approved, pct(o.spam_rules_stop_approved, good)),
+            format!("{} ({})", o.holds_approved, pct(o.holds_approved, good)),
+        ]
+    };
+    let mut totals = vec![total("the rules alone", &report.rules_alone)];
+    if let Some(o) = &report.with_learner {
+        totals.push(total("the rules and `learned`", o));
+    }
+    out.push('\n');
+    out.push_str(&table(
+        &["all together", "stop spam/rejected", "stop approved", "of which by spam rules", "hold approved"],
+        &totals,
+    ));
+    match &report.with_learner {
+        Some(_) => out.push_str(&format!(
+            "\n`learned` is judged by {}-fold cross-validation: each comment by a filter trained on the other folds, never on itself.\n",
+            super::evaluate::FOLDS
+        )),
+        None => out.push_str("\n`learned` is not shown: the site has too few decisions of each kind to learn from (see `learn_min_decisions`).\n"),
+    }
+    out
+}

@@ -16,4 +16,5 @@ mod intake;
 mod moderation;
 mod security;
 mod serve;
+mod spam_corpus;
 mod support;
