@@ -122,9 +122,10 @@ fn comments(decided: usize) -> Vec<Comment> {
             post_slug: format!("p{}", i / PER_POST),
             id: format!("c{i}"),
             author: format!("Reader {}", rng.next() % 5000),
+            // A minute apart, as comments arrive.
+            date: PostDate { timestamp: date.timestamp + jiff::SignedDuration::from_mins(i as i64), ..date },
             email: Some(format!("r{}@example.org", rng.next() % 5000)),
             website: None,
-            date,
             reply_to: None,
             member: false,
             status: Status::Pending,

@@ -28,7 +28,7 @@ const BANDS: usize = 8;
 const ROWS: usize = 2;
 /// The most recent texts of one band compared: a bound on the work, which
 /// a campaign (recent by nature) does not need lifted.
-const BUCKET_LOOK: usize = 64;
+const BUCKET_LOOK: usize = 24;
 
 /// An earlier comment's text, as the duplicate check keeps it.
 #[derive(Debug, Clone)]
@@ -60,12 +60,12 @@ impl History {
     /// duplicate check, and the filter trained on the decided ones when
     /// there are at least `learn_min_decisions` of each kind.
     pub fn of(comments: &[Comment], settings: &Moderation) -> History {
-        let prepared: Vec<(Sent, Option<(Vec<String>, bool)>)> = comments
+        let prepared: Vec<(Sent, Option<learn::Lesson>)> = comments
             .par_iter()
             .map(|c| {
                 let normalized = Normalized::of(&c.body);
                 let links = find_links(&c.body);
-                let lesson = learn::lesson(c).map(|spam| (learn::tokens(c, &normalized, &links), spam));
+                let lesson = learn::lesson(c).map(|spam| (learn::token_hashes(c, &normalized, &links), spam));
                 (sent(c, &normalized, &links), lesson)
             })
             .collect();
@@ -81,7 +81,7 @@ impl History {
 
     /// A history whose filter is trained on `examples` alone (for
     /// cross-validation), with the texts of `comments`.
-    pub fn with_learner(comments: &[Comment], examples: &[(Vec<String>, bool)], min: usize) -> History {
+    pub fn with_learner(comments: &[Comment], examples: &[learn::Lesson], min: usize) -> History {
         let mut history = History::default();
         for c in comments {
             let normalized = Normalized::of(&c.body);
@@ -92,7 +92,7 @@ impl History {
     }
 
     /// The same texts with a filter trained on `examples` alone.
-    pub fn with_learner_from(&self, examples: &[(Vec<String>, bool)], min: usize) -> History {
+    pub fn with_learner_from(&self, examples: &[learn::Lesson], min: usize) -> History {
         History { sent: self.sent.clone(), buckets: self.buckets.clone(), learner: trained(examples, min) }
     }
 
@@ -118,8 +118,13 @@ impl History {
 
     /// Earlier comments (by date, then id) with nearly the same text as
     /// `comment` from another author or on another post, oldest first.
-    pub fn earlier_copies(&self, comment: &Comment, normalized: &Normalized) -> Vec<&Sent> {
-        let me = sent(comment, normalized, &find_links(&comment.body));
+    pub fn earlier_copies(
+        &self,
+        comment: &Comment,
+        normalized: &Normalized,
+        links: &[super::FoundLink],
+    ) -> Vec<&Sent> {
+        let me = sent(comment, normalized, links);
         if me.words.len() < MIN_CONTENT_WORDS || word_count(normalized) < MIN_WORDS {
             return Vec::new();
         }
@@ -142,7 +147,7 @@ impl History {
     }
 }
 
-fn trained(examples: &[(Vec<String>, bool)], min: usize) -> Option<Learner> {
+fn trained(examples: &[learn::Lesson], min: usize) -> Option<Learner> {
     let spam = examples.iter().filter(|(_, s)| *s).count();
     let ham = examples.len() - spam;
     (spam >= min.max(1) && ham >= min.max(1)).then(|| Learner::train(examples))

@@ -64,9 +64,13 @@ pub fn lesson(comment: &Comment) -> Option<bool> {
     }
 }
 
+/// A comment's tokens for training: their hashes, each once.
+pub type Lesson = (Vec<u64>, bool);
+
 impl Learner {
-    /// Trained on `examples`: each comment's tokens, and whether it is spam.
-    pub fn train(examples: &[(Vec<String>, bool)]) -> Learner {
+    /// Trained on `examples`: each comment's token hashes, and whether it
+    /// is spam.
+    pub fn train(examples: &[Lesson]) -> Learner {
         let hasher = hasher();
         let counts = examples
             .par_chunks(2048)
@@ -75,7 +79,7 @@ impl Learner {
                     HashMap::with_hasher(hasher.clone());
                 for (tokens, spam) in chunk {
                     for token in tokens {
-                        let entry = counts.entry(hasher.hash_one(token)).or_default();
+                        let entry = counts.entry(*token).or_default();
                         if *spam {
                             entry.0 += 1;
                         } else {
@@ -99,8 +103,8 @@ impl Learner {
     }
 
     /// The spamminess of one token: Robinson's f(w).
-    fn spamminess(&self, token: &str) -> f64 {
-        let (b, g) = self.counts.get(&hasher().hash_one(token)).copied().unwrap_or_default();
+    fn spamminess(&self, token: u64) -> f64 {
+        let (b, g) = self.counts.get(&token).copied().unwrap_or_default();
         let n = f64::from(b + g);
         if n == 0.0 {
             return PRIOR;
@@ -113,13 +117,15 @@ impl Learner {
 
     /// The score of a comment with `tokens`: Fisher's combination of its
     /// most telling tokens' spamminess.
-    pub fn score(&self, tokens: &[String]) -> Scored {
-        let mut clues: Vec<(&String, f64)> = tokens
+    pub fn score(&self, tokens: &[Token]) -> Scored {
+        let mut clues: Vec<(&Token, f64)> = tokens
             .iter()
-            .map(|t| (t, self.spamminess(t)))
+            .map(|t| (t, self.spamminess(t.hash)))
             .filter(|(_, f)| (f - 0.5).abs() >= MIN_STRENGTH)
             .collect();
-        clues.sort_by(|a, b| (b.1 - 0.5).abs().total_cmp(&(a.1 - 0.5).abs()).then_with(|| a.0.cmp(b.0)));
+        clues.sort_by(|a, b| {
+            (b.1 - 0.5).abs().total_cmp(&(a.1 - 0.5).abs()).then_with(|| a.0.hash.cmp(&b.0.hash))
+        });
         clues.truncate(MAX_CLUES);
         let score = fisher(clues.iter().map(|(_, f)| *f));
         // Named: the tokens that pulled toward the verdict, most telling first.
@@ -128,7 +134,7 @@ impl Learner {
             .iter()
             .filter(|(_, f)| (*f > 0.5) == toward_spam)
             .take(SHOWN)
-            .map(|(t, f)| (shown_token(t), *f))
+            .map(|(t, f)| (t.shown(), *f))
             .collect();
         Scored { score, clues: shown }
     }
@@ -184,14 +190,42 @@ fn chi2_q(x2: f64, dof: usize) -> f64 {
     sum.min(1.0)
 }
 
-/// A token as a moderator reads it: a word as itself, a link's domain as
-/// the domain, a signal in words.
-fn shown_token(token: &str) -> String {
-    match token.split_once(':') {
-        Some(("link" | "site", domain)) => domain.to_string(),
-        Some(("author", word)) => format!("name {word}"),
-        Some(("signal", what)) => what.replace('-', " "),
-        _ => token.to_string(),
+/// What a token is: a word or a pair of them, a link's domain, a word of
+/// the author's name, the author's site, or a signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Word,
+    Pair,
+    Link,
+    Author,
+    Site,
+    Signal,
+}
+
+/// One token of a comment, borrowed from it: hashed for the filter, shown
+/// in words only when it is named.
+#[derive(Debug, Clone)]
+pub struct Token<'a> {
+    kind: Kind,
+    text: &'a str,
+    second: &'a str,
+    hash: u64,
+}
+
+impl<'a> Token<'a> {
+    fn new(kind: Kind, text: &'a str, second: &'a str) -> Token<'a> {
+        Token { kind, text, second, hash: hasher().hash_one((kind, text, second)) }
+    }
+
+    /// As a moderator reads it: a word as itself, a link's domain as the
+    /// domain, a signal in words.
+    fn shown(&self) -> String {
+        match self.kind {
+            Kind::Word | Kind::Link | Kind::Site => self.text.to_string(),
+            Kind::Pair => format!("{} {}", self.text, self.second),
+            Kind::Author => format!("name {}", self.text),
+            Kind::Signal => self.text.replace('-', " "),
+        }
     }
 }
 
@@ -199,72 +233,92 @@ fn shown_token(token: &str) -> String {
 /// word pairs in the normal form, its links' domains, the words of the
 /// author's name, the author's site's domain, and signals: how many links,
 /// pasted markup, shouting. Each token once.
-pub fn tokens(comment: &Comment, normalized: &Normalized, links: &[FoundLink]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(96);
+pub fn tokens<'a>(
+    comment: &'a Comment,
+    normalized: &'a Normalized,
+    links: &'a [FoundLink],
+) -> Vec<Token<'a>> {
+    let mut out: Vec<Token<'a>> = Vec::with_capacity(96);
     let words: Vec<&str> = normalized
         .text
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '$'))
-        .filter(|w| (2..=24).contains(&w.chars().count()))
+        .filter(|w| (2..=24).contains(&w.len()))
         .collect();
-    out.extend(words.iter().map(|w| w.to_string()));
-    out.extend(words.windows(2).map(|p| format!("{} {}", p[0], p[1])));
-    for link in links {
-        if let Some(domain) = domain_of(&link.url) {
-            out.push(format!("link:{domain}"));
-        }
-    }
-    out.push(match links.len() {
-        0 => "signal:no-link".into(),
-        1 => "signal:one-link".into(),
-        _ => "signal:links".into(),
-    });
-    for word in
-        Normalized::of(&comment.author).text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 1)
-    {
-        out.push(format!("author:{word}"));
-    }
+    out.extend(words.iter().map(|w| Token::new(Kind::Word, w, "")));
+    out.extend(words.windows(2).map(|p| Token::new(Kind::Pair, p[0], p[1])));
+    out.extend(links.iter().filter_map(|l| domain_of(&l.url)).map(|d| Token::new(Kind::Link, d, "")));
+    out.push(Token::new(
+        Kind::Signal,
+        match links.len() {
+            0 => "no-link",
+            1 => "one-link",
+            _ => "links",
+        },
+        "",
+    ));
+    out.extend(
+        comment
+            .author
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 1)
+            .map(|w| Token::new(Kind::Author, w, "")),
+    );
     if let Some(domain) = comment.website.as_deref().and_then(domain_of) {
-        out.push(format!("site:{domain}"));
+        out.push(Token::new(Kind::Site, domain, ""));
     }
-    let letters = comment.body.chars().filter(|c| c.is_alphabetic()).count();
-    let upper = comment.body.chars().filter(|c| c.is_uppercase()).count();
+    let body = &comment.body;
+    let letters = body.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = body.chars().filter(|c| c.is_uppercase()).count();
     if letters >= 12 && upper * 2 > letters {
-        out.push("signal:shouting".into());
+        out.push(Token::new(Kind::Signal, "shouting", ""));
     }
-    if comment.body.contains("&#") || comment.body.contains("<br") || comment.body.contains("<a ") {
-        out.push("signal:pasted-markup".into());
+    if body.contains("&#") || body.contains("<br") || body.contains("<a ") {
+        out.push(Token::new(Kind::Signal, "pasted-markup", ""));
     }
-    out.sort_unstable();
-    out.dedup();
+    out.sort_unstable_by_key(|t| t.hash);
+    out.dedup_by_key(|t| t.hash);
     out
 }
 
-/// The host of a URL, without `www.`, lower case.
-fn domain_of(url: &str) -> Option<String> {
-    let lower = url.trim().to_ascii_lowercase();
-    let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
-    let host = rest.split(['/', '?', '#', ':']).next()?.trim_start_matches("www.");
-    (!host.is_empty() && host.contains('.')).then(|| host.to_string())
+/// The hashes of a comment's tokens, for training.
+pub fn token_hashes(comment: &Comment, normalized: &Normalized, links: &[FoundLink]) -> Vec<u64> {
+    tokens(comment, normalized, links).iter().map(|t| t.hash).collect()
+}
+
+/// The host of a URL, without `www.` (as written: hosts are compared
+/// case-blind by whoever links to them, but spam writes them one way).
+fn domain_of(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#', ':']).next()?;
+    let host = host.strip_prefix("www.").or_else(|| host.strip_prefix("WWW.")).unwrap_or(host);
+    (!host.is_empty() && host.contains('.')).then_some(host)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn toks(words: &str) -> Vec<String> {
-        words.split_whitespace().map(String::from).collect()
+    fn toks(words: &str) -> Vec<Token<'_>> {
+        words.split_whitespace().map(|w| Token::new(Kind::Word, w, "")).collect()
+    }
+
+    fn hashes(words: &str) -> Vec<u64> {
+        toks(words).iter().map(|t| t.hash).collect()
     }
 
     #[test]
     fn it_learns_which_tokens_mark_spam_and_names_them() {
         let mut examples = Vec::new();
-        for i in 0..30 {
-            examples.push((toks(&format!("subscribe channel link:bit.ly promo{i}")), true));
-            examples.push((toks(&format!("refund agent called back order{i}")), false));
+        let promos: Vec<String> = (0..30).map(|i| format!("subscribe channel bit.ly promo{i}")).collect();
+        let orders: Vec<String> = (0..30).map(|i| format!("refund agent called back order{i}")).collect();
+        for (p, o) in promos.iter().zip(&orders) {
+            examples.push((hashes(p), true));
+            examples.push((hashes(o), false));
         }
         let learner = Learner::train(&examples);
         assert_eq!(learner.decisions(), (30, 30));
-        let spam = learner.score(&toks("please subscribe my channel link:bit.ly"));
+        let spam = learner.score(&toks("please subscribe my channel bit.ly"));
         assert!(spam.score > 0.95, "{spam:?}");
         let names: Vec<&str> = spam.clues.iter().map(|(t, _)| t.as_str()).collect();
         assert!(names.contains(&"subscribe") && names.contains(&"bit.ly"), "{names:?}");

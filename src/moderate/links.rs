@@ -28,9 +28,25 @@ fn bare_url() -> &'static Regex {
 /// `<...>`, bare `http(s)://` and `www.` URLs in any case, and the `href`
 /// of HTML anchors pasted into the text. The same URL twice counts twice.
 pub fn find_links(body: &str) -> Vec<FoundLink> {
-    let mut links = Vec::new();
+    scan(body).links
+}
+
+/// What one pass of the Markdown parser finds in a comment body: its
+/// links, and the HTML pasted into it (tags and forum markup, and
+/// entities) outside code, which the writer quotes on purpose.
+#[derive(Debug, Default)]
+pub(super) struct Scan {
+    pub links: Vec<FoundLink>,
+    pub tags: Vec<Range<usize>>,
+    pub entities: Vec<Range<usize>>,
+}
+
+pub(super) fn scan(body: &str) -> Scan {
+    let mut found = Scan::default();
+    let links = &mut found.links;
     let mut open: Option<(String, usize, String)> = None;
     let mut anchor: Option<(String, usize, String)> = None;
+    let mut code: Vec<Range<usize>> = Vec::new();
     for (event, range) in Parser::new(body).into_offset_iter() {
         match event {
             Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
@@ -41,15 +57,29 @@ pub fn find_links(body: &str) -> Vec<FoundLink> {
                     links.push(FoundLink { url, text, span: start..range.end });
                 }
             }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, text)) = open.as_mut().or(anchor.as_mut()) {
-                    text.push_str(&t);
-                } else {
-                    links.extend(bare_urls(&t, range.start, body));
+            Event::Start(Tag::CodeBlock(_)) => code.push(range),
+            Event::Code(t) => {
+                code.push(range.clone());
+                match open.as_mut().or(anchor.as_mut()) {
+                    Some((_, _, text)) => text.push_str(&t),
+                    None => links.extend(bare_urls(&t, range.start, body)),
                 }
             }
+            Event::Text(t) => {
+                match open.as_mut().or(anchor.as_mut()) {
+                    Some((_, _, text)) => text.push_str(&t),
+                    None => links.extend(bare_urls(&t, range.start, body)),
+                }
+                let source = &body[range.clone()];
+                found.entities.extend(
+                    entity().find_iter(source).map(|m| range.start + m.start()..range.start + m.end()),
+                );
+            }
             Event::Html(h) | Event::InlineHtml(h) => {
-                html_links(&h, range.start, &mut anchor, &mut links);
+                if !(h.trim_start().starts_with("<!--") && h.to_ascii_lowercase().contains("more")) {
+                    found.tags.push(range.start..range.start + h.trim_end().len().min(range.len()));
+                }
+                html_links(&h, range.start, &mut anchor, links);
             }
             _ => {}
         }
@@ -59,7 +89,29 @@ pub fn find_links(body: &str) -> Vec<FoundLink> {
         links.push(FoundLink { url, text, span: start..body.len() });
     }
     links.sort_by_key(|l| l.span.start);
-    links
+    // Forum markup spans the events Markdown cuts its brackets into.
+    let in_code = |r: &Range<usize>| code.iter().any(|c| c.start <= r.start && r.end <= c.end);
+    found.tags.extend(bbcode().find_iter(body).map(|m| m.range()).filter(|r| !in_code(r)));
+    found.tags.sort_by_key(|r| r.start);
+    found.entities.retain(|r| !in_code(r));
+    found
+}
+
+fn entity() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});").expect("valid regex")
+    })
+}
+
+/// Forum markup (`[url=...]`, `[b]...[/b]`): only its unmistakable forms,
+/// so a Markdown reference link `[a]` is not taken for it.
+fn bbcode() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\[(?:url|img|color|size|font)(?:=[^\]]*)?\]|\[/(?:url|b|i|u|s|color|size|img|quote|link|center|font)\]")
+            .expect("valid regex")
+    })
 }
 
 fn anchor_open() -> &'static Regex {

@@ -131,6 +131,10 @@ pub struct Body {
     pub prose_words: Vec<String>,
     /// The whole body as the spam rules read it.
     pub normalized: Normalized,
+    /// HTML tags and forum markup pasted into the body, outside code.
+    pub pasted_tags: Vec<Range<usize>>,
+    /// HTML entities in the body's text, outside code.
+    pub pasted_entities: Vec<Range<usize>>,
 }
 
 /// Whether the rule `code` is of a family of spam (see `Rule::spam_family`).

@@ -102,7 +102,7 @@ pub(super) fn bait() -> &'static Family {
 /// What a commenter may promote as their own, in a call to act on it.
 macro_rules! own_things {
     () => {
-        r"(?:channel|chanel|chanell|channels|videos?|vids?|vlogs?|music|songs?|tracks?|mixtape|mixes|beats?|raps?|covers?|album|ep|page|profile|blog|website|site|instagram|insta|ig|twitter|tiktok|youtube|yt|soundcloud|spotify|twitch|streams?|podcast|playlist|band|art|artwork|drawings?|gameplay|shop|stuff|content|new\s+video|latest\s+video|fan\s*page|server|discord|game|app|poems?|book)"
+        r"(?:chann?e?ll?s?|videos?|vids?|vlogs?|music|songs?|tracks?|mixtape|mixes|beats?|raps?|covers?|album|ep|page|profile|blog|website|site|instagram|insta|ig|twitter|tiktok|youtube|yt|soundcloud|spotify|twitch|streams?|podcast|playlist|band|art|artwork|drawings?|gameplay|shop|stuff|content|new\s+video|latest\s+video|fan\s*page|server|discord|game|app|poems?|book)"
     };
 }
 
@@ -120,7 +120,7 @@ const PROMOTION_STRONG: &[&str] = &[
     r"\bsub\s*(?:4|for|four|a|2|x|por)\s*sub\b",
     r"\b(?:s4s|f4f|l4l|sub\s*back|follow\s*(?:4|for)\s*follow|sub\s+for\s+sub)\b",
     r"(?:check|visit|sub|subscribe|watch)(?:out)?(?:to)?my(?:channel|chanel|page|music|videos?|vids)",
-    r"\b(?:my|our)\s+(?:(?:new|own|official|youtube|yt|music|gaming|little|small|first|latest|tiny|rap|cover|dance|vlog|comedy|art)\s+){1,3}(?:channel|chanel|chanell)\b",
+    r"\b(?:my|our)\s+(?:(?:new|own|official|youtube|yt|music|gaming|little|small|first|latest|tiny|rap|cover|dance|vlog|comedy|art)\s+){1,3}(?:chann?e?ll?)\b",
     r"\b(?:my|our)\s+(?:(?:new|own|official|youtube|yt|music|gaming|little|small|first|latest|tiny|rap|cover|dance|vlog|comedy|art)\s+){0,3}(?:vlogs?|mixtape|soundcloud|podcast|fan\s*page|playlist|beats)\b",
     concat!(r"\b", calls!(), r"\b[^.!?\n]{0,20}?\b(?:my|our|me\s+on|me\s+at)\b[^.!?\n]{0,25}?\b", own_things!(), r"\b"),
     concat!(r"\b", calls!(), r"\s+(?:\w+\s+)?(?:my|our)\s+", own_things!(), r"\b"),
@@ -153,14 +153,14 @@ const PROMOTION_STRONG: &[&str] = &[
 const PROMOTION_WEAK: &[&str] = &[
     r"\b(?:please|pl[sz]+|plox|pleas|can\s+you|could\s+you|would\s+you|everyone|everybody|guys|ppl|people|y'?all|ya'?ll)\b[^.!?\n]{0,15}?\b(?:sub|subscribe|subcribe|suscribe|check\s+(?:it|me)\s+out|give\s+(?:it|me)\s+a\s+(?:listen|chance|try|look)|share\s+it)\b",
     r"\b(?:new\s+video|video\s+is\s+up|just\s+uploaded|uploaded\s+(?:a\s+)?new|my\s+latest|dropped\s+(?:a|my)\s+new|new\s+(?:song|track|single|cover|mixtape|ep|album|beat|mix|episode|vlog)\s+(?:is\s+)?(?:up|out|dropped|today|now))\b",
-    r"\b(?:subscribe|subscribers|subs|followers|subscribing|suscriptores|inscritos|abonnes|seguidores)\b",
+    r"\b(?:subscribers|subs|followers|suscriptores|inscritos|abonnes|seguidores)\b",
     r"\bthank\s+(?:you|u)\s+(?:so\s+much\s+)?(?:for\s+)?(?:subscribing|the\s+support|supporting)\b",
     r"\bgive\s+(?:it|me|my\s+\w+|them|us)\s+a\s+(?:listen|chance|look|try|shot)\b",
     r"\bsmall\s+(?:youtuber|creator|channel|artist|streamer|musician|band)\b",
     r"\bmy\s+(?:instagram|insta|ig|twitter|tiktok|spotify|youtube|yt|twitch|facebook|fb|snapchat|snap)\b",
     r"(?:^|\s)@[a-z0-9_.]{3,}",
     r"\bsupport\s+(?:me|us|a\s+small|small|the\s+channel|my)\b",
-    r"\b(?:my|our)\s+(?:channel|chanel|chanell|channels)\b",
+    r"\b(?:my|our)\s+(?:chann?e?ll?s?)\b",
     r"\b(?:i\s+make|i\s+upload|i\s+post|i\s+do|i\s+stream|i\s+drop|we\s+post|we\s+make|we\s+upload)\s+(?:\w+\s+){0,2}(?:music|songs|covers|beats|videos|vlogs|raps|gaming|game\s*play|mixes|drawings|art)\b",
     r"\b(?:youtube|yt|spotify|soundcloud|itunes|tiktok|twitch|bandcamp)\b",
     r"\b(?:my\s+dream|dream\s+is|it\s+would\s+mean\s+(?:a\s+lot|the\s+world|everything)|means\s+a\s+lot|would\s+love\s+it\s+if|so\s+grateful\s+if|appreciate\s+it\s+if)\b",
@@ -174,6 +174,8 @@ const PROMOTION_WEAK: &[&str] = &[
     r"\bvisit\s+(?:us\s+at\s+|our\s+site\s+|my\s+site\s+)?(?:https?|www|[a-z0-9-]+\.[a-z]{2,})",
     r"\b(?:i|we)\s+(?:also\s+)?(?:run|own|started)\s+(?:a|an|my|our)\s+(?:\w+\s+){0,3}(?:service|business|company|shop|store|agency|brand|channel|blog)\b",
     r"\bhit\s+(?:the|that)\s+bell\b",
+    r"\bclick\s+(?:here|this\s+link|the\s+link|my\s+link)\b",
+    r"\b(?:subscribe|sub|follow)\s+(?:here|now|today|pls|please|plz)\b",
     r"\bi\s+(?:filmed|recorded|drew|edited|made\s+a\s+video)\b",
     r"\b(?:new|latest)\s+(?:cover|song|track|single|video|mix|episode)\b",
     r"[\u{1F449}\u{1F448}\u{27A1}\u{2B07}\u{1F447}]",

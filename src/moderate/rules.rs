@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::links::{FoundLink, commercial_reason, find_links};
+use super::links::{FoundLink, commercial_reason};
 use super::text::{is_cjk, is_function_word, squeeze, words};
 use super::{Body, Check, Context, Rule, Verdict};
 use crate::config::ModerationMode;
@@ -48,11 +48,11 @@ pub(super) fn without_links(body: &str, links: &[FoundLink]) -> String {
 
 impl Body {
     pub(super) fn of(text: &str) -> Body {
-        let links = find_links(text);
+        let super::links::Scan { links, tags, entities } = super::links::scan(text);
         let prose = without_links(text, &links);
         let prose_words = words(&prose);
         let normalized = super::Normalized::of(text);
-        Body { links, prose, prose_words, normalized }
+        Body { links, prose, prose_words, normalized, pasted_tags: tags, pasted_entities: entities }
     }
 }
 
@@ -181,6 +181,7 @@ const PRAISE_WORDS: &[&str] = &[
     "enjoyed",
     "appreciate",
     "appreciated",
+    "valuable",
 ];
 const PRAISE_NOUNS: &[&str] = &[
     "post",
@@ -269,6 +270,10 @@ const FILLER: &[&str] = &[
     "with",
     "us",
     "everybody",
+    "exactly",
+    "looking",
+    "searching",
+    "needed",
 ];
 
 fn greeting() -> &'static Regex {
@@ -361,21 +366,6 @@ impl Rule for TooShort {
     }
 }
 
-fn self_promotion() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"(?ix)\b(?:
-                (?:check\s*out|visit|follow|subscribe\s+to|sub\s+to|look\s+at|click\s+on|go\s+to|head\s+over\s+to)\s+(?:my|our)\b
-              | follow\s+me\b | subscribe\s+(?:to\s+)?me\b | sub\s*(?:4|for)\s*sub\b
-              | click\s+(?:here|this\s+link|the\s+link|my\s+link)\b
-              | (?:my|our)\s+(?:youtube|tiktok|instagram|twitch)\s+(?:channel|page|account)\b
-            )",
-        )
-        .expect("valid regex")
-    })
-}
-
 struct LinkPromotion;
 impl Rule for LinkPromotion {
     fn code(&self) -> &'static str {
@@ -391,17 +381,6 @@ impl Rule for LinkPromotion {
         true
     }
     fn check(&self, cx: &Context, body: &Body) -> Check {
-        let text = &cx.comment.body;
-        let asks: Vec<_> = self_promotion().find_iter(text).map(|m| m.range()).collect();
-        if !asks.is_empty() {
-            let phrase = &text[asks[0].clone()];
-            return Check::hit(
-                format!(
-                    "asks readers to \u{201c}{phrase}\u{201d}: promotion of the commenter's own channel or site"
-                ),
-                asks,
-            );
-        }
         let found = super::phrases::promotion().find(&body.normalized.text, &cx.settings.promotion_phrases);
         // One weak sign (a platform named, "new video") promotes only with
         // a second one, or with a link to follow.
@@ -629,7 +608,7 @@ impl Rule for Duplicate {
                 vec![],
             );
         }
-        let copies = cx.history.earlier_copies(c, &body.normalized);
+        let copies = cx.history.earlier_copies(c, &body.normalized, &body.links);
         let Some(first) = copies.first() else {
             return Check::clear("not a repeat of an earlier comment");
         };

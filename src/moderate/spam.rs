@@ -7,7 +7,6 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{Event, Parser};
 use regex::Regex;
 
 use super::links::{cloaked_text, shortener};
@@ -71,7 +70,7 @@ fn income_claims(text: &str) -> Vec<Range<usize>> {
     static EARN: OnceLock<Regex> = OnceLock::new();
     let amount = AMOUNT.get_or_init(|| {
         let number = r"(\d(?:[\d.,]|\s\d{3})*|(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|grand)[\s-]*)+)";
-        let unit = r"(?:/\s*|(?-u:\b)(?:a|an|per|every|each|por|par|al|ao|a\s+la|this|last)\s+(?:single\s+)?)?(hours?|hrs?|h|days?|weeks?|wk|months?|mo|tasks?|reviews?|posts?|referrals?|clicks?|likes?|hora|dia|semana|mes|jour|semaine|mois)(?-u:\b)|(?-u:\b)(hourly|daily|weekly|monthly|diarios?|semanal(?:es)?|mensual(?:es)?|par\s+jour)(?-u:\b)";
+        let unit = r"(?:/\s*|(?-u:\b)(?:a|an|per|every|each|por|par|al|ao|a\s+la|this|last)\s+(?:single\s+)?|(?-u:\b))(hours?|hrs?|h|days?|weeks?|wk|months?|mo|tasks?|reviews?|posts?|referrals?|clicks?|likes?|hora|dia|semana|mes|jour|semaine|mois)(?-u:\b)|(?-u:\b)(hourly|daily|weekly|monthly|diarios?|semanal(?:es)?|mensual(?:es)?|par\s+jour)(?-u:\b)";
         let pattern = format!(
             r"(?:(?:[$€£₹¥]|r\$|us\$|usd)\s?{number}\s*(k)?|{number}\s*(k)?\s*(?:[$€£₹]|usd|dollars?|bucks|euros?|reais|pounds|grand))[^.!?\n]{{0,25}}?(?:{unit})"
         );
@@ -356,13 +355,37 @@ fn addressish() -> &'static Regex {
 
 /// Words that stand before "dot com" in ordinary sentences ("the dot com
 /// bubble").
-const COMMON_BEFORE_DOT: &[&str] = &["the", "a", "old", "big", "era", "any", "every", "web"];
+const COMMON_BEFORE_DOT: &[&str] = &[
+    "the",
+    "a",
+    "old",
+    "big",
+    "era",
+    "any",
+    "every",
+    "web",
+    "name",
+    "company",
+    "brand",
+    "store",
+    "shop",
+    "site",
+    "something",
+    "whatever",
+    "their",
+    "its",
+    "our",
+    "your",
+    "his",
+    "her",
+    "my",
+];
 
 fn obfuscated() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         let tld = r"(?:com|net|org|info|biz|ru|tk|ml|ga|cf|gq|xyz|top|club|online|site|co|io|me|us|uk|de|br|es|fr|in|ly|gl|be|tv|cc|ws|link|shop|store|live|app|example)";
-        let dot = r"(?:\s*\.\s+|\s+\.\s*|\s*\(\s*dot\s*\)\s*|\s*\[\s*dot\s*\]\s*|\s*\{\s*dot\s*\}\s*|\s+dot\s+|\s*\[\.\]\s*|\s*\(\.\)\s*|\s*<dot>\s*)";
+        let dot = r"(?:\s+\.\s*|\s*\(\s*dot\s*\)\s*|\s*\[\s*dot\s*\]\s*|\s*\{\s*dot\s*\}\s*|\s+dot\s+|\s*\[\.\]\s*|\s*\(\.\)\s*|\s*<dot>\s*)";
         let pattern = format!(
             r"(?-u:\b)(?:w\s+w\s+w(?-u:\b)|c\s+o\s+m(?-u:\b)|(?:w{{2,3}}\s*(?:,+|[•·])\s*)?[a-z0-9][a-z0-9-]{{2,}}\s*(?:,+|[•·])\s*(?:com|net|org|example)(?-u:\b)|hx{{2}}ps?://\S+|h\s+t\s+t\s+p\s*s?\s*:\s*/\s*/\s*\S+|w{{1,3}}\s+[a-z0-9-]{{2,}}\s+{tld}(?-u:\b)|(?:w{{1,3}}{dot})?[a-z0-9][a-z0-9-]{{1,}}{dot}(?:[a-z0-9-]{{2,}}{dot})?{tld}(?-u:\b))"
         );
@@ -393,7 +416,7 @@ impl Rule for PastedMarkup {
     fn spam_family(&self) -> bool {
         true
     }
-    fn check(&self, cx: &Context, _: &Body) -> Check {
+    fn check(&self, cx: &Context, body: &Body) -> Check {
         let text = &cx.comment.body;
         if let Some((why, spans)) = symbol_wall(text) {
             return Check::hit(format!("{why}: text made to take space, not to say something"), spans)
@@ -405,7 +428,7 @@ impl Rule for PastedMarkup {
                 vec![0..text.trim_end().len()],
             );
         }
-        let (tags, entities) = pasted_html(text);
+        let (tags, entities) = (body.pasted_tags.clone(), body.pasted_entities.clone());
         if tags.is_empty() && entities.is_empty() {
             return Check::clear("no pasted HTML or symbol art");
         }
@@ -435,50 +458,6 @@ impl Rule for PastedMarkup {
 fn clip(s: &str) -> String {
     let s: String = s.chars().take(30).collect();
     s.replace('`', "'")
-}
-
-/// Raw HTML tags and entities in the body's text (code spans and blocks
-/// are the writer quoting markup on purpose, and do not count).
-fn pasted_html(body: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
-    static ENTITY: OnceLock<Regex> = OnceLock::new();
-    let entity = ENTITY.get_or_init(|| {
-        Regex::new(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});").expect("valid regex")
-    });
-    let mut tags = Vec::new();
-    let mut entities = Vec::new();
-    let mut code: Vec<Range<usize>> = Vec::new();
-    for (event, range) in Parser::new(body).into_offset_iter() {
-        match event {
-            Event::Code(_) | Event::Start(pulldown_cmark::Tag::CodeBlock(_)) => code.push(range),
-            Event::Html(h) | Event::InlineHtml(h) => {
-                if h.trim_start().starts_with("<!--") && h.to_ascii_lowercase().contains("more") {
-                    continue;
-                }
-                tags.push(range.start..range.start + h.trim_end().len().min(range.len()));
-            }
-            Event::Text(_) => {
-                let source = &body[range.clone()];
-                entities
-                    .extend(entity.find_iter(source).map(|m| range.start + m.start()..range.start + m.end()));
-            }
-            _ => {}
-        }
-    }
-    // Forum markup spans the events Markdown cuts its brackets into.
-    let in_code = |r: &Range<usize>| code.iter().any(|c| c.start <= r.start && r.end <= c.end);
-    tags.extend(bbcode().find_iter(body).map(|m| m.range()).filter(|r| !in_code(r)));
-    tags.sort_by_key(|r| r.start);
-    (tags, entities)
-}
-
-/// Forum markup (`[url=...]`, `[b]...[/b]`): only its unmistakable forms,
-/// so a Markdown reference link `[a]` is not taken for it.
-fn bbcode() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?i)\[(?:url|img|color|size|font)(?:=[^\]]*)?\]|\[/(?:url|b|i|u|s|color|size|img|quote|link|center|font)\]")
-            .expect("valid regex")
-    })
 }
 
 /// Symbols that draw rather than say: box drawing, blocks, geometric
@@ -632,6 +611,11 @@ mod tests {
         assert!(symbol_wall("h̸̢̛̝e̵̞͐l̴̰͝l̶̹̿o̸̲͋ ̴̣̈́w̶̱͠o̵̩͗r̷̲̈́l̵̻͘d̸̰̾").is_some());
         assert!(symbol_wall("Three hours on hold 😤 and then the line dropped ❤").is_none());
         assert!(symbol_wall("- they listened\n- they apologised\n\n---\n\nSigned").is_none());
+    }
+
+    fn pasted_html(body: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+        let scan = super::super::links::scan(body);
+        (scan.tags, scan.entities)
     }
 
     #[test]

@@ -149,21 +149,21 @@ fn cross_validate(
     decided: &[(usize, bool)],
     texts: &History,
 ) -> (Option<Overall>, Option<RuleTally>) {
-    let lessons: Vec<Option<(Vec<String>, bool)>> = decided
+    let lessons: Vec<Option<moderate::learn::Lesson>> = decided
         .par_iter()
         .map(|&(i, _)| {
             let c = &queue.comments[i];
             moderate::learn::lesson(c).map(|spam| {
                 let normalized = moderate::Normalized::of(&c.body);
                 let links = moderate::find_links(&c.body);
-                (moderate::learn::tokens(c, &normalized, &links), spam)
+                (moderate::learn::token_hashes(c, &normalized, &links), spam)
             })
         })
         .collect();
     let min = queue.config.moderation.learn_min_decisions;
     let mut evals: Vec<(bool, Evaluation)> = Vec::with_capacity(decided.len());
     for fold in 0..FOLDS {
-        let training: Vec<(Vec<String>, bool)> = lessons
+        let training: Vec<moderate::learn::Lesson> = lessons
             .iter()
             .enumerate()
             .filter(|(n, _)| n % FOLDS != fold)

@@ -180,7 +180,10 @@ pub fn url_as_browser_reads(value: &str) -> String {
 }
 
 /// The rules: deterministic (the same comment twice gives the same
-/// evaluation), and every span they report lies on the body's characters.
+/// evaluation), and every span they report lies on the body's characters;
+/// with a history of the siblings (duplicates, and the filter learned from
+/// them), and through the normal form, whose every character maps back
+/// onto the body.
 pub fn moderation(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let mut parts = text.split('\u{0}');
@@ -213,7 +216,16 @@ pub fn moderation(data: &[u8]) {
         .map(|(i, b)| make(&format!("s{i}"), "Sibling", b, Status::Approved))
         .collect();
     let sibling_refs: Vec<&Comment> = siblings.iter().collect();
-    let settings = Moderation::default();
+    // The siblings, decided in turn as spam and approved, teach the filter
+    // (from one decision of each kind) and fill the duplicate index.
+    let mut decided = siblings.clone();
+    for (i, c) in decided.iter_mut().enumerate() {
+        c.status = if i % 2 == 0 { Status::Spam } else { Status::Approved };
+        c.date = PostDate::parse(&format!("2024-04-{:02}T10:00:00Z", 1 + i)).expect("a fixed date parses");
+    }
+    let settings = Moderation { learn_min_decisions: 1, ..Moderation::default() };
+    let history = parlor::moderate::History::of(&decided, &settings);
+    assert_normal_form_points_into(body);
     let comment_settings = CommentSettings::default();
     let known: HashSet<(String, String)> = HashSet::new();
     let post = PostFacts { comments: CommentsMode::Open, date };
@@ -225,7 +237,7 @@ pub fn moderation(data: &[u8]) {
         siblings: &sibling_refs,
         known_authors: &known,
         seconds_since_last_from_client: None,
-        history: parlor::moderate::History::empty(),
+        history: &history,
     };
     let first = parlor::moderate::evaluate(&cx);
     let second = parlor::moderate::evaluate(&cx);
@@ -242,6 +254,24 @@ pub fn moderation(data: &[u8]) {
                 r.code
             );
         }
+    }
+}
+
+/// The spam rules' normal form of `body` is the same every time, and every
+/// range of it maps back onto whole characters of the body, in order.
+fn assert_normal_form_points_into(body: &str) {
+    let normal = parlor::moderate::Normalized::of(body);
+    assert_eq!(normal, parlor::moderate::Normalized::of(body), "the normal form changed between two runs");
+    let mut last = 0;
+    for (i, c) in normal.text.char_indices() {
+        let from = normal.original(i..i + c.len_utf8());
+        assert!(
+            body.get(from.clone()).is_some(),
+            "normal {c:?} at {i} maps to {from:?}, not onto characters of a {}-byte body",
+            body.len()
+        );
+        assert!(from.start >= last, "the normal form runs backwards at {i}: {from:?} after {last}");
+        last = from.start;
     }
 }
 
