@@ -10,6 +10,10 @@
 #[path = "../tests/moderation/corpus.rs"]
 mod corpus;
 
+/// The allocator `parlor` itself runs with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 

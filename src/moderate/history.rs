@@ -28,7 +28,7 @@ const BANDS: usize = 8;
 const ROWS: usize = 2;
 /// The most recent texts of one band compared: a bound on the work, which
 /// a campaign (recent by nature) does not need lifted.
-const BUCKET_LOOK: usize = 24;
+const BUCKET_LOOK: usize = 12;
 
 /// An earlier comment's text, as the duplicate check keeps it.
 #[derive(Debug, Clone)]

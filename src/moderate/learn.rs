@@ -118,25 +118,30 @@ impl Learner {
     /// The score of a comment with `tokens`: Fisher's combination of its
     /// most telling tokens' spamminess.
     pub fn score(&self, tokens: &[Token]) -> Scored {
+        let strength = |f: f64| (f - 0.5).abs();
         let mut clues: Vec<(&Token, f64)> = tokens
             .iter()
             .map(|t| (t, self.spamminess(t.hash)))
-            .filter(|(_, f)| (f - 0.5).abs() >= MIN_STRENGTH)
+            .filter(|(_, f)| strength(*f) >= MIN_STRENGTH)
             .collect();
-        clues.sort_by(|a, b| {
-            (b.1 - 0.5).abs().total_cmp(&(a.1 - 0.5).abs()).then_with(|| a.0.hash.cmp(&b.0.hash))
-        });
-        clues.truncate(MAX_CLUES);
+        let by_strength = |a: &(&Token, f64), b: &(&Token, f64)| {
+            strength(b.1).total_cmp(&strength(a.1)).then_with(|| a.0.hash.cmp(&b.0.hash))
+        };
+        if clues.len() > MAX_CLUES {
+            clues.select_nth_unstable_by(MAX_CLUES, by_strength);
+            clues.truncate(MAX_CLUES);
+        }
         let score = fisher(clues.iter().map(|(_, f)| *f));
         // Named: the tokens that pulled toward the verdict, most telling first.
         let toward_spam = score >= 0.5;
-        let shown = clues
-            .iter()
-            .filter(|(_, f)| (*f > 0.5) == toward_spam)
-            .take(SHOWN)
-            .map(|(t, f)| (t.shown(), *f))
-            .collect();
-        Scored { score, clues: shown }
+        let mut named: Vec<&(&Token, f64)> =
+            clues.iter().filter(|(_, f)| (*f > 0.5) == toward_spam).collect();
+        if named.len() > SHOWN {
+            named.select_nth_unstable_by(SHOWN, |a, b| by_strength(a, b));
+            named.truncate(SHOWN);
+        }
+        named.sort_by(|a, b| by_strength(a, b));
+        Scored { score, clues: named.iter().map(|(t, f)| (t.shown(), *f)).collect() }
     }
 }
 

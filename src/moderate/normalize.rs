@@ -71,6 +71,10 @@ fn entity() -> &'static Regex {
 /// entities their character, invisible characters nothing.
 fn decode(body: &str) -> Vec<Piece> {
     let mut out = Vec::with_capacity(body.len());
+    if body.is_ascii() && !body.contains(['<', '&']) {
+        out.extend(body.bytes().enumerate().map(|(i, b)| (char::from(b), i as u32..i as u32 + 1)));
+        return out;
+    }
     let mut i = 0;
     while i < body.len() {
         let rest = &body[i..];
@@ -158,7 +162,14 @@ fn is_invisible(c: char) -> bool {
 /// or digit: accents dropped, compatibility forms (`ｃ`, `𝐜`, `ⓒ`)
 /// decomposed, symbol look-alikes cured, and a Greek or Cyrillic letter
 /// inside a Latin word read as the Latin letter it imitates.
-fn fold(pieces: Vec<Piece>) -> Vec<Piece> {
+fn fold(mut pieces: Vec<Piece>) -> Vec<Piece> {
+    // Most comments are ASCII: lower-cased in place, nothing to decompose.
+    if pieces.iter().all(|(c, _)| c.is_ascii()) {
+        for (c, _) in &mut pieces {
+            c.make_ascii_lowercase();
+        }
+        return pieces;
+    }
     let latin = |p: Option<&Piece>| p.is_some_and(|(c, _)| c.is_ascii_alphabetic());
     let mut out = Vec::with_capacity(pieces.len());
     for (i, (c, from)) in pieces.iter().enumerate() {
@@ -285,9 +296,12 @@ fn join_spaced_letters(pieces: Vec<Piece>) -> Vec<Piece> {
         i = end + 1;
     }
     let spaced_out = runs.iter().any(|r| r.2 >= 4);
+    if !spaced_out {
+        return pieces;
+    }
     let mut drop = vec![false; pieces.len()];
     for (start, end, letters) in runs {
-        if letters >= 4 || (spaced_out && letters >= 2) {
+        if letters >= 2 {
             for j in (start + 1..end).step_by(2) {
                 drop[j] = true;
             }
@@ -298,6 +312,10 @@ fn join_spaced_letters(pieces: Vec<Piece>) -> Vec<Piece> {
 
 /// `pleeeease`, `subscribeeee`: three or more of one letter are one.
 fn cut_stretched_letters(pieces: Vec<Piece>) -> Vec<Piece> {
+    let stretched = pieces.windows(3).any(|w| w[0].0 == w[1].0 && w[1].0 == w[2].0 && w[0].0.is_alphabetic());
+    if !stretched {
+        return pieces;
+    }
     let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
     let mut run = 0;
     for (c, from) in pieces {

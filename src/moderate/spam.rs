@@ -230,7 +230,9 @@ impl Rule for LinkShortener {
             body.links.iter().filter_map(|l| shortener(&l.url, extra).map(|s| (s, l.span.clone()))).collect();
         // Written without `http://` or `www.`, a shortened link is no link
         // to the Markdown reader, but it is to a person.
-        for m in bare_short_link().find_iter(&body.normalized.text) {
+        let text = &body.normalized.text;
+        let bare = if text.contains('/') { bare_short_link().find_iter(text).collect() } else { Vec::new() };
+        for m in bare {
             if let Some(s) = shortener(m.as_str(), extra) {
                 let span = body.normalized.original(m.range());
                 if !hits.iter().any(|(_, h)| h.start <= span.start && span.end <= h.end) {
@@ -479,6 +481,24 @@ fn emoji_wall(body: &str) -> Option<usize> {
     ((emoji >= 12 && other == 0) || frame).then_some(emoji)
 }
 
+/// In an ASCII body, the one wall there can be: a line of one repeated
+/// symbol (not a Markdown rule or fence).
+fn repeated_symbol_line(body: &str) -> Option<(String, Vec<Range<usize>>)> {
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let same = trimmed.chars().next().is_some_and(|first| {
+            !first.is_alphanumeric() && trimmed.chars().all(|c| c == first || c.is_whitespace())
+        });
+        if same && trimmed.len() >= 15 && !trimmed.starts_with(['-', '*', '_', '=', '`', '~', '#', '>']) {
+            let start = offset + (line.len() - line.trim_start().len());
+            return Some(("a line of drawing symbols".into(), vec![start..start + trimmed.len()]));
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// A character that decorates: not a letter, digit or space, not ASCII,
 /// not an emoji and not typographic punctuation or a currency sign.
 fn is_decor(c: char) -> bool {
@@ -493,6 +513,9 @@ fn is_decor(c: char) -> bool {
 /// A wall of drawing symbols, a line of one repeated symbol, or zalgo
 /// text, with why.
 fn symbol_wall(body: &str) -> Option<(String, Vec<Range<usize>>)> {
+    if body.is_ascii() {
+        return repeated_symbol_line(body);
+    }
     let visible = body.chars().filter(|c| !c.is_whitespace()).count();
     let drawing = body.chars().filter(|c| is_drawing(*c)).count();
     let marks = body.chars().filter(|c| unicode_normalization::char::is_combining_mark(*c)).count();
