@@ -206,8 +206,10 @@ fn content_words<'a>(
         chunk_start = i + c.len_utf8();
     }
     words.into_iter().filter_map(move |r| {
-        let from = normalized.original(r.clone());
-        let in_link = links.iter().any(|l| l.span.start <= from.start && from.end <= l.span.end);
+        let in_link = !links.is_empty() && {
+            let from = normalized.original(r.clone());
+            links.iter().any(|l| l.span.start <= from.start && from.end <= l.span.end)
+        };
         let word = &text[r];
         (!in_link && word.chars().count() >= 2 && !is_function_word(word)).then_some(word)
     })

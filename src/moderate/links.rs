@@ -294,20 +294,20 @@ pub(super) fn shortener(url: &str, extra: &[String]) -> Option<String> {
     let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
     let rest = rest.strip_prefix("www.").unwrap_or(rest);
     let host_and_path = rest.split(['?', '#']).next().unwrap_or(rest);
+    let host = host_and_path.split('/').next().unwrap_or(host_and_path);
     let matches = |s: &str| {
-        let s = s.trim().trim_start_matches("www.").to_ascii_lowercase();
+        let s = s.trim().trim_start_matches("www.");
+        let path_of = |rest: &str| rest.is_empty() || rest.starts_with('/');
         !s.is_empty()
-            && (host_and_path == s
-                || host_and_path.starts_with(&format!("{s}/"))
-                || (!s.contains('/')
-                    && host_and_path.split('/').next().is_some_and(|h| h.ends_with(&format!(".{s}")))))
+            && (host_and_path.strip_prefix(s).is_some_and(path_of)
+                || (!s.contains('/') && host.strip_suffix(s).is_some_and(|sub| sub.ends_with('.'))))
     };
     SHORTENERS
         .iter()
         .copied()
         .find(|s| matches(s))
         .map(String::from)
-        .or_else(|| extra.iter().find(|s| matches(s)).cloned())
+        .or_else(|| extra.iter().find(|s| matches(&s.to_ascii_lowercase())).cloned())
         .or_else(|| redirect_through(url))
 }
 

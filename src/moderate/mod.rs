@@ -13,6 +13,7 @@ mod rules;
 mod spam;
 mod text;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -60,8 +61,9 @@ impl Verdict {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
     pub applies: bool,
-    /// Said so a person understands it, whether or not the rule applies.
-    pub message: String,
+    /// Said so a person understands it, whether or not the rule applies
+    /// (most rules that do not apply say so in a fixed sentence).
+    pub message: Cow<'static, str>,
     /// Byte ranges in the comment body that made the rule apply.
     pub spans: Vec<Range<usize>>,
     /// The verdict this finding deserves, when the rule grades what it
@@ -71,10 +73,10 @@ pub struct Check {
 }
 
 impl Check {
-    fn clear(message: impl Into<String>) -> Check {
+    fn clear(message: impl Into<Cow<'static, str>>) -> Check {
         Check { applies: false, message: message.into(), spans: Vec::new(), verdict: None }
     }
-    fn hit(message: impl Into<String>, spans: Vec<Range<usize>>) -> Check {
+    fn hit(message: impl Into<Cow<'static, str>>, spans: Vec<Range<usize>>) -> Check {
         Check { applies: true, message: message.into(), spans, verdict: None }
     }
     fn graded(mut self, verdict: Verdict) -> Check {
