@@ -462,7 +462,7 @@ fn the_seed_blogs_real_comments_pass() {
         assert!(body.len() > 300, "{prefix}: {body}");
         let eval = run(Open, &body);
         let findings: Vec<(&str, &str)> =
-            eval.findings().map(|r| (r.code, r.check.message.as_str())).collect();
+            eval.findings().map(|r| (r.code, r.check.message.as_ref())).collect();
         assert_eq!(eval.verdict, Verdict::Pass, "{prefix}: {findings:?}\n{body}");
         checked += 1;
     }
