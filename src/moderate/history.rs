@@ -24,7 +24,7 @@ const MIN_CONTENT_WORDS: usize = 5;
 /// Two texts whose content words overlap this much (Jaccard) are copies.
 const SAME_TEXT: f64 = 0.7;
 /// MinHash: bands of rows; two texts sharing one band are compared.
-const BANDS: usize = 8;
+const BANDS: usize = 6;
 const ROWS: usize = 2;
 /// The most recent texts of one band compared: a bound on the work, which
 /// a campaign (recent by nature) does not need lifted.
@@ -124,12 +124,18 @@ impl History {
         normalized: &Normalized,
         links: &[super::FoundLink],
     ) -> Vec<&Sent> {
-        let me = sent(comment, normalized, links);
-        if me.words.len() < MIN_CONTENT_WORDS || word_count(normalized) < MIN_WORDS {
+        if word_count(normalized) < MIN_WORDS {
             return Vec::new();
         }
+        let words = word_set(normalized, links);
+        if words.len() < MIN_CONTENT_WORDS {
+            return Vec::new();
+        }
+        let at = (comment.date.timestamp.as_second(), comment.id.as_str());
+        let author = std::cell::OnceCell::new();
+        let author_key = || *author.get_or_init(|| author_hash(comment));
         let mut seen: Vec<u32> = Vec::new();
-        for key in band_keys(&me.words) {
+        for key in band_keys(&words) {
             let Some(bucket) = self.buckets.get(&key) else { continue };
             seen.extend(bucket.iter().rev().take(BUCKET_LOOK));
         }
@@ -138,9 +144,9 @@ impl History {
         let mut copies: Vec<&Sent> = seen
             .into_iter()
             .map(|i| &self.sent[i as usize])
-            .filter(|s| s.at < me.at && s.id != me.id)
-            .filter(|s| s.author_key != me.author_key || s.post_slug != me.post_slug)
-            .filter(|s| jaccard(&s.words, &me.words) >= SAME_TEXT)
+            .filter(|s| (s.at.0, s.at.1.as_str()) < at && s.id != comment.id)
+            .filter(|s| jaccard(&s.words, &words) >= SAME_TEXT)
+            .filter(|s| s.post_slug != comment.post_slug || s.author_key != author_key())
             .collect();
         copies.sort_by(|a, b| a.at.cmp(&b.at));
         copies
@@ -160,19 +166,28 @@ fn hasher() -> foldhash::fast::FixedState {
 /// A comment's text as the duplicate check compares it: the set of its
 /// content words (function words and link addresses left out), hashed.
 fn sent(c: &Comment, normalized: &Normalized, links: &[super::FoundLink]) -> Sent {
+    Sent {
+        id: c.id.clone(),
+        author: c.author.clone(),
+        author_key: author_hash(c),
+        post_slug: c.post_slug.clone(),
+        at: (c.date.timestamp.as_second(), c.id.clone()),
+        words: word_set(normalized, links),
+    }
+}
+
+/// The hashed set of a text's content words.
+fn word_set(normalized: &Normalized, links: &[super::FoundLink]) -> Vec<u64> {
     let hasher = hasher();
     let mut words: Vec<u64> = content_words(normalized, links).map(|w| hasher.hash_one(w)).collect();
     words.sort_unstable();
     words.dedup();
+    words
+}
+
+fn author_hash(c: &Comment) -> u64 {
     let (name, email) = super::author_key(c);
-    Sent {
-        id: c.id.clone(),
-        author: c.author.clone(),
-        author_key: hasher.hash_one((name, email)),
-        post_slug: c.post_slug.clone(),
-        at: (c.date.timestamp.as_second(), c.id.clone()),
-        words,
-    }
+    hasher().hash_one((name, email))
 }
 
 /// The words of the normal form outside links and addresses (a campaign

@@ -20,7 +20,8 @@ use unicode_normalization::UnicodeNormalization;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Normalized {
     pub text: String,
-    /// For each byte of `text`, the range of the body it came from.
+    /// For each byte of `text`, the range of the body it came from; empty
+    /// when `text` is the body lower-cased, byte for byte (most comments).
     origin: Vec<Range<u32>>,
 }
 
@@ -29,6 +30,9 @@ type Piece = (char, Range<u32>);
 
 impl Normalized {
     pub fn of(body: &str) -> Normalized {
+        if let Some(text) = plain_ascii(body) {
+            return Normalized { text, origin: Vec::new() };
+        }
         let pieces = decode(body);
         let pieces = fold(pieces);
         let pieces = undo_leetspeak(pieces);
@@ -45,13 +49,52 @@ impl Normalized {
 
     /// The range of the body that `range` of the normal form came from.
     pub fn original(&self, range: Range<usize>) -> Range<usize> {
-        if range.start >= range.end || range.end > self.origin.len() {
+        if range.start >= range.end || range.end > self.text.len() {
             return 0..0;
+        }
+        if self.origin.is_empty() {
+            return range;
         }
         let start = self.origin[range.start].start as usize;
         let end = self.origin[range.end - 1].end as usize;
         start..end.max(start)
     }
+}
+
+/// The normal form of a body that needs nothing but lower case: ASCII, no
+/// markup or entities, no leetspeak inside a word, no spaced-out or
+/// stretched letters. Most comments; `None` for the others.
+fn plain_ascii(body: &str) -> Option<String> {
+    let bytes = body.as_bytes();
+    if !body.is_ascii() || body.contains(['<', '&']) {
+        return None;
+    }
+    let letter = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let alnum = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    let mut single_run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        // A leetspeak character after a letter may need undoing.
+        if leet(char::from(b)).is_some() && i > 0 && letter(i - 1) {
+            return None;
+        }
+        if b.is_ascii_alphabetic()
+            && i >= 2
+            && bytes[i - 1].eq_ignore_ascii_case(&b)
+            && bytes[i - 2].eq_ignore_ascii_case(&b)
+        {
+            return None;
+        }
+        // Letters standing alone, one separator apart: spaced out.
+        if alnum(i) && !(i > 0 && alnum(i - 1)) && !alnum(i + 1) {
+            single_run += 1;
+            if single_run >= 4 {
+                return None;
+            }
+        } else if alnum(i) {
+            single_run = 0;
+        }
+    }
+    Some(body.to_ascii_lowercase())
 }
 
 fn tag() -> &'static Regex {

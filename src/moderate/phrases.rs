@@ -52,6 +52,10 @@ impl Family {
         let mut found =
             Found { strong: self.strong.find_iter(text).map(|m| m.range()).collect(), weak: Vec::new() };
         found.strong.extend(extra.iter().flat_map(|phrase| find_phrase(text, phrase)));
+        // Weak phrases matter only where no strong one decided.
+        if !found.strong.is_empty() {
+            return found;
+        }
         for i in self.weak.matches(text).iter() {
             if let Some(m) = self.weak_each[i].find(text) {
                 found.weak.push(m.range());

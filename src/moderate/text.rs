@@ -59,7 +59,7 @@ pub(super) fn squeeze(word: &str) -> String {
 /// Function words of English, Spanish, German and French: ordinary
 /// sentences are full of them, keyword lists have none.
 pub(super) fn is_function_word(word: &str) -> bool {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    static SET: std::sync::OnceLock<foldhash::HashSet<&'static str>> = std::sync::OnceLock::new();
     SET.get_or_init(|| FUNCTION_WORDS.iter().copied().collect()).contains(word)
 }
 
