@@ -45,6 +45,9 @@ pub struct Sent {
 #[derive(Default, Clone)]
 pub struct History {
     sent: Vec<Sent>,
+    /// Where each comment's text is in `sent`, by id: a comment judged
+    /// from the queue it was loaded with is not read twice.
+    by_id: HashMap<String, u32, foldhash::fast::FixedState>,
     buckets: HashMap<u64, Vec<u32>, foldhash::fast::FixedState>,
     learner: Option<Learner>,
 }
@@ -93,7 +96,12 @@ impl History {
 
     /// The same texts with a filter trained on `examples` alone.
     pub fn with_learner_from(&self, examples: &[learn::Lesson], min: usize) -> History {
-        History { sent: self.sent.clone(), buckets: self.buckets.clone(), learner: trained(examples, min) }
+        History {
+            sent: self.sent.clone(),
+            by_id: self.by_id.clone(),
+            buckets: self.buckets.clone(),
+            learner: trained(examples, min),
+        }
     }
 
     /// Remembers one more comment's text (intake, after storing it).
@@ -103,8 +111,9 @@ impl History {
     }
 
     fn insert(&mut self, s: Sent) {
+        let at = self.sent.len() as u32;
+        self.by_id.insert(s.id.clone(), at);
         if s.words.len() >= MIN_CONTENT_WORDS {
-            let at = self.sent.len() as u32;
             for key in band_keys(&s.words) {
                 self.buckets.entry(key).or_default().push(at);
             }
@@ -127,11 +136,19 @@ impl History {
         if word_count(normalized) < MIN_WORDS {
             return Vec::new();
         }
-        let words = word_set(normalized, links);
+        let at = (comment.date.timestamp.as_second(), comment.id.as_str());
+        let known = self
+            .by_id
+            .get(&comment.id)
+            .map(|&i| &self.sent[i as usize])
+            .filter(|s| (s.at.0, s.at.1.as_str()) == at);
+        let words = match known {
+            Some(s) => std::borrow::Cow::Borrowed(&s.words),
+            None => std::borrow::Cow::Owned(word_set(normalized, links)),
+        };
         if words.len() < MIN_CONTENT_WORDS {
             return Vec::new();
         }
-        let at = (comment.date.timestamp.as_second(), comment.id.as_str());
         let author = std::cell::OnceCell::new();
         let author_key = || *author.get_or_init(|| author_hash(comment));
         let mut seen: Vec<u32> = Vec::new();
@@ -197,37 +214,20 @@ fn content_words<'a>(
     links: &'a [super::FoundLink],
 ) -> impl Iterator<Item = &'a str> {
     let text = &normalized.text;
-    let mut words = Vec::new();
-    let mut chunk_start = 0;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-        if !c.is_whitespace() {
-            continue;
-        }
-        let chunk = &text[chunk_start..i];
-        let address = chunk.contains('/') || chunk.contains("www") || is_dotted_host(chunk);
-        if !address {
-            let mut start = None;
-            for (j, c) in chunk.char_indices().chain(std::iter::once((chunk.len(), ' '))) {
-                match (c.is_alphanumeric(), start) {
-                    (true, None) => start = Some(j),
-                    (false, Some(s)) => {
-                        words.push(chunk_start + s..chunk_start + j);
-                        start = None;
-                    }
-                    _ => {}
-                }
+    text.split(char::is_whitespace)
+        .filter(|chunk| {
+            !(chunk.contains('/') || chunk.contains("www") || (chunk.contains('.') && is_dotted_host(chunk)))
+        })
+        .flat_map(|chunk| chunk.split(|c: char| !c.is_alphanumeric()))
+        .filter(|word| word.len() >= 2 && !is_function_word(word))
+        .filter(move |word| {
+            links.is_empty() || {
+                // The word's place in the text, from the slice itself.
+                let start = word.as_ptr() as usize - text.as_ptr() as usize;
+                let from = normalized.original(start..start + word.len());
+                !links.iter().any(|l| l.span.start <= from.start && from.end <= l.span.end)
             }
-        }
-        chunk_start = i + c.len_utf8();
-    }
-    words.into_iter().filter_map(move |r| {
-        let in_link = !links.is_empty() && {
-            let from = normalized.original(r.clone());
-            links.iter().any(|l| l.span.start <= from.start && from.end <= l.span.end)
-        };
-        let word = &text[r];
-        (!in_link && word.chars().count() >= 2 && !is_function_word(word)).then_some(word)
-    })
+        })
 }
 
 /// `site.example`, `bit.ly`: letters, a dot, letters.
@@ -243,15 +243,20 @@ fn word_count(normalized: &Normalized) -> usize {
     normalized.text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count()
 }
 
-/// MinHash band keys of a word set: `BANDS` keys of `ROWS` minimums each.
-fn band_keys(words: &[u64]) -> impl Iterator<Item = u64> + '_ {
+/// MinHash band keys of a word set: `BANDS` keys of `ROWS` minimums each,
+/// every minimum found in one pass over the words.
+fn band_keys(words: &[u64]) -> impl Iterator<Item = u64> {
+    let mut mins = [u64::MAX; BANDS * ROWS];
+    for w in words {
+        for (seed, min) in mins.iter_mut().enumerate() {
+            *min = (*min).min(mix(w ^ (seed as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+        }
+    }
+    let hasher = hasher();
     (0..BANDS).map(move |band| {
-        let mut key = hasher().hash_one(band);
+        let mut key = hasher.hash_one(band);
         for row in 0..ROWS {
-            let seed = (band * ROWS + row) as u64;
-            let min =
-                words.iter().map(|w| mix(w ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15))).min().unwrap_or(0);
-            key = mix(key ^ min);
+            key = mix(key ^ mins[band * ROWS + row]);
         }
         key
     })

@@ -312,7 +312,8 @@ impl Rule for CloakedLink {
                 && !COMMON_BEFORE_DOT.contains(&name)
                 && !inside_link(&span)
             {
-                let shown: String = written.split_whitespace().collect::<Vec<_>>().join(" ");
+                let typed = cx.comment.body.get(span.clone()).unwrap_or(written);
+                let shown: String = typed.split_whitespace().collect::<Vec<_>>().join(" ");
                 return Check::hit(
                     format!("an address written to dodge link filters (\u{201c}{shown}\u{201d})"),
                     vec![span],
@@ -325,7 +326,7 @@ impl Rule for CloakedLink {
                 return Check::hit(
                     format!(
                         "a bare video or channel address (\u{201c}{}\u{201d}) written without its site",
-                        m.as_str().trim()
+                        cx.comment.body.get(span.clone()).unwrap_or(m.as_str()).trim()
                     ),
                     vec![span],
                 );
