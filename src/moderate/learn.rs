@@ -43,11 +43,19 @@ pub struct Learner {
 }
 
 /// A comment's score and the tokens that decided it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Scored {
+#[derive(Debug, Clone)]
+pub struct Scored<'a> {
     pub score: f64,
-    /// The most telling tokens, most telling first, with their spamminess.
-    pub clues: Vec<(String, f64)>,
+    /// The most telling tokens toward the score, most telling first, with
+    /// their spamminess.
+    named: Vec<(Token<'a>, f64)>,
+}
+
+impl Scored<'_> {
+    /// The tokens that weighed most, as a moderator reads them.
+    pub fn clues(&self) -> Vec<(String, f64)> {
+        self.named.iter().map(|(t, f)| (t.shown(), *f)).collect()
+    }
 }
 
 /// What a decided comment teaches: spam (true), approved (false), or
@@ -117,9 +125,9 @@ impl Learner {
 
     /// The score of a comment with `tokens`: Fisher's combination of its
     /// most telling tokens' spamminess.
-    pub fn score(&self, tokens: &[Token]) -> Scored {
+    pub fn score<'a>(&self, tokens: &[Token<'a>]) -> Scored<'a> {
         let strength = |f: f64| (f - 0.5).abs();
-        let mut clues: Vec<(&Token, f64)> = tokens
+        let mut clues: Vec<(&Token<'a>, f64)> = tokens
             .iter()
             .map(|t| (t, self.spamminess(t.hash)))
             .filter(|(_, f)| strength(*f) >= MIN_STRENGTH)
@@ -134,14 +142,14 @@ impl Learner {
         let score = fisher(clues.iter().map(|(_, f)| *f));
         // Named: the tokens that pulled toward the verdict, most telling first.
         let toward_spam = score >= 0.5;
-        let mut named: Vec<&(&Token, f64)> =
+        let mut named: Vec<&(&Token<'a>, f64)> =
             clues.iter().filter(|(_, f)| (*f > 0.5) == toward_spam).collect();
         if named.len() > SHOWN {
             named.select_nth_unstable_by(SHOWN, |a, b| by_strength(a, b));
             named.truncate(SHOWN);
         }
         named.sort_by(|a, b| by_strength(a, b));
-        Scored { score, clues: named.iter().map(|(t, f)| (t.shown(), *f)).collect() }
+        Scored { score, named: named.iter().map(|(t, f)| ((*t).clone(), *f)).collect() }
     }
 }
 
@@ -165,18 +173,32 @@ fn hasher() -> foldhash::fast::FixedState {
 /// Fisher's method as SpamBayes uses it: how unlikely the clues are if
 /// the comment were approved-like, against if it were spam-like.
 fn fisher(probabilities: impl Iterator<Item = f64>) -> f64 {
-    let mut ln_spam = 0.0;
-    let mut ln_ham = 0.0;
+    // Products, not sums of logarithms: one logarithm at the end instead of
+    // two a token. Kept from underflow by taking out powers of two, as
+    // SpamBayes does with frexp.
+    let (mut spam, mut spam_exp) = (1.0f64, 0i32);
+    let (mut ham, mut ham_exp) = (1.0f64, 0i32);
     let mut n = 0;
     for f in probabilities {
         let f = f.clamp(1e-6, 1.0 - 1e-6);
-        ln_spam += (1.0 - f).ln();
-        ln_ham += f.ln();
+        spam *= 1.0 - f;
+        ham *= f;
+        if spam < 1e-200 {
+            spam *= 2f64.powi(600);
+            spam_exp -= 600;
+        }
+        if ham < 1e-200 {
+            ham *= 2f64.powi(600);
+            ham_exp -= 600;
+        }
         n += 1;
     }
     if n == 0 {
         return 0.5;
     }
+    let ln2 = std::f64::consts::LN_2;
+    let ln_spam = spam.ln() + f64::from(spam_exp) * ln2;
+    let ln_ham = ham.ln() + f64::from(ham_exp) * ln2;
     let spam = 1.0 - chi2_q(-2.0 * ln_spam, 2 * n);
     let ham = 1.0 - chi2_q(-2.0 * ln_ham, 2 * n);
     ((spam - ham + 1.0) / 2.0).clamp(0.0, 1.0)
@@ -325,7 +347,8 @@ mod tests {
         assert_eq!(learner.decisions(), (30, 30));
         let spam = learner.score(&toks("please subscribe my channel bit.ly"));
         assert!(spam.score > 0.95, "{spam:?}");
-        let names: Vec<&str> = spam.clues.iter().map(|(t, _)| t.as_str()).collect();
+        let clues = spam.clues();
+        let names: Vec<&str> = clues.iter().map(|(t, _)| t.as_str()).collect();
         assert!(names.contains(&"subscribe") && names.contains(&"bit.ly"), "{names:?}");
         let ham = learner.score(&toks("the agent called about my refund"));
         assert!(ham.score < 0.05, "{ham:?}");

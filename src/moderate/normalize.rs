@@ -73,9 +73,12 @@ fn plain_ascii(body: &str) -> Option<String> {
     let alnum = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
     let mut single_run = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        // A leetspeak character after a letter may need undoing.
+        // Leetspeak between letters (`ch4nnel`, `fr33dom`) needs undoing.
         if leet(char::from(b)).is_some() && i > 0 && letter(i - 1) {
-            return None;
+            let end = (i..bytes.len()).find(|&j| leet(char::from(bytes[j])).is_none()).unwrap_or(bytes.len());
+            if letter(end) {
+                return None;
+            }
         }
         if b.is_ascii_alphabetic()
             && i >= 2
