@@ -132,6 +132,9 @@ impl Learner {
             .map(|t| (t, self.spamminess(t.hash)))
             .filter(|(_, f)| strength(*f) >= MIN_STRENGTH)
             .collect();
+        // Each token counts once, however often the comment says it.
+        clues.sort_unstable_by_key(|(t, _)| t.hash);
+        clues.dedup_by_key(|(t, _)| t.hash);
         let by_strength = |a: &(&Token, f64), b: &(&Token, f64)| {
             strength(b.1).total_cmp(&strength(a.1)).then_with(|| a.0.hash.cmp(&b.0.hash))
         };
@@ -259,7 +262,7 @@ impl<'a> Token<'a> {
 /// What the filter knows a comment by: its words (2 to 24 characters) and
 /// word pairs in the normal form, its links' domains, the words of the
 /// author's name, the author's site's domain, and signals: how many links,
-/// pasted markup, shouting. Each token once.
+/// pasted markup, shouting. A token may come more than once.
 pub fn tokens<'a>(
     comment: &'a Comment,
     normalized: &'a Normalized,
@@ -302,14 +305,15 @@ pub fn tokens<'a>(
     if body.contains("&#") || body.contains("<br") || body.contains("<a ") {
         out.push(Token::new(Kind::Signal, "pasted-markup", ""));
     }
-    out.sort_unstable_by_key(|t| t.hash);
-    out.dedup_by_key(|t| t.hash);
     out
 }
 
 /// The hashes of a comment's tokens, for training.
 pub fn token_hashes(comment: &Comment, normalized: &Normalized, links: &[FoundLink]) -> Vec<u64> {
-    tokens(comment, normalized, links).iter().map(|t| t.hash).collect()
+    let mut hashes: Vec<u64> = tokens(comment, normalized, links).iter().map(|t| t.hash).collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
 }
 
 /// The host of a URL, without `www.` (as written: hosts are compared

@@ -71,9 +71,11 @@ pub(super) fn scan(body: &str) -> Scan {
                     None => links.extend(bare_urls(&t, range.start, body)),
                 }
                 let source = &body[range.clone()];
-                found.entities.extend(
-                    entity().find_iter(source).map(|m| range.start + m.start()..range.start + m.end()),
-                );
+                if source.contains('&') {
+                    found.entities.extend(
+                        entity().find_iter(source).map(|m| range.start + m.start()..range.start + m.end()),
+                    );
+                }
             }
             Event::Html(h) | Event::InlineHtml(h) => {
                 if !(h.trim_start().starts_with("<!--") && h.to_ascii_lowercase().contains("more")) {
@@ -91,7 +93,9 @@ pub(super) fn scan(body: &str) -> Scan {
     links.sort_by_key(|l| l.span.start);
     // Forum markup spans the events Markdown cuts its brackets into.
     let in_code = |r: &Range<usize>| code.iter().any(|c| c.start <= r.start && r.end <= c.end);
-    found.tags.extend(bbcode().find_iter(body).map(|m| m.range()).filter(|r| !in_code(r)));
+    if body.contains('[') {
+        found.tags.extend(bbcode().find_iter(body).map(|m| m.range()).filter(|r| !in_code(r)));
+    }
     found.tags.sort_by_key(|r| r.start);
     found.entities.retain(|r| !in_code(r));
     found
@@ -178,6 +182,11 @@ fn strip_tags(html: &str) -> String {
 /// starts in the body; the span is found in the source so entities and
 /// escapes do not shift it.
 fn bare_urls(text: &str, offset: usize, body: &str) -> Vec<FoundLink> {
+    // Every bare URL has `://` or a `www.` (in any case) in it.
+    let maybe = text.contains("://") || text.bytes().any(|b| b == b'.');
+    if !maybe {
+        return Vec::new();
+    }
     bare_url()
         .find_iter(text)
         .map(|m| {

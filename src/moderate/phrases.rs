@@ -14,11 +14,12 @@ use regex::{Regex, RegexSet};
 
 use super::normalize::Normalized;
 
-/// One family's compiled phrases.
+/// One family's compiled phrases: one set of all of them, so that a
+/// comment with none (most) is read once; each alone, for the spans.
 pub(super) struct Family {
-    strong: Regex,
-    weak: RegexSet,
-    weak_each: Vec<Regex>,
+    all: RegexSet,
+    each: Vec<Regex>,
+    strong: usize,
 }
 
 /// What a family found in one comment.
@@ -39,28 +40,30 @@ impl Found {
 
 impl Family {
     fn new(strong: &[&str], weak: &[&str]) -> Family {
-        let strong = Regex::new(&ascii_boundaries(&strong.join("|"))).expect("valid family regex");
-        let weak_patterns: Vec<String> = weak.iter().map(|p| ascii_boundaries(p)).collect();
-        let weak_each = weak_patterns.iter().map(|p| Regex::new(p).expect("valid family regex")).collect();
-        let weak = RegexSet::new(&weak_patterns).expect("valid family regex set");
-        Family { strong, weak, weak_each }
+        let patterns: Vec<String> = strong.iter().chain(weak).map(|p| ascii_boundaries(p)).collect();
+        let each = patterns.iter().map(|p| Regex::new(p).expect("valid family regex")).collect();
+        let all = RegexSet::new(&patterns).expect("valid family regex set");
+        Family { all, each, strong: strong.len() }
     }
 
     /// The family's phrases in `text` (a normal form), and the site's own
     /// `extra` phrases as strong ones.
     pub(super) fn find(&self, text: &str, extra: &[String]) -> Found {
-        let mut found =
-            Found { strong: self.strong.find_iter(text).map(|m| m.range()).collect(), weak: Vec::new() };
+        let mut found = Found::default();
         found.strong.extend(extra.iter().flat_map(|phrase| find_phrase(text, phrase)));
-        // Weak phrases matter only where no strong one decided.
-        if !found.strong.is_empty() {
-            return found;
+        let matched = self.all.matches(text);
+        for i in matched.iter().filter(|&i| i < self.strong) {
+            found.strong.extend(self.each[i].find_iter(text).map(|m| m.range()));
         }
-        for i in self.weak.matches(text).iter() {
-            if let Some(m) = self.weak_each[i].find(text) {
-                found.weak.push(m.range());
+        // Weak phrases matter only where no strong one decided.
+        if found.strong.is_empty() {
+            for i in matched.iter().filter(|&i| i >= self.strong) {
+                if let Some(m) = self.each[i].find(text) {
+                    found.weak.push(m.range());
+                }
             }
         }
+        found.strong.sort_by_key(|r| r.start);
         found
     }
 }
