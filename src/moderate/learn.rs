@@ -274,8 +274,19 @@ pub fn tokens<'a>(
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '$'))
         .filter(|w| (2..=24).contains(&w.len()))
         .collect();
-    out.extend(words.iter().map(|w| Token::new(Kind::Word, w, "")));
-    out.extend(words.windows(2).map(|p| Token::new(Kind::Pair, p[0], p[1])));
+    // Each word hashed once; a pair's hash is made from its words'.
+    let word_tokens: Vec<Token<'a>> = words.iter().map(|w| Token::new(Kind::Word, w, "")).collect();
+    let pairs: Vec<Token<'a>> = word_tokens
+        .windows(2)
+        .map(|p| Token {
+            kind: Kind::Pair,
+            text: p[0].text,
+            second: p[1].text,
+            hash: pair_hash(p[0].hash, p[1].hash),
+        })
+        .collect();
+    out.extend(word_tokens);
+    out.extend(pairs);
     out.extend(links.iter().filter_map(|l| domain_of(&l.url)).map(|d| Token::new(Kind::Link, d, "")));
     out.push(Token::new(
         Kind::Signal,
@@ -306,6 +317,16 @@ pub fn tokens<'a>(
         out.push(Token::new(Kind::Signal, "pasted-markup", ""));
     }
     out
+}
+
+/// The hash of a pair of words, from the words' own hashes.
+fn pair_hash(first: u64, second: u64) -> u64 {
+    let mut x = first.rotate_left(23) ^ second ^ 0x7061_6972;
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
 }
 
 /// The hashes of a comment's tokens, for training.
