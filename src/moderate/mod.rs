@@ -133,6 +133,8 @@ pub struct Body {
     pub prose_words: Vec<String>,
     /// The whole body as the spam rules read it.
     pub normalized: Normalized,
+    /// The phrases of each spam family found in it.
+    phrases: phrases::Phrases,
     /// HTML tags and forum markup pasted into the body, outside code.
     pub pasted_tags: Vec<Range<usize>>,
     /// HTML entities in the body's text, outside code.
@@ -230,7 +232,7 @@ impl Evaluation {
 
 /// Runs every rule over the comment in `cx`.
 pub fn evaluate(cx: &Context) -> Evaluation {
-    let body = Body::of(&cx.comment.body);
+    let body = Body::of(&cx.comment.body, cx.settings);
     let results: Vec<RuleResult> = rules()
         .iter()
         .map(|rule| {

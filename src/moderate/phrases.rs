@@ -14,12 +14,53 @@ use regex::{Regex, RegexSet};
 
 use super::normalize::Normalized;
 
-/// One family's compiled phrases: one set of all of them, so that a
+/// The families of phrases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Family {
+    Promotion,
+    Money,
+    Bait,
+}
+
+const FAMILIES: [Family; 3] = [Family::Promotion, Family::Money, Family::Bait];
+
+impl Family {
+    fn phrases(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            Family::Promotion => (PROMOTION_STRONG, PROMOTION_WEAK),
+            Family::Money => (MONEY_STRONG, MONEY_WEAK),
+            Family::Bait => (BAIT_STRONG, BAIT_WEAK),
+        }
+    }
+}
+
+/// Every family's phrases compiled: one set of all of them, so that a
 /// comment with none (most) is read once; each alone, for the spans.
-pub(super) struct Family {
+struct Compiled {
     all: RegexSet,
     each: Vec<Regex>,
-    strong: usize,
+    /// Per family (in `FAMILIES` order): where its strong phrases start,
+    /// where its weak ones start, and where they end, in `each`.
+    bounds: [(usize, usize, usize); 3],
+}
+
+fn compiled() -> &'static Compiled {
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut bounds = [(0, 0, 0); 3];
+        for (i, family) in FAMILIES.iter().enumerate() {
+            let (strong, weak) = family.phrases();
+            let start = patterns.len();
+            patterns.extend(strong.iter().map(|p| ascii_boundaries(p)));
+            let weak_start = patterns.len();
+            patterns.extend(weak.iter().map(|p| ascii_boundaries(p)));
+            bounds[i] = (start, weak_start, patterns.len());
+        }
+        let each = patterns.iter().map(|p| Regex::new(p).expect("valid family regex")).collect();
+        let all = RegexSet::new(&patterns).expect("valid family regex set");
+        Compiled { all, each, bounds }
+    })
 }
 
 /// What a family found in one comment.
@@ -38,33 +79,39 @@ impl Found {
     }
 }
 
-impl Family {
-    fn new(strong: &[&str], weak: &[&str]) -> Family {
-        let patterns: Vec<String> = strong.iter().chain(weak).map(|p| ascii_boundaries(p)).collect();
-        let each = patterns.iter().map(|p| Regex::new(p).expect("valid family regex")).collect();
-        let all = RegexSet::new(&patterns).expect("valid family regex set");
-        Family { all, each, strong: strong.len() }
-    }
+/// Each family's phrases in `text` (a normal form), with the site's own
+/// phrases of each (`extra`, in `FAMILIES` order) as strong ones.
+pub(super) struct Phrases {
+    found: [Found; 3],
+}
 
-    /// The family's phrases in `text` (a normal form), and the site's own
-    /// `extra` phrases as strong ones.
-    pub(super) fn find(&self, text: &str, extra: &[String]) -> Found {
-        let mut found = Found::default();
-        found.strong.extend(extra.iter().flat_map(|phrase| find_phrase(text, phrase)));
-        let matched = self.all.matches(text);
-        for i in matched.iter().filter(|&i| i < self.strong) {
-            found.strong.extend(self.each[i].find_iter(text).map(|m| m.range()));
-        }
-        // Weak phrases matter only where no strong one decided.
-        if found.strong.is_empty() {
-            for i in matched.iter().filter(|&i| i >= self.strong) {
-                if let Some(m) = self.each[i].find(text) {
-                    found.weak.push(m.range());
+impl Phrases {
+    pub(super) fn find(text: &str, extra: [&[String]; 3]) -> Phrases {
+        let c = compiled();
+        let matched = c.all.matches(text);
+        let found = std::array::from_fn(|i| {
+            let (start, weak_start, end) = c.bounds[i];
+            let mut found = Found::default();
+            found.strong.extend(extra[i].iter().flat_map(|phrase| find_phrase(text, phrase)));
+            for p in matched.iter().filter(|p| (start..weak_start).contains(p)) {
+                found.strong.extend(c.each[p].find_iter(text).map(|m| m.range()));
+            }
+            // Weak phrases matter only where no strong one decided.
+            if found.strong.is_empty() {
+                for p in matched.iter().filter(|p| (weak_start..end).contains(p)) {
+                    if let Some(m) = c.each[p].find(text) {
+                        found.weak.push(m.range());
+                    }
                 }
             }
-        }
-        found.strong.sort_by_key(|r| r.start);
-        found
+            found.strong.sort_by_key(|r| r.start);
+            found
+        });
+        Phrases { found }
+    }
+
+    pub(super) fn of(&self, family: Family) -> &Found {
+        &self.found[FAMILIES.iter().position(|f| *f == family).unwrap_or(0)]
     }
 }
 
@@ -86,24 +133,6 @@ fn find_phrase(text: &str, phrase: &str) -> Vec<Range<usize>> {
         .map(|(at, m)| at..at + m.len())
         .filter(|r| !word(text[..r.start].chars().next_back()) && !word(text[r.end..].chars().next()))
         .collect()
-}
-
-/// Promotion of the commenter's own channel, music, page or profile.
-pub(super) fn promotion() -> &'static Family {
-    static FAMILY: OnceLock<Family> = OnceLock::new();
-    FAMILY.get_or_init(|| Family::new(PROMOTION_STRONG, PROMOTION_WEAK))
-}
-
-/// Money, jobs, giveaways, gift cards.
-pub(super) fn money() -> &'static Family {
-    static FAMILY: OnceLock<Family> = OnceLock::new();
-    FAMILY.get_or_init(|| Family::new(MONEY_STRONG, MONEY_WEAK))
-}
-
-/// Share-bait and engagement bait.
-pub(super) fn bait() -> &'static Family {
-    static FAMILY: OnceLock<Family> = OnceLock::new();
-    FAMILY.get_or_init(|| Family::new(BAIT_STRONG, BAIT_WEAK))
 }
 
 /// What a commenter may promote as their own, in a call to act on it.
@@ -285,36 +314,39 @@ const BAIT_WEAK: &[&str] = &[
 mod tests {
     use super::*;
 
-    fn hits(family: &Family, text: &str) -> (usize, usize) {
-        let found = family.find(&Normalized::of(text).text, &[]);
+    fn hits(family: Family, text: &str) -> (usize, usize) {
+        let phrases = Phrases::find(&Normalized::of(text).text, [&[], &[], &[]]);
+        let found = phrases.of(family);
         (found.strong.len(), found.weak.len())
     }
 
     #[test]
     fn the_families_compile_and_know_their_calls() {
-        assert!(hits(promotion(), "Check out my new cover on my channel!").0 > 0);
-        assert!(hits(promotion(), "pls SUB 4 SUB").0 > 0);
-        assert!(hits(promotion(), "Suscríbete a mi canal por favor").0 > 0);
-        assert!(hits(promotion(), "inscreva-se no meu canal").0 > 0);
-        assert!(hits(promotion(), "abonnez-vous à ma chaîne").0 > 0);
+        use Family::*;
+        assert!(hits(Promotion, "Check out my new cover on my channel!").0 > 0);
+        assert!(hits(Promotion, "pls SUB 4 SUB").0 > 0);
+        assert!(hits(Promotion, "Suscríbete a mi canal por favor").0 > 0);
+        assert!(hits(Promotion, "inscreva-se no meu canal").0 > 0);
+        assert!(hits(Promotion, "abonnez-vous à ma chaîne").0 > 0);
         assert_eq!(
-            hits(promotion(), "I had to check my account three times before the refund showed up."),
+            hits(Promotion, "I had to check my account three times before the refund showed up."),
             (0, 0)
         );
-        assert_eq!(hits(promotion(), "Our support channel on Slack was quicker than the phone line.").0, 0);
-        assert!(hits(money(), "GET PAID UP TO $30 AN HOUR from home, click here").1 >= 2);
-        assert!(hits(money(), "free $25 amazon gift card codes").0 > 0);
-        assert_eq!(hits(money(), "They charged me $35 an hour for a technician who never came.").0, 0);
-        assert!(hits(bait(), "Check out this video on YouTube:").0 > 0);
-        assert!(hits(bait(), "like this comment if you are watching in 2019").0 > 0);
-        assert_eq!(hits(bait(), "Who else is reading this in 2024? The refund rules have not changed.").0, 0);
-        assert_eq!(hits(bait(), "I would like if you wrote more about refunds.").0, 0);
+        assert_eq!(hits(Promotion, "Our support channel on Slack was quicker than the phone line.").0, 0);
+        assert!(hits(Money, "GET PAID UP TO $30 AN HOUR from home, click here").1 >= 2);
+        assert!(hits(Money, "free $25 amazon gift card codes").0 > 0);
+        assert_eq!(hits(Money, "They charged me $35 an hour for a technician who never came.").0, 0);
+        assert!(hits(Bait, "Check out this video on YouTube:").0 > 0);
+        assert!(hits(Bait, "like this comment if you are watching in 2019").0 > 0);
+        assert_eq!(hits(Bait, "Who else is reading this in 2024? The refund rules have not changed.").0, 0);
+        assert_eq!(hits(Bait, "I would like if you wrote more about refunds.").0, 0);
     }
 
     #[test]
     fn a_sites_own_phrases_are_whole_words() {
         let text = Normalized::of("Try Acme Loans today, not acmeloans").text;
-        let found = money().find(&text, &["acme loans".to_string()]);
-        assert_eq!(found.strong.len(), 1);
+        let extra = ["acme loans".to_string()];
+        let phrases = Phrases::find(&text, [&[], &extra, &[]]);
+        assert_eq!(phrases.of(Family::Money).strong.len(), 1);
     }
 }

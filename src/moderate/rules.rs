@@ -47,12 +47,15 @@ pub(super) fn without_links(body: &str, links: &[FoundLink]) -> String {
 }
 
 impl Body {
-    pub(super) fn of(text: &str) -> Body {
+    pub(super) fn of(text: &str, settings: &crate::config::Moderation) -> Body {
         let super::links::Scan { links, tags, entities } = super::links::scan(text);
         let prose = without_links(text, &links);
         let prose_words = words(&prose);
         let normalized = super::Normalized::of(text);
-        Body { links, prose, prose_words, normalized, pasted_tags: tags, pasted_entities: entities }
+        let s = settings;
+        let extra = [s.promotion_phrases.as_slice(), s.money_phrases.as_slice(), s.bait_phrases.as_slice()];
+        let phrases = super::phrases::Phrases::find(&normalized.text, extra);
+        Body { links, prose, prose_words, normalized, phrases, pasted_tags: tags, pasted_entities: entities }
     }
 }
 
@@ -381,14 +384,14 @@ impl Rule for LinkPromotion {
         true
     }
     fn check(&self, cx: &Context, body: &Body) -> Check {
-        let found = super::phrases::promotion().find(&body.normalized.text, &cx.settings.promotion_phrases);
+        let found = body.phrases.of(super::phrases::Family::Promotion);
         // One weak sign (a platform named, "new video") promotes only with
         // a second one, or with a link to follow.
         if !found.strong.is_empty()
             || found.weak.len() >= 2
             || (found.weak.len() == 1 && !body.links.is_empty())
         {
-            let phrase = super::spam::quoted(cx, body, &found);
+            let phrase = super::spam::quoted(cx, body, found.first());
             let spans: Vec<std::ops::Range<usize>> =
                 found.strong.iter().chain(&found.weak).cloned().collect();
             return Check::hit(

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::links::{cloaked_text, shortener};
-use super::phrases::{self, Found};
+use super::phrases::Family;
 use super::{Body, Check, Context, Rule, Verdict};
 use crate::plural;
 
@@ -24,8 +24,8 @@ pub(super) fn original_spans(body: &Body, spans: &[Range<usize>]) -> Vec<Range<u
 }
 
 /// The first thing found, as the reader typed it, for a message.
-pub(super) fn quoted(cx: &Context, body: &Body, found: &Found) -> String {
-    let span = found.first().map(|r| body.normalized.original(r.clone())).unwrap_or(0..0);
+pub(super) fn quoted(cx: &Context, body: &Body, first: Option<&Range<usize>>) -> String {
+    let span = first.map(|r| body.normalized.original(r.clone())).unwrap_or(0..0);
     let text: String =
         cx.comment.body.get(span).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
     text.chars().take(60).collect()
@@ -46,13 +46,15 @@ impl Rule for MoneyOffer {
         true
     }
     fn check(&self, cx: &Context, body: &Body) -> Check {
-        let mut found = phrases::money().find(&body.normalized.text, &cx.settings.money_phrases);
-        found.strong.extend(income_claims(&body.normalized.text));
-        if found.strong.is_empty() && found.weak.len() < 2 {
+        let found = body.phrases.of(Family::Money);
+        let claims = income_claims(&body.normalized.text);
+        if found.strong.is_empty() && claims.is_empty() && found.weak.len() < 2 {
             return Check::clear("offers no money, job or giveaway");
         }
-        let phrase = quoted(cx, body, &found);
-        let spans: Vec<Range<usize>> = found.strong.iter().chain(&found.weak).cloned().collect();
+        let first = claims.first().or(found.strong.first()).or(found.weak.first());
+        let phrase = quoted(cx, body, first);
+        let spans: Vec<Range<usize>> =
+            claims.iter().chain(&found.strong).chain(&found.weak).cloned().collect();
         Check::hit(
             format!(
                 "offers money, work or prizes (\u{201c}{phrase}\u{201d}): the signature of money and job spam"
@@ -203,12 +205,12 @@ impl Rule for ShareBait {
         true
     }
     fn check(&self, cx: &Context, body: &Body) -> Check {
-        let found = phrases::bait().find(&body.normalized.text, &cx.settings.bait_phrases);
+        let found = body.phrases.of(Family::Bait);
         // A video link alone is no bait; with one of the calls, or twice, it is.
         if found.strong.is_empty() {
             return Check::clear("asks for no likes, shares or views");
         }
-        let phrase = quoted(cx, body, &found);
+        let phrase = quoted(cx, body, found.first());
         Check::hit(
             format!("asks for likes, shares or views (\u{201c}{phrase}\u{201d}): engagement bait"),
             original_spans(body, &found.strong),
