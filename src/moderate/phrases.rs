@@ -34,33 +34,29 @@ impl Family {
     }
 }
 
-/// Every family's phrases compiled: one set of all of them, so that a
-/// comment with none (most) is read once; each alone, for the spans.
+/// One family's phrases compiled: one set of all of them, so that a
+/// comment with none (most) is read once; each alone, for the spans. (One
+/// set for all three families would be read once too, but its automaton
+/// outgrows the lazy DFA's cache and the search falls back to a far slower
+/// engine.)
 struct Compiled {
     all: RegexSet,
     each: Vec<Regex>,
-    /// Per family (in `FAMILIES` order): where its strong phrases start,
-    /// where its weak ones start, and where they end, in `each`.
-    bounds: [(usize, usize, usize); 3],
+    strong: usize,
 }
 
-fn compiled() -> &'static Compiled {
-    static COMPILED: OnceLock<Compiled> = OnceLock::new();
-    COMPILED.get_or_init(|| {
-        let mut patterns: Vec<String> = Vec::new();
-        let mut bounds = [(0, 0, 0); 3];
-        for (i, family) in FAMILIES.iter().enumerate() {
+fn compiled(family: Family) -> &'static Compiled {
+    static COMPILED: OnceLock<[Compiled; 3]> = OnceLock::new();
+    let all = COMPILED.get_or_init(|| {
+        FAMILIES.map(|family| {
             let (strong, weak) = family.phrases();
-            let start = patterns.len();
-            patterns.extend(strong.iter().map(|p| ascii_boundaries(p)));
-            let weak_start = patterns.len();
-            patterns.extend(weak.iter().map(|p| ascii_boundaries(p)));
-            bounds[i] = (start, weak_start, patterns.len());
-        }
-        let each = patterns.iter().map(|p| Regex::new(p).expect("valid family regex")).collect();
-        let all = RegexSet::new(&patterns).expect("valid family regex set");
-        Compiled { all, each, bounds }
-    })
+            let patterns: Vec<String> = strong.iter().chain(weak).map(|p| ascii_boundaries(p)).collect();
+            let each = patterns.iter().map(|p| Regex::new(p).expect("valid family regex")).collect();
+            let all = RegexSet::new(&patterns).expect("valid family regex set");
+            Compiled { all, each, strong: strong.len() }
+        })
+    });
+    &all[FAMILIES.iter().position(|f| *f == family).unwrap_or(0)]
 }
 
 /// What a family found in one comment.
@@ -87,18 +83,17 @@ pub(super) struct Phrases {
 
 impl Phrases {
     pub(super) fn find(text: &str, extra: [&[String]; 3]) -> Phrases {
-        let c = compiled();
-        let matched = c.all.matches(text);
         let found = std::array::from_fn(|i| {
-            let (start, weak_start, end) = c.bounds[i];
+            let c = compiled(FAMILIES[i]);
+            let matched = c.all.matches(text);
             let mut found = Found::default();
             found.strong.extend(extra[i].iter().flat_map(|phrase| find_phrase(text, phrase)));
-            for p in matched.iter().filter(|p| (start..weak_start).contains(p)) {
+            for p in matched.iter().filter(|&p| p < c.strong) {
                 found.strong.extend(c.each[p].find_iter(text).map(|m| m.range()));
             }
             // Weak phrases matter only where no strong one decided.
             if found.strong.is_empty() {
-                for p in matched.iter().filter(|p| (weak_start..end).contains(p)) {
+                for p in matched.iter().filter(|&p| p >= c.strong) {
                     if let Some(m) = c.each[p].find(text) {
                         found.weak.push(m.range());
                     }
