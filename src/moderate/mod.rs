@@ -261,6 +261,20 @@ pub fn evaluate(cx: &Context) -> Evaluation {
     Evaluation { verdict, results }
 }
 
+/// Whether two comments have the same author by `author_key`, without
+/// making the keys when the names are ASCII.
+pub(crate) fn same_author(a: &Comment, b: &Comment) -> bool {
+    fn fields(c: &Comment) -> (&str, &str) {
+        (c.author.trim(), c.email.as_deref().unwrap_or("").trim())
+    }
+    let ((name_a, email_a), (name_b, email_b)) = (fields(a), fields(b));
+    if [name_a, email_a, name_b, email_b].iter().all(|f| f.is_ascii()) {
+        name_a.eq_ignore_ascii_case(name_b) && email_a.eq_ignore_ascii_case(email_b)
+    } else {
+        author_key(a) == author_key(b)
+    }
+}
+
 /// The key `first_comment` and `duplicate` know an author by.
 pub fn author_key(comment: &Comment) -> (String, String) {
     (comment.author.trim().to_lowercase(), comment.email.as_deref().unwrap_or("").trim().to_lowercase())

@@ -598,9 +598,8 @@ impl Rule for Duplicate {
     }
     fn check(&self, cx: &Context, body: &Body) -> Check {
         let c = cx.comment;
-        let key = super::author_key(c);
         let same_author: Vec<&&crate::parse::comment::Comment> =
-            cx.siblings.iter().filter(|s| s.id != c.id && super::author_key(s) == key).collect();
+            cx.siblings.iter().filter(|s| s.id != c.id && super::same_author(s, c)).collect();
         let words_of_body = if same_author.is_empty() { Vec::new() } else { words(&c.body) };
         let earlier = same_author.into_iter().find(|s| {
             (s.date.timestamp, &s.id) < (c.date.timestamp, &c.id) && words(&s.body) == words_of_body
