@@ -377,7 +377,7 @@ pub(super) fn cloaked_text(link: &FoundLink) -> Option<(String, String)> {
         let labels: Vec<&str> = host.trim_start_matches("www.").rsplitn(3, '.').collect();
         labels.iter().take(2).rev().copied().collect::<Vec<_>>().join(".")
     };
-    (site(&shown) != site(&target)).then(|| (shown, target))
+    (site(&shown) != site(&target)).then_some((shown, target))
 }
 
 const SHOP_WORDS: &[&str] = &[

@@ -141,6 +141,11 @@ pub struct Body {
     pub pasted_entities: Vec<Range<usize>>,
 }
 
+/// One span, as a rule reports it.
+fn one_span(span: Range<usize>) -> Vec<Range<usize>> {
+    std::iter::once(span).collect()
+}
+
 /// Whether the rule `code` is of a family of spam (see `Rule::spam_family`).
 pub fn is_spam_family(code: &str) -> bool {
     rules().iter().any(|r| r.code() == code && r.spam_family())

@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::links::{FoundLink, commercial_reason};
 use super::text::{is_cjk, is_function_word, squeeze, words};
-use super::{Body, Check, Context, Rule, Verdict};
+use super::{Body, Check, Context, Rule, Verdict, one_span};
 use crate::config::ModerationMode;
 use crate::parse::CommentsMode;
 use crate::plural;
@@ -627,7 +627,7 @@ impl Rule for Duplicate {
                 plural(authors.len().max(1), "author"),
                 plural(posts.len().max(1), "post"),
             ),
-            vec![0..c.body.trim_end().len()],
+            one_span(0..c.body.trim_end().len()),
         )
     }
 }

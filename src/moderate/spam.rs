@@ -11,7 +11,7 @@ use regex::Regex;
 
 use super::links::{cloaked_text, shortener};
 use super::phrases::Family;
-use super::{Body, Check, Context, Rule, Verdict};
+use super::{Body, Check, Context, Rule, Verdict, one_span};
 use crate::plural;
 
 /// The body's spans for spans of its normal form.
@@ -299,10 +299,11 @@ impl Rule for CloakedLink {
             body.links.iter().any(|l| l.span.start <= span.start && span.end <= l.span.end)
         };
         // Each search only where its address could be: cheap tests first.
-        let may_dodge =
-            ["dot", " .", "[", "(", ",", "•", "·", "hx", "h t", "w w", "ww ", " com", " net", " org"]
-                .iter()
-                .any(|p| text.contains(p));
+        let may_dodge = [
+            "dot", " .", "[", "(", ",", "•", "·", "hx", "h t", "w w", "ww ", "c o m", " com", " net", " org",
+        ]
+        .iter()
+        .any(|p| text.contains(p));
         let may_video = ["watch?v=", "youtu", "/c", "/user/"].iter().any(|p| text.contains(p));
         let may_address = text.contains('.');
         for m in obfuscated().find_iter(if may_dodge { text } else { "" }) {
@@ -443,7 +444,7 @@ impl Rule for PastedMarkup {
         if let Some(count) = emoji_wall(text) {
             return Check::hit(
                 format!("nothing but {count} emoji: held for a moderator"),
-                vec![0..text.trim_end().len()],
+                one_span(0..text.trim_end().len()),
             );
         }
         let (tags, entities) = (body.pasted_tags.clone(), body.pasted_entities.clone());
@@ -508,7 +509,7 @@ fn repeated_symbol_line(body: &str) -> Option<(String, Vec<Range<usize>>)> {
         });
         if same && trimmed.len() >= 15 && !trimmed.starts_with(['-', '*', '_', '=', '`', '~', '#', '>']) {
             let start = offset + (line.len() - line.trim_start().len());
-            return Some(("a line of drawing symbols".into(), vec![start..start + trimmed.len()]));
+            return Some(("a line of drawing symbols".into(), one_span(start..start + trimmed.len())));
         }
         offset += line.len();
     }
@@ -536,7 +537,7 @@ fn symbol_wall(body: &str) -> Option<(String, Vec<Range<usize>>)> {
     let drawing = body.chars().filter(|c| is_drawing(*c)).count();
     let marks = body.chars().filter(|c| unicode_normalization::char::is_combining_mark(*c)).count();
     let letters = body.chars().filter(|c| c.is_alphabetic()).count();
-    let whole = vec![0..body.trim_end().len()];
+    let whole = one_span(0..body.trim_end().len());
     if marks >= 12 && marks * 2 > letters {
         return Some((format!("zalgo text ({marks} stacked accent marks)"), whole));
     }
@@ -558,7 +559,7 @@ fn symbol_wall(body: &str) -> Option<(String, Vec<Range<usize>>)> {
         let letters_here = trimmed.chars().filter(|c| c.is_alphabetic()).count();
         if decor >= 10 && decor >= letters_here {
             let start = offset + (line.len() - line.trim_start().len());
-            return Some(("a line of decoration".into(), vec![start..start + trimmed.len()]));
+            return Some(("a line of decoration".into(), one_span(start..start + trimmed.len())));
         }
         let symbols = trimmed.chars().filter(|c| is_drawing(*c)).count();
         let same = trimmed.chars().next().is_some_and(|first| {
@@ -570,7 +571,7 @@ fn symbol_wall(body: &str) -> Option<(String, Vec<Range<usize>>)> {
                 && !trimmed.starts_with(['-', '*', '_', '=', '`', '~', '#', '>']))
         {
             let start = offset + (line.len() - line.trim_start().len());
-            return Some(("a line of drawing symbols".into(), vec![start..start + trimmed.len()]));
+            return Some(("a line of drawing symbols".into(), one_span(start..start + trimmed.len())));
         }
         offset += line.len();
     }

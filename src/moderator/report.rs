@@ -128,20 +128,6 @@ pub fn show(queue: &Queue, i: usize, eval: Option<&Evaluation>) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tables_align() {
-        let t = table(
-            &["id", "verdict"],
-            &[vec!["c1".into(), "pass".into()], vec!["c100".into(), "reject".into()]],
-        );
-        assert_eq!(t, "id    verdict\nc1    pass\nc100  reject\n");
-    }
-}
-
 /// `moderate --evaluate` for people: a table of rules, then the totals.
 pub fn evaluation(report: &super::evaluate::Report) -> String {
     use super::evaluate::{Overall, RuleTally};
@@ -195,4 +181,18 @@ pub fn evaluation(report: &super::evaluate::Report) -> String {
         None => out.push_str("\n`learned` is not shown: the site has too few decisions of each kind to learn from (see `learn_min_decisions`).\n"),
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_align() {
+        let t = table(
+            &["id", "verdict"],
+            &[vec!["c1".into(), "pass".into()], vec!["c100".into(), "reject".into()]],
+        );
+        assert_eq!(t, "id    verdict\nc1    pass\nc100  reject\n");
+    }
 }

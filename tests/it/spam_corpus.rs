@@ -81,7 +81,7 @@ fn issue_16_every_case_gets_the_rule_it_names() {
         }
     }
     assert!(
-        failures.len() <= 0,
+        failures.is_empty(),
         "{} of the labelled cases miss their rule:\n{}",
         failures.len(),
         failures.join("\n")
