@@ -221,11 +221,7 @@ fn attacks_in_an_imported_export_are_inert() {
     let export = dir.path().join("export.wxr");
     std::fs::write(&export, wxr).unwrap();
     let into = dir.path().join("site");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_parlor"))
-        .args(["import", "wordpress", export.to_str().unwrap(), "--into", into.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    import_wordpress(&export, &into);
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()
@@ -263,13 +259,18 @@ pub(crate) fn import_vectors() -> (tempfile::TempDir, SiteTest) {
     let dir = tempfile::tempdir().unwrap();
     let export = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/xss-vectors.wxr");
     let into = dir.path().join("site");
+    import_wordpress(&export, &into);
+    let site = SiteTest::at(&into);
+    (dir, site)
+}
+
+/// `parlor import wordpress EXPORT --into INTO`, which must succeed.
+fn import_wordpress(export: &Path, into: &Path) {
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_parlor"))
         .args(["import", "wordpress", export.to_str().unwrap(), "--into", into.to_str().unwrap()])
         .output()
         .unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    let site = SiteTest::at(&into);
-    (dir, site)
 }
 
 /// See: issue 15. Markup inside an image's address became live HTML in an

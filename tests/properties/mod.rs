@@ -326,17 +326,24 @@ pub fn import_blogger(data: &[u8]) {
     import(data, parlor::import::Source::Blogger);
 }
 
-fn import(data: &[u8], source: parlor::import::Source) {
+/// `data` written as an export in a temp folder and imported into `site`
+/// beside it: the folder, the site's path, and whether the import took.
+fn import_export(data: &[u8], source: parlor::import::Source) -> (tempfile::TempDir, PathBuf, bool) {
     let dir = tempfile::tempdir().expect("a temp folder");
     let file = dir.path().join("export.xml");
     std::fs::write(&file, data).expect("the export is written");
     let into = dir.path().join("site");
     let options = parlor::import::ImportOptions { source, file, into: into.clone(), force: false };
-    if parlor::import::run(&options).is_err() {
-        assert_only(dir.path(), &["export.xml", "site"]);
+    let imported = parlor::import::run(&options).is_ok();
+    (dir, into, imported)
+}
+
+fn import(data: &[u8], source: parlor::import::Source) {
+    let (dir, into, imported) = import_export(data, source);
+    assert_only(dir.path(), &["export.xml", "site"]);
+    if !imported {
         return;
     }
-    assert_only(dir.path(), &["export.xml", "site"]);
     let config = std::fs::read_to_string(into.join("site.toml")).expect("import writes site.toml");
     let written = files_below(&into);
     for path in &written {
@@ -379,12 +386,8 @@ pub fn import_render(data: &[u8]) {
     } else {
         parlor::import::Source::WordPress
     };
-    let dir = tempfile::tempdir().expect("a temp folder");
-    let file = dir.path().join("export.xml");
-    std::fs::write(&file, data).expect("the export is written");
-    let into = dir.path().join("site");
-    let options = parlor::import::ImportOptions { source, file, into: into.clone(), force: false };
-    if parlor::import::run(&options).is_err() {
+    let (_dir, into, imported) = import_export(data, source);
+    if !imported {
         return;
     }
     let build = parlor::BuildOptions { root: into, include_drafts: true, ..Default::default() };
