@@ -332,10 +332,12 @@ impl Rule for GenericPraise {
     }
 }
 
+/// Squeezed words, looked up by hashing: every word of every comment is
+/// looked up in them.
 struct PraiseSets {
-    praise: Vec<String>,
-    nouns: Vec<String>,
-    filler: Vec<String>,
+    praise: foldhash::HashSet<String>,
+    nouns: foldhash::HashSet<String>,
+    filler: foldhash::HashSet<String>,
 }
 
 fn praise_sets() -> &'static PraiseSets {
