@@ -39,6 +39,10 @@ pub struct Sent {
     pub post_slug: String,
     at: (i64, String),
     words: Vec<u64>,
+    /// How many words the text has, function words and all.
+    word_count: u32,
+    /// Its MinHash band keys.
+    bands: [u64; BANDS],
 }
 
 /// The site's comments as the rules see them.
@@ -110,11 +114,12 @@ impl History {
         self.insert(sent(comment, &normalized, &find_links(&comment.body)));
     }
 
-    fn insert(&mut self, s: Sent) {
+    fn insert(&mut self, mut s: Sent) {
         let at = self.sent.len() as u32;
         self.by_id.insert(s.id.clone(), at);
         if s.words.len() >= MIN_CONTENT_WORDS {
-            for key in band_keys(&s.words) {
+            s.bands = band_keys(&s.words);
+            for key in s.bands {
                 self.buckets.entry(key).or_default().push(at);
             }
         }
@@ -133,26 +138,24 @@ impl History {
         normalized: &Normalized,
         links: &[super::FoundLink],
     ) -> Vec<&Sent> {
-        if word_count(normalized) < MIN_WORDS {
-            return Vec::new();
-        }
         let at = (comment.date.timestamp.as_second(), comment.id.as_str());
         let known = self
             .by_id
             .get(&comment.id)
             .map(|&i| &self.sent[i as usize])
             .filter(|s| (s.at.0, s.at.1.as_str()) == at);
-        let words = match known {
-            Some(s) => std::borrow::Cow::Borrowed(&s.words),
-            None => std::borrow::Cow::Owned(word_set(normalized, links)),
+        let (words, count) = match known {
+            Some(s) => (std::borrow::Cow::Borrowed(&s.words), s.word_count as usize),
+            None => (std::borrow::Cow::Owned(word_set(normalized, links)), word_count(normalized)),
         };
-        if words.len() < MIN_CONTENT_WORDS {
+        if count < MIN_WORDS || words.len() < MIN_CONTENT_WORDS {
             return Vec::new();
         }
+        let bands = known.map_or_else(|| band_keys(&words), |s| s.bands);
         let author = std::cell::OnceCell::new();
         let author_key = || *author.get_or_init(|| author_hash(comment));
         let mut seen: Vec<u32> = Vec::new();
-        for key in band_keys(&words) {
+        for key in bands {
             let Some(bucket) = self.buckets.get(&key) else { continue };
             seen.extend(bucket.iter().rev().take(BUCKET_LOOK));
         }
@@ -190,6 +193,8 @@ fn sent(c: &Comment, normalized: &Normalized, links: &[super::FoundLink]) -> Sen
         post_slug: c.post_slug.clone(),
         at: (c.date.timestamp.as_second(), c.id.clone()),
         words: word_set(normalized, links),
+        word_count: word_count(normalized) as u32,
+        bands: [0; BANDS],
     }
 }
 
@@ -245,7 +250,7 @@ fn word_count(normalized: &Normalized) -> usize {
 
 /// MinHash band keys of a word set: `BANDS` keys of `ROWS` minimums each,
 /// every minimum found in one pass over the words.
-fn band_keys(words: &[u64]) -> impl Iterator<Item = u64> {
+fn band_keys(words: &[u64]) -> [u64; BANDS] {
     let mut mins = [u64::MAX; BANDS * ROWS];
     for w in words {
         for (seed, min) in mins.iter_mut().enumerate() {
@@ -253,7 +258,7 @@ fn band_keys(words: &[u64]) -> impl Iterator<Item = u64> {
         }
     }
     let hasher = hasher();
-    (0..BANDS).map(move |band| {
+    std::array::from_fn(|band| {
         let mut key = hasher.hash_one(band);
         for row in 0..ROWS {
             key = mix(key ^ mins[band * ROWS + row]);

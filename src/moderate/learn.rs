@@ -44,17 +44,21 @@ pub struct Learner {
 
 /// A comment's score and the tokens that decided it.
 #[derive(Debug, Clone)]
-pub struct Scored<'a> {
+pub struct Scored {
     pub score: f64,
-    /// The most telling tokens toward the score, most telling first, with
-    /// their spamminess.
-    named: Vec<(Token<'a>, f64)>,
+    /// The most telling tokens toward the score, most telling first, by
+    /// hash, with their spamminess.
+    named: Vec<(u64, f64)>,
 }
 
-impl Scored<'_> {
-    /// The tokens that weighed most, as a moderator reads them.
-    pub fn clues(&self) -> Vec<(String, f64)> {
-        self.named.iter().map(|(t, f)| (t.shown(), *f)).collect()
+impl Scored {
+    /// The tokens that weighed most, as a moderator reads them: named from
+    /// the comment's `tokens`.
+    pub fn clues(&self, tokens: &[Token]) -> Vec<(String, f64)> {
+        self.named
+            .iter()
+            .filter_map(|(hash, f)| tokens.iter().find(|t| t.hash == *hash).map(|t| (t.shown(), *f)))
+            .collect()
     }
 }
 
@@ -125,18 +129,18 @@ impl Learner {
 
     /// The score of a comment with `tokens`: Fisher's combination of its
     /// most telling tokens' spamminess.
-    pub fn score<'a>(&self, tokens: &[Token<'a>]) -> Scored<'a> {
+    pub fn score(&self, hashes: &[u64]) -> Scored {
         let strength = |f: f64| (f - 0.5).abs();
-        let mut clues: Vec<(&Token<'a>, f64)> = tokens
+        let mut clues: Vec<(u64, f64)> = hashes
             .iter()
-            .map(|t| (t, self.spamminess(t.hash)))
+            .map(|&h| (h, self.spamminess(h)))
             .filter(|(_, f)| strength(*f) >= MIN_STRENGTH)
             .collect();
         // Each token counts once, however often the comment says it.
-        clues.sort_unstable_by_key(|(t, _)| t.hash);
-        clues.dedup_by_key(|(t, _)| t.hash);
-        let by_strength = |a: &(&Token, f64), b: &(&Token, f64)| {
-            strength(b.1).total_cmp(&strength(a.1)).then_with(|| a.0.hash.cmp(&b.0.hash))
+        clues.sort_unstable_by_key(|(h, _)| *h);
+        clues.dedup_by_key(|(h, _)| *h);
+        let by_strength = |a: &(u64, f64), b: &(u64, f64)| {
+            strength(b.1).total_cmp(&strength(a.1)).then_with(|| a.0.cmp(&b.0))
         };
         if clues.len() > MAX_CLUES {
             clues.select_nth_unstable_by(MAX_CLUES, by_strength);
@@ -145,14 +149,14 @@ impl Learner {
         let score = fisher(clues.iter().map(|(_, f)| *f));
         // Named: the tokens that pulled toward the verdict, most telling first.
         let toward_spam = score >= 0.5;
-        let mut named: Vec<&(&Token<'a>, f64)> =
-            clues.iter().filter(|(_, f)| (*f > 0.5) == toward_spam).collect();
+        let mut named: Vec<(u64, f64)> =
+            clues.into_iter().filter(|(_, f)| (*f > 0.5) == toward_spam).collect();
         if named.len() > SHOWN {
-            named.select_nth_unstable_by(SHOWN, |a, b| by_strength(a, b));
+            named.select_nth_unstable_by(SHOWN, by_strength);
             named.truncate(SHOWN);
         }
-        named.sort_by(|a, b| by_strength(a, b));
-        Scored { score, named: named.iter().map(|(t, f)| ((*t).clone(), *f)).collect() }
+        named.sort_by(by_strength);
+        Scored { score, named }
     }
 }
 
@@ -269,54 +273,68 @@ pub fn tokens<'a>(
     links: &'a [FoundLink],
 ) -> Vec<Token<'a>> {
     let mut out: Vec<Token<'a>> = Vec::with_capacity(96);
-    let words: Vec<&str> = normalized
+    each_token(comment, normalized, links, |token| out.push(token));
+    out
+}
+
+/// The hashes of a comment's tokens, in the order `tokens` gives them:
+/// what scoring needs, without building the tokens.
+pub fn hashes(comment: &Comment, normalized: &Normalized, links: &[FoundLink]) -> Vec<u64> {
+    let mut out: Vec<u64> = Vec::with_capacity(96);
+    each_token(comment, normalized, links, |token| out.push(token.hash));
+    out
+}
+
+/// Calls `f` with each token of the comment (see `tokens`).
+fn each_token<'a>(
+    comment: &'a Comment,
+    normalized: &'a Normalized,
+    links: &'a [FoundLink],
+    mut f: impl FnMut(Token<'a>),
+) {
+    let words = normalized
         .text
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '$'))
-        .filter(|w| (2..=24).contains(&w.len()))
-        .collect();
+        .filter(|w| (2..=24).contains(&w.len()));
     // Each word hashed once; a pair's hash is made from its words'.
-    let word_tokens: Vec<Token<'a>> = words.iter().map(|w| Token::new(Kind::Word, w, "")).collect();
-    let pairs: Vec<Token<'a>> = word_tokens
-        .windows(2)
-        .map(|p| Token {
-            kind: Kind::Pair,
-            text: p[0].text,
-            second: p[1].text,
-            hash: pair_hash(p[0].hash, p[1].hash),
-        })
-        .collect();
-    out.extend(word_tokens);
-    out.extend(pairs);
-    out.extend(links.iter().filter_map(|l| domain_of(&l.url)).map(|d| Token::new(Kind::Link, d, "")));
-    out.push(Token::new(
-        Kind::Signal,
-        match links.len() {
-            0 => "no-link",
-            1 => "one-link",
-            _ => "links",
-        },
-        "",
-    ));
-    out.extend(
-        comment
-            .author
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.len() > 1)
-            .map(|w| Token::new(Kind::Author, w, "")),
-    );
+    let mut last: Option<Token<'a>> = None;
+    for word in words {
+        let token = Token::new(Kind::Word, word, "");
+        if let Some(previous) = &last {
+            f(Token {
+                kind: Kind::Pair,
+                text: previous.text,
+                second: word,
+                hash: pair_hash(previous.hash, token.hash),
+            });
+        }
+        f(token.clone());
+        last = Some(token);
+    }
+    for domain in links.iter().filter_map(|l| domain_of(&l.url)) {
+        f(Token::new(Kind::Link, domain, ""));
+    }
+    let link_count = match links.len() {
+        0 => "no-link",
+        1 => "one-link",
+        _ => "links",
+    };
+    f(Token::new(Kind::Signal, link_count, ""));
+    for word in comment.author.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 1) {
+        f(Token::new(Kind::Author, word, ""));
+    }
     if let Some(domain) = comment.website.as_deref().and_then(domain_of) {
-        out.push(Token::new(Kind::Site, domain, ""));
+        f(Token::new(Kind::Site, domain, ""));
     }
     let body = &comment.body;
     let letters = body.chars().filter(|c| c.is_alphabetic()).count();
     let upper = body.chars().filter(|c| c.is_uppercase()).count();
     if letters >= 12 && upper * 2 > letters {
-        out.push(Token::new(Kind::Signal, "shouting", ""));
+        f(Token::new(Kind::Signal, "shouting", ""));
     }
     if body.contains("&#") || body.contains("<br") || body.contains("<a ") {
-        out.push(Token::new(Kind::Signal, "pasted-markup", ""));
+        f(Token::new(Kind::Signal, "pasted-markup", ""));
     }
-    out
 }
 
 /// The hash of a pair of words, from the words' own hashes.
@@ -331,7 +349,7 @@ fn pair_hash(first: u64, second: u64) -> u64 {
 
 /// The hashes of a comment's tokens, for training.
 pub fn token_hashes(comment: &Comment, normalized: &Normalized, links: &[FoundLink]) -> Vec<u64> {
-    let mut hashes: Vec<u64> = tokens(comment, normalized, links).iter().map(|t| t.hash).collect();
+    let mut hashes = hashes(comment, normalized, links);
     hashes.sort_unstable();
     hashes.dedup();
     hashes
@@ -355,7 +373,7 @@ mod tests {
         words.split_whitespace().map(|w| Token::new(Kind::Word, w, "")).collect()
     }
 
-    fn hashes(words: &str) -> Vec<u64> {
+    fn hashes_of(words: &str) -> Vec<u64> {
         toks(words).iter().map(|t| t.hash).collect()
     }
 
@@ -365,19 +383,20 @@ mod tests {
         let promos: Vec<String> = (0..30).map(|i| format!("subscribe channel bit.ly promo{i}")).collect();
         let orders: Vec<String> = (0..30).map(|i| format!("refund agent called back order{i}")).collect();
         for (p, o) in promos.iter().zip(&orders) {
-            examples.push((hashes(p), true));
-            examples.push((hashes(o), false));
+            examples.push((hashes_of(p), true));
+            examples.push((hashes_of(o), false));
         }
         let learner = Learner::train(&examples);
         assert_eq!(learner.decisions(), (30, 30));
-        let spam = learner.score(&toks("please subscribe my channel bit.ly"));
+        let spam_tokens = toks("please subscribe my channel bit.ly");
+        let spam = learner.score(&hashes_of("please subscribe my channel bit.ly"));
         assert!(spam.score > 0.95, "{spam:?}");
-        let clues = spam.clues();
+        let clues = spam.clues(&spam_tokens);
         let names: Vec<&str> = clues.iter().map(|(t, _)| t.as_str()).collect();
         assert!(names.contains(&"subscribe") && names.contains(&"bit.ly"), "{names:?}");
-        let ham = learner.score(&toks("the agent called about my refund"));
+        let ham = learner.score(&hashes_of("the agent called about my refund"));
         assert!(ham.score < 0.05, "{ham:?}");
-        assert_eq!(learner.score(&toks("nothing known here")).score, 0.5);
+        assert_eq!(learner.score(&hashes_of("nothing known here")).score, 0.5);
     }
 
     #[test]

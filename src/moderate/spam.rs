@@ -601,15 +601,16 @@ impl Rule for Learned {
             ));
         };
         let (spam, ham) = learner.decisions();
-        let tokens = super::learn::tokens(cx.comment, &body.normalized, &body.links);
-        let scored = learner.score(&tokens);
+        let hashes = super::learn::hashes(cx.comment, &body.normalized, &body.links);
+        let scored = learner.score(&hashes);
         let decisions = spam + ham;
         if scored.score < s.learn_hold {
             // Said briefly: the tokens are named when they stop a comment.
             return Check::clear(format!("learned from {decisions} decisions: score {:.2}", scored.score));
         }
+        let tokens = super::learn::tokens(cx.comment, &body.normalized, &body.links);
         let clues: Vec<String> =
-            scored.clues().iter().map(|(t, f)| format!("\u{2018}{t}\u{2019} {f:.2}")).collect();
+            scored.clues(&tokens).iter().map(|(t, f)| format!("\u{2018}{t}\u{2019} {f:.2}")).collect();
         let message =
             format!("learned from {decisions} decisions: score {:.2}; {}", scored.score, clues.join(", "));
         let grade = if scored.score >= s.learn_spam { Verdict::Spam } else { Verdict::Hold };
