@@ -85,9 +85,14 @@ impl Phrases {
     pub(super) fn find(text: &str, extra: [&[String]; 3]) -> Phrases {
         let found = std::array::from_fn(|i| {
             let c = compiled(FAMILIES[i]);
-            let matched = c.all.matches(text);
             let mut found = Found::default();
             found.strong.extend(extra[i].iter().flat_map(|phrase| find_phrase(text, phrase)));
+            // Which phrases matched takes a slower search than whether any
+            // did, and most comments hold none.
+            if !c.all.is_match(text) {
+                return found;
+            }
+            let matched = c.all.matches(text);
             for p in matched.iter().filter(|&p| p < c.strong) {
                 found.strong.extend(c.each[p].find_iter(text).map(|m| m.range()));
             }

@@ -84,8 +84,10 @@ fn income_claims(text: &str) -> Vec<Range<usize>> {
     });
     let mut out = Vec::new();
     // Most comments name no amount at all.
-    let amounts = text.bytes().any(|b| b.is_ascii_digit())
-        || ["dollar", "buck", "euro", "pound", "grand", "reais"].iter().any(|w| text.contains(w));
+    static WRITTEN: OnceLock<Regex> = OnceLock::new();
+    let written =
+        WRITTEN.get_or_init(|| Regex::new("dollar|buck|euro|pound|grand|reais").expect("valid regex"));
+    let amounts = text.bytes().any(|b| b.is_ascii_digit()) || written.is_match(text);
     if !amounts {
         return out;
     }
@@ -298,13 +300,10 @@ impl Rule for CloakedLink {
         let inside_link = |span: &Range<usize>| {
             body.links.iter().any(|l| l.span.start <= span.start && span.end <= l.span.end)
         };
-        // Each search only where its address could be: cheap tests first.
-        let may_dodge = [
-            "dot", " .", "[", "(", ",", "•", "·", "hx", "h t", "w w", "ww ", "c o m", " com", " net", " org",
-        ]
-        .iter()
-        .any(|p| text.contains(p));
-        let may_video = ["watch?v=", "youtu", "/c", "/user/"].iter().any(|p| text.contains(p));
+        // Each search only where its address could be: one quick pass for
+        // what each needs first.
+        let may_dodge = may_dodge().is_match(text);
+        let may_video = may_video().is_match(text);
         let may_address = text.contains('.');
         for m in obfuscated().find_iter(if may_dodge { text } else { "" }) {
             let written = m.as_str();
@@ -370,6 +369,21 @@ fn addressish() -> &'static Regex {
         Regex::new(r"(?:https?://|w{1,3}\.)[a-z0-9-]{2,}(?:\.[a-z0-9-]{2,})+|(?-u:\b)[a-z0-9-]{2,}(?:\.[a-z0-9-]{2,})*\.(?:com|net|org|info|biz|ru|xyz|top|club|online|site|co|io|me|us|uk|de|br|es|fr|ly|tv|shop|store|live|app|example)(?-u:\b)")
             .expect("valid regex")
     })
+}
+
+/// What every disguised address of `obfuscated` has in it.
+fn may_dodge() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\s\.|dot|\[\.\]|\(\.\)|w\s+w|c\s+o\s+m|hxx|h\s+t\s+t\s+p|(?-u:\b)w{1,3}\s|[,•·]\s*(?:com|net|org|example)")
+            .expect("valid regex")
+    })
+}
+
+/// What every bare video or channel address has in it.
+fn may_video() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"watch\?v=|youtu|/c/|/channel/|/user/").expect("valid regex"))
 }
 
 /// Words that stand before "dot com" in ordinary sentences ("the dot com
