@@ -129,8 +129,8 @@ pub struct Body {
     pub links: Vec<FoundLink>,
     /// The body with its links blanked out (same byte offsets).
     pub prose: String,
-    /// The words of `prose`.
-    pub prose_words: Vec<String>,
+    /// How many words `prose` has.
+    pub prose_words: usize,
     /// The whole body as the spam rules read it.
     pub normalized: Normalized,
     /// The phrases of each spam family found in it.

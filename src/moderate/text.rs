@@ -5,6 +5,26 @@
 /// inside a word (`post-mortem` is one word). Emoji and punctuation go.
 pub(super) fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    each_word(text, |w| {
+        out.push(w.to_string());
+        true
+    });
+    out
+}
+
+/// How many words `words` would give, without making them.
+pub(super) fn word_count(text: &str) -> usize {
+    let mut n = 0;
+    each_word(text, |_| {
+        n += 1;
+        true
+    });
+    n
+}
+
+/// Calls `f` with each word of `words`, in one buffer, until it returns
+/// false.
+pub(super) fn each_word(text: &str, mut f: impl FnMut(&str) -> bool) {
     let mut current = String::new();
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -12,10 +32,15 @@ pub(super) fn words(text: &str) -> Vec<String> {
         let joins = matches!(c, '-' | '\'' | '\u{2019}') && !current.is_empty() && next_is_word;
         if is_cjk(c) {
             // Written without spaces: each character counts as a word.
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
+            if !current.is_empty() && !f(&current) {
+                return;
             }
-            out.push(c.to_string());
+            current.clear();
+            current.push(c);
+            if !f(&current) {
+                return;
+            }
+            current.clear();
         } else if c.is_alphanumeric() {
             if c.is_ascii() {
                 current.push(c.to_ascii_lowercase());
@@ -27,13 +52,15 @@ pub(super) fn words(text: &str) -> Vec<String> {
         } else if joins {
             current.push(if c == '\u{2019}' { '\'' } else { c });
         } else if !current.is_empty() {
-            out.push(std::mem::take(&mut current));
+            if !f(&current) {
+                return;
+            }
+            current.clear();
         }
     }
     if !current.is_empty() {
-        out.push(current);
+        f(&current);
     }
-    out
 }
 
 /// Chinese characters and Japanese kana: scripts written without spaces
