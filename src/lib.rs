@@ -14,6 +14,9 @@
 
 pub mod config;
 pub mod diag;
+pub mod forms;
+pub mod fsx;
+pub mod html;
 pub mod import;
 pub mod intake;
 pub mod load;
@@ -226,7 +229,7 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
     progress.stage("rendering", render::page_count(&model) as u64);
     // `check` writes nothing, not even the secret; forms need no token there.
     let secret = if mode != Mode::Check {
-        intake::secret::for_build(&options.root)
+        forms::for_build(&options.root)
             .map_err(|e| {
                 diags.push(Diagnostic::warning(
                     ".parlor/secret",

@@ -68,10 +68,8 @@ fn embed_html(tag: &str, attrs: &[(String, String)]) -> Option<String> {
     if tag == "iframe" && !kept.iter().any(|(name, _)| name == "src") {
         return None;
     }
-    let attrs: String = kept
-        .iter()
-        .map(|(name, value)| format!(" {name}=\"{}\"", crate::parse::highlight::escape_html(value)))
-        .collect();
+    let attrs: String =
+        kept.iter().map(|(name, value)| format!(" {name}=\"{}\"", crate::html::escape(value))).collect();
     Some(format!("\n\n<{tag}{attrs}></{tag}>\n\n"))
 }
 
@@ -218,7 +216,7 @@ fn shortcodes(html: &str, blocks: &mut Vec<String>) -> String {
     });
     let html = code.replace_all(&html, |c: &regex::Captures| {
         let lang = c.get(1).map_or("", |m| m.as_str());
-        let body = crate::parse::highlight::escape_html(c[2].trim_matches('\n'));
+        let body = crate::html::escape(c[2].trim_matches('\n'));
         blocks.push(format!("<pre><code class=\"language-{lang}\">{body}</code></pre>"));
         format!("\n\nPARLORBLOCK{}X\n\n", blocks.len() - 1)
     });

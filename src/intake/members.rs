@@ -46,14 +46,14 @@ impl Members {
         if members.members.iter().any(|m| m.name == name) {
             bail!("`{name}` is a member already");
         }
-        let token = super::secret::random_hex(24)?;
+        let token = crate::forms::random_hex(24)?;
         members.members.push(Member {
             name: name.to_string(),
             token_sha256: digest(&token),
             added: jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         });
         let text = toml::to_string(&members).context("cannot write the member list")?;
-        crate::output::atomic_write(&members_path(root), text.as_bytes(), false)?;
+        crate::fsx::atomic_write(&members_path(root), text.as_bytes(), false)?;
         Ok(token)
     }
 

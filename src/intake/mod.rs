@@ -9,7 +9,6 @@
 
 pub mod http;
 pub mod members;
-pub mod secret;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -25,14 +24,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
+use crate::forms::{self, HONEYPOT_FIELD};
 use crate::moderate::{self, Context};
 use crate::moderator::Queue;
 use crate::parse::CommentsMode;
 use crate::parse::comment::{Comment, Status};
 use members::Members;
 
-/// The honeypot: hidden from people by the theme, filled in by bots.
-pub const HONEYPOT_FIELD: &str = "homepage";
 /// How often `parlor intake` re-reads the site (new posts, approved
 /// comments, members), in the background: requests never wait for it.
 const INDEX_MAX_AGE: Duration = Duration::from_secs(10);
@@ -78,7 +76,7 @@ impl IntakeState {
         extra_origins: Vec<String>,
         trust_forwarded_for: bool,
     ) -> Result<Arc<IntakeState>> {
-        let secret = secret::load_or_create(root)?;
+        let secret = forms::load_or_create(root)?;
         let index = Index::load(root)?;
         let mut allowed_origins = extra_origins;
         allowed_origins.push(origin_of(&index.queue.config.base_url));
@@ -299,7 +297,7 @@ async fn handle(
         (comment, text, path, post_path)
     };
     let stored =
-        tokio::task::spawn_blocking(move || crate::output::atomic_write(&path, text.as_bytes(), true)).await;
+        tokio::task::spawn_blocking(move || crate::fsx::atomic_write(&path, text.as_bytes(), true)).await;
     match stored {
         Ok(Ok(())) => {}
         Ok(Err(e)) => {
@@ -464,7 +462,7 @@ fn judge(
     let slug = queue
         .comments_dir_slug(&form.post)
         .ok_or_else(|| refuse(StatusCode::NOT_FOUND, format!("there is no post `{}`", form.post)))?;
-    if !secret::verify_form_token(&state.secret, &slug, &form.token) {
+    if !forms::verify_form_token(&state.secret, &slug, &form.token) {
         return Err(refuse(
             StatusCode::FORBIDDEN,
             "the form token does not match this post: reload the page and try again",
@@ -507,7 +505,7 @@ fn judge(
     let id = format!(
         "{}-{}",
         now.strftime("%Y%m%dT%H%M%SZ"),
-        secret::random_hex(4).map_err(|_| refuse(StatusCode::SERVICE_UNAVAILABLE, "no randomness"))?
+        forms::random_hex(4).map_err(|_| refuse(StatusCode::SERVICE_UNAVAILABLE, "no randomness"))?
     );
     let mut comment = Comment {
         path: PathBuf::from(crate::load::COMMENTS_DIR).join(&slug).join(format!("{id}.md")),
@@ -624,7 +622,7 @@ fn refusal_response(r: Refusal, wants_json: bool) -> Response {
         let body = serde_json::json!({ "error": r.message, "field": r.field });
         (r.status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
     } else {
-        let message = crate::parse::highlight::escape_html(&r.message);
+        let message = crate::html::escape(&r.message);
         let html = format!(
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Comment not accepted</title></head><body><main><h1>Your comment was not accepted</h1><p>{message}</p><p>Use your browser's Back button: what you wrote is still in the form.</p></main></body></html>"
         );

@@ -123,7 +123,7 @@ impl Queue {
         let Some(new_text) = rewrite::rewrite(&text, decision) else {
             bail!("`{}` has no front matter to record the decision in", c.path.display());
         };
-        crate::output::atomic_write(&path, new_text.as_bytes(), false)?;
+        crate::fsx::atomic_write(&path, new_text.as_bytes(), false)?;
         let c = &mut self.comments[i];
         c.status = decision.status;
         Ok(())

@@ -185,7 +185,7 @@ impl ToSave {
 
 fn write<'a>(dir: &Path, entries: impl Iterator<Item = (Kind, u128, EntryRef<'a>)>) -> anyhow::Result<()> {
     let stored = StoredRef { build: crate::BUILD_ID, entries: entries.collect() };
-    crate::output::atomic_write_with(&dir.join(FILE), false, |out| {
+    crate::fsx::atomic_write_with(&dir.join(FILE), false, |out| {
         out.write_all(MAGIC)?;
         postcard::to_io(&stored, out)?;
         Ok(())

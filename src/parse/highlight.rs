@@ -29,11 +29,11 @@ pub fn code_block(code: &str, lang: &str) -> String {
         .then(|| set.find_syntax_by_token(lang))
         .flatten()
         .and_then(|syntax| LINES.with_borrow_mut(|lines| highlight(code, syntax, set, lines)));
-    let body = highlighted.unwrap_or_else(|| escape_html(code));
+    let body = highlighted.unwrap_or_else(|| crate::html::escape(code));
     if lang.is_empty() {
         format!("<pre class=\"code\"><code>{body}</code></pre>\n")
     } else {
-        let lang = escape_html(lang);
+        let lang = crate::html::escape(lang);
         format!(
             "<pre class=\"code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{body}</code></pre>\n"
         )
@@ -157,12 +157,6 @@ pub fn stylesheet() -> String {
         css(LIGHT_THEME),
         css(DARK_THEME)
     )
-}
-
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut out, text).ok();
-    out
 }
 
 #[cfg(test)]

@@ -139,15 +139,15 @@ fn heading<'a>(
         unique = format!("{base}-{n}");
         n += 1;
     }
-    let id = highlight::escape_html(&unique);
+    let id = crate::html::escape(&unique);
     let mut open = format!("<{level} id=\"{id}\"");
     if !classes.is_empty() {
         let list: Vec<&str> = classes.iter().map(|c| &**c).collect();
-        open.push_str(&format!(" class=\"{}\"", highlight::escape_html(&list.join(" "))));
+        open.push_str(&format!(" class=\"{}\"", crate::html::escape(&list.join(" "))));
     }
     for (name, value) in attrs {
         let value = value.as_deref().unwrap_or("");
-        open.push_str(&format!(" {}=\"{}\"", highlight::escape_html(name), highlight::escape_html(value)));
+        open.push_str(&format!(" {}=\"{}\"", crate::html::escape(name), crate::html::escape(value)));
     }
     open.push('>');
     out.push(Event::Html(open.into()));

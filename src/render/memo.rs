@@ -151,7 +151,7 @@ impl RenderMemo {
     /// the next build: `files` are the written files, with their sizes and
     /// modification times. Streamed to the file: for 100,000 posts a copy
     /// in memory would be tens of megabytes at the build's peak.
-    pub fn save(&self, cache: &Path, files: &crate::output::WrittenFiles) -> anyhow::Result<()> {
+    pub fn save(&self, cache: &Path, files: &super::WrittenFiles) -> anyhow::Result<()> {
         let Some(on_disk) = &self.on_disk else { return Ok(()) };
         let seen = std::mem::take(&mut *on_disk.seen.lock().unwrap_or_else(|e| e.into_inner()));
         let files = files
@@ -163,7 +163,7 @@ impl RenderMemo {
             .collect();
         let Some(folder) = identity(&on_disk.dest) else { return Ok(()) };
         let stored = StoredRef { build: crate::BUILD_ID, dest: &on_disk.dest, folder, files };
-        crate::output::atomic_write_with(&cache.join(FILE), false, |out| {
+        crate::fsx::atomic_write_with(&cache.join(FILE), false, |out| {
             out.write_all(MAGIC)?;
             postcard::to_io(&stored, out)?;
             Ok(())

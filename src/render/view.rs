@@ -249,8 +249,8 @@ impl<'m> Views<'m> {
         Some(CommentFormView {
             action,
             post: slug,
-            token: self.form_secret.map(|s| crate::intake::secret::form_token(s, slug)).unwrap_or_default(),
-            honeypot: crate::intake::HONEYPOT_FIELD,
+            token: self.form_secret.map(|s| crate::forms::form_token(s, slug)).unwrap_or_default(),
+            honeypot: crate::forms::HONEYPOT_FIELD,
             max_length: self.model.config.moderation.max_length,
             replies,
         })

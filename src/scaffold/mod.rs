@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::Diagnostics;
-use crate::output::atomic_write;
+use crate::fsx::atomic_write;
 
 const SITE_TOML: &str = r#"# parlor site configuration. Only title and base_url are required;
 # README.md (Configuration) lists every key.
@@ -141,8 +141,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         written.push(path);
     }
     // The secret that signs comment forms; `.gitignore` keeps it private.
-    crate::intake::secret::load_or_create(dir)?;
-    written.push(crate::intake::secret::secret_path(dir));
+    crate::forms::load_or_create(dir)?;
+    written.push(crate::forms::secret_path(dir));
     Ok(written)
 }
 

@@ -305,7 +305,7 @@ fn inject(html: &[u8], error: Option<&str>, generation: u64) -> Vec<u8> {
 fn overlay(text: &str) -> String {
     format!(
         "<div id=\"parlor-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(24,24,27,.96);color:#fafafa;padding:2rem;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap\"><h2 style=\"margin-top:0;color:#fca5a5\">parlor: the last rebuild failed</h2>{}\n<p>Fix it and save: this page reloads by itself.</p></div>",
-        crate::parse::highlight::escape_html(text)
+        crate::html::escape(text)
     )
 }
 

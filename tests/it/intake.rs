@@ -74,7 +74,7 @@ pub(crate) fn site(extra: &str) -> SiteTest {
 }
 
 pub(crate) fn token(slug: &str) -> String {
-    parlor::intake::secret::form_token(SECRET.as_bytes(), slug)
+    parlor::forms::form_token(SECRET.as_bytes(), slug)
 }
 
 fn agent() -> ureq::Agent {

@@ -28,7 +28,7 @@ fn forged_tokens_are_refused() {
     let site = site("\n[moderation]\nflood_seconds = 0\n");
     let server = start(&site);
     let real = token("p");
-    let other_secret = parlor::intake::secret::form_token(b"another site's secret", "p");
+    let other_secret = parlor::forms::form_token(b"another site's secret", "p");
     let flipped: String = real.chars().rev().collect();
     for forged in [
         String::new(),

@@ -160,7 +160,7 @@ fn files_that_appear_or_go_away_while_serving_are_picked_up() {
     let (_, page) = serve.get("/posts/fresh/");
     assert!(page.contains("A comment in a new folder."), "{page}");
     // The intake knows the post that appeared while serving.
-    let token = parlor::intake::secret::form_token(SECRET.as_bytes(), "fresh");
+    let token = parlor::forms::form_token(SECRET.as_bytes(), "fresh");
     let agent: ureq::Agent =
         ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
     let resp = agent

@@ -1,6 +1,7 @@
-//! The site secret and the form tokens made with it. A post's form carries
-//! `token = HMAC-SHA256(secret, post slug)`: a comment can only reach a
-//! post whose form the site published.
+//! What the build's comment forms and the intake share: the site secret,
+//! the form tokens made with it, and the honeypot field. A post's form
+//! carries `token = HMAC-SHA256(secret, post slug)`: a comment can only
+//! reach a post whose form the site published. A leaf.
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +9,9 @@ use anyhow::{Context, Result};
 use hmac::{KeyInit, Mac};
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// A field hidden from people: a form that fills it in was sent by a bot.
+pub const HONEYPOT_FIELD: &str = "homepage";
 
 pub const SECRET_ENV: &str = "PARLOR_SECRET";
 
@@ -28,7 +32,7 @@ pub fn load_or_create(root: &Path) -> Result<Vec<u8>> {
         Ok(s) if !s.trim().is_empty() => Ok(s.trim().as_bytes().to_vec()),
         _ => {
             let secret = random_hex(32)?;
-            crate::output::atomic_write(&path, format!("{secret}\n").as_bytes(), false)?;
+            crate::fsx::atomic_write(&path, format!("{secret}\n").as_bytes(), false)?;
             restrict(&path);
             Ok(secret.into_bytes())
         }
