@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::xml::{Node, XmlStream};
 use super::{CommentOut, ImportError, ImportReport, PostOut, SiteInfo, Staging, html};
+use crate::parse::comment::Status;
 
 #[derive(Default)]
 struct Entry {
@@ -219,13 +220,13 @@ fn write_comment(
         date,
         // A reply links to its parent comment's feed entry.
         reply_to: e.related.as_deref().map(|r| format!("bl-{}", short_id(r.trim_end_matches('/')))),
-        status: "approved",
+        status: Status::Approved,
         markdown: html::comment_to_markdown(get("content")),
     };
     staging.write(
         PathBuf::from(crate::load::COMMENTS_DIR).join(post).join(format!("{}.md", out.id)),
         &out.file_text(),
     )?;
-    *report.comments.entry("approved").or_default() += 1;
+    *report.comments.entry(Status::Approved.as_str()).or_default() += 1;
     Ok(())
 }

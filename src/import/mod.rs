@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::parse::front_matter::quote;
+use crate::parse::comment::{Recorded, Status};
 
 /// Which kind of export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,43 +319,47 @@ struct PostOut {
     markdown: String,
 }
 
+/// An imported post's front matter, as `parse` reads it.
+#[derive(serde::Serialize)]
+struct PostFront<'a> {
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comments: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    draft: bool,
+    /// The body came from an export: the build sanitises its HTML.
+    imported: bool,
+}
+
 impl PostOut {
     fn file_text(&self, page: bool) -> String {
-        let mut fm = format!(
-            "---\ntitle: {}\n",
-            quote(if self.title.trim().is_empty() { "Untitled" } else { self.title.trim() })
-        );
         // A fixed stand-in, not today: importing twice must write the same file.
-        let date = self.date.clone().unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
-        if !page || self.date.is_some() {
-            fm.push_str(&format!("date: {date}\n"));
-        }
-        if !page {
-            if let Some(a) = &self.author {
-                fm.push_str(&format!("author: {}\n", quote(a)));
-            }
-            if let Some(c) = &self.category {
-                fm.push_str(&format!("category: {}\n", quote(c)));
-            }
-            if !self.tags.is_empty() {
-                let tags: Vec<String> = self.tags.iter().map(|t| quote(t)).collect();
-                fm.push_str(&format!("tags: [{}]\n", tags.join(", ")));
-            }
-            if self.closed {
-                fm.push_str("comments: closed\n");
-            }
-        }
-        if let Some(s) = &self.summary {
-            fm.push_str(&format!("summary: {}\n", quote(s)));
-        }
-        if self.draft || self.date.is_none() {
-            fm.push_str("draft: true\n");
-        }
-        // The body came from an export: the build sanitises its HTML.
-        fm.push_str("imported: true\n");
-        fm.push_str("---\n");
-        fm.push_str(&self.markdown);
-        fm
+        let date = self.date.as_deref().unwrap_or("1970-01-01T00:00:00Z");
+        let post = |v| if page { None } else { v };
+        let front = PostFront {
+            title: if self.title.trim().is_empty() { "Untitled" } else { self.title.trim() },
+            date: (!page || self.date.is_some()).then_some(date),
+            author: post(self.author.as_deref()),
+            category: post(self.category.as_deref()),
+            tags: if page { &[] } else { &self.tags },
+            comments: post(self.closed.then_some("closed")),
+            summary: self.summary.as_deref(),
+            draft: self.draft || self.date.is_none(),
+            imported: true,
+        };
+        let yaml = serde_norway::to_string(&front)
+            .unwrap_or_else(|e| unreachable!("front matter of strings serialises to YAML: {e}"));
+        format!("---\n{yaml}---\n{}", self.markdown)
     }
 }
 
@@ -367,7 +371,7 @@ struct CommentOut {
     website: Option<String>,
     date: String,
     reply_to: Option<String>,
-    status: &'static str,
+    status: Status,
     markdown: String,
 }
 
@@ -383,6 +387,6 @@ impl CommentOut {
             member: false,
             body: &self.markdown,
         }
-        .file_text(&format!("status: {}\n", self.status))
+        .file_text(Recorded::Status(self.status))
     }
 }

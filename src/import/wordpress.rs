@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::xml::{Node, XmlStream};
 use super::{CommentOut, ImportError, ImportReport, PostOut, SiteInfo, Staging, html};
+use crate::parse::comment::Status;
 
 #[derive(Default)]
 struct Item {
@@ -228,10 +229,10 @@ fn write_comment(
         return Ok(());
     }
     let status = match get("wp:comment_approved") {
-        "1" | "approve" | "approved" => "approved",
-        "0" | "hold" | "" => "pending",
-        "spam" => "spam",
-        "trash" | "post-trashed" => "rejected",
+        "1" | "approve" | "approved" => Status::Approved,
+        "0" | "hold" | "" => Status::Pending,
+        "spam" => Status::Spam,
+        "trash" | "post-trashed" => Status::Rejected,
         other => {
             report.skip(format!("comments with status `{other}`"));
             return Ok(());
@@ -261,7 +262,7 @@ fn write_comment(
         PathBuf::from(crate::load::COMMENTS_DIR).join(post).join(format!("{id}.md")),
         &out.file_text(),
     )?;
-    *report.comments.entry(status).or_default() += 1;
+    *report.comments.entry(status.as_str()).or_default() += 1;
     Ok(())
 }
 

@@ -28,7 +28,7 @@ use crate::forms::{self, HONEYPOT_FIELD};
 use crate::moderate::{self, Context};
 use crate::moderator::Queue;
 use crate::parse::CommentsMode;
-use crate::parse::comment::{Comment, Status};
+use crate::parse::comment::{Comment, Decision, Recorded, Status};
 use members::Members;
 
 /// How often `parlor intake` re-reads the site (new posts, approved
@@ -543,9 +543,7 @@ fn judge(
 }
 
 /// The comment file, as `parse::comment` reads it back.
-fn comment_file(c: &Comment, d: &crate::moderator::Decision) -> String {
-    let mut status = String::new();
-    crate::moderator::push_yaml(&mut status, d, "\n");
+fn comment_file(c: &Comment, d: &Decision) -> String {
     let date = c.date.rfc3339();
     crate::parse::comment::NewComment {
         id: &c.id,
@@ -557,7 +555,7 @@ fn comment_file(c: &Comment, d: &crate::moderator::Decision) -> String {
         member: c.member,
         body: &c.body,
     }
-    .file_text(&status)
+    .file_text(Recorded::Decision(d))
 }
 
 /// One line of text: no control characters, no byte-order marks.
@@ -699,7 +697,7 @@ mod tests {
         };
         let d = crate::moderator::manual_decision(Status::Pending, None, jiff::Timestamp::UNIX_EPOCH);
         let text = comment_file(&c, &d);
-        let back = crate::parse::comment::parse(crate::parse::comment::CommentSource {
+        let back = crate::parse::comment::parse(crate::load::CommentSource {
             path: c.path.clone(),
             post_slug: "p".into(),
             stem: c.id.clone(),

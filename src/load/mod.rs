@@ -12,7 +12,6 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::parse::comment::CommentSource;
 
 pub use theme::{Template, Theme, ThemeFile};
 
@@ -197,6 +196,16 @@ fn list_markdown_dir(base: &Path, dir: &str, diags: &Diagnostics) -> Vec<Markdow
 }
 
 pub const COMMENTS_DIR: &str = "content/comments";
+
+/// A comment file as read from disk.
+#[derive(Debug, Clone)]
+pub struct CommentSource {
+    pub path: PathBuf,
+    pub post_slug: String,
+    /// The file name without `.md`.
+    pub stem: String,
+    pub text: Text,
+}
 
 /// Every `content/comments/<post-slug>/<id>.md`, read in parallel.
 pub fn read_comments(root: &Path, diags: &Diagnostics) -> Vec<CommentSource> {

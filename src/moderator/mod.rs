@@ -6,7 +6,6 @@
 
 pub mod evaluate;
 pub mod report;
-mod rewrite;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -19,9 +18,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::load;
 use crate::moderate::{self, Evaluation};
 use crate::parse::PostInfo;
-use crate::parse::comment::{self, Comment, Status};
-pub use rewrite::Decision;
-pub(crate) use rewrite::push_yaml;
+use crate::parse::comment::{self, Comment, Decision, Status};
 
 /// Every comment of a site, with what the rules need to judge them.
 pub struct Queue {
@@ -120,7 +117,7 @@ impl Queue {
         // Re-read: the file may have changed since the queue was loaded.
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("failed to read `{}`", c.path.display()))?;
-        let Some(new_text) = rewrite::rewrite(&text, decision) else {
+        let Some(new_text) = comment::rewrite(&text, decision) else {
             bail!("`{}` has no front matter to record the decision in", c.path.display());
         };
         crate::fsx::atomic_write(&path, new_text.as_bytes(), false)?;

@@ -172,8 +172,6 @@ struct SinkState {
     error: Option<anyhow::Error>,
 }
 
-/// What a commit wrote: each file's path, with its size and modification time.
-
 impl StreamingSink {
     pub fn new(dest: &Path) -> StreamingSink {
         StreamingSink { dest: dest.to_path_buf(), state: Mutex::default() }

@@ -177,7 +177,7 @@ pub struct ParseCache {
     config: std::sync::Mutex<u64>,
     posts: Memo<SourceFile, Post>,
     pages: Memo<SourceFile, Page>,
-    comments: Memo<comment::CommentSource, comment::Comment>,
+    comments: Memo<crate::load::CommentSource, comment::Comment>,
 }
 
 /// What a memo knows a source file by: its path and text.
@@ -185,7 +185,7 @@ fn source_key(f: &SourceFile) -> (&std::path::Path, &Text) {
     (&f.path, &f.text)
 }
 
-fn comment_key(c: &comment::CommentSource) -> (&std::path::Path, &Text) {
+fn comment_key(c: &crate::load::CommentSource) -> (&std::path::Path, &Text) {
     (&c.path, &c.text)
 }
 
@@ -311,13 +311,13 @@ fn hash(text: &str) -> u64 {
 /// Comment files: a broken one is a warning (the build goes on without it,
 /// `check` fails on it); approved ones get their sanitised HTML.
 fn parse_comments(
-    sources: Vec<Arc<comment::CommentSource>>,
+    sources: Vec<Arc<crate::load::CommentSource>>,
     cache: Option<&ParseCache>,
     content: &cache::ContentCache,
     diags: &Diagnostics,
 ) -> (Vec<Arc<comment::Comment>>, usize) {
     let total = sources.len();
-    let parse_one = |source: Arc<comment::CommentSource>| {
+    let parse_one = |source: Arc<crate::load::CommentSource>| {
         comment::parse(Arc::unwrap_or_clone(source)).map(|mut c| {
             if c.status == comment::Status::Approved {
                 c.html = content

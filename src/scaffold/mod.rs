@@ -163,11 +163,14 @@ pub fn new_post(root: &Path, title: &str, now: jiff::Timestamp) -> Result<PathBu
     if path.exists() {
         bail!("`{}` already exists; choose another title or edit that file", path.display());
     }
-    let mut text = format!(
-        "---\ntitle: {}\ndate: {}\n",
-        crate::parse::front_matter::quote(title),
-        now.strftime("%Y-%m-%dT%H:%M:%SZ")
-    );
+    #[derive(serde::Serialize)]
+    struct Front<'a> {
+        title: &'a str,
+        date: String,
+    }
+    let front = Front { title, date: now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string() };
+    let yaml = serde_norway::to_string(&front).unwrap_or_else(|e| unreachable!("a title serialises: {e}"));
+    let mut text = format!("---\n{yaml}");
     if let Some(author) = config.authors.keys().next() {
         text.push_str(&format!("author: {author}\n"));
     }

@@ -7,7 +7,7 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{CONFIG, SiteTest, post};
+use crate::support::{CONFIG, SiteTest, key, post};
 
 const SECRET: &str = "test-secret-for-intake";
 
@@ -159,7 +159,7 @@ fn accepted_comments_are_stored_then_answered() {
     assert_eq!(json["status"], "pending");
     let id = json["id"].as_str().unwrap().to_string();
     let text = std::fs::read_to_string(site.root().join(format!("content/comments/p/{id}.md"))).unwrap();
-    assert!(text.contains("status: pending") && text.contains("email: \"reader@private.example\""), "{text}");
+    assert_eq!([key(&text, "status"), key(&text, "email")], ["pending", "reader@private.example"], "{text}");
     let reply = with(&good("p", &t), "body", "Replying to the first comment: same experience with my bank.");
     let browser = send(&server, &with(&reply, "reply_to", "c1"), false);
     assert_eq!(browser.status, 303);

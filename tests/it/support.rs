@@ -138,3 +138,25 @@ impl Page {
         self.html.select(&sel).count()
     }
 }
+
+/// The YAML front matter of a file parlor wrote, read as YAML: tests say
+/// what a key holds, not how it was quoted.
+pub(crate) fn front(text: &str) -> serde_norway::Value {
+    let rest = text.strip_prefix("---\n").unwrap_or_else(|| panic!("no front matter in {text}"));
+    let end = rest.find("\n---\n").unwrap_or_else(|| panic!("no end to the front matter in {text}"));
+    serde_norway::from_str(&rest[..end + 1]).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// The string a front matter key holds, `""` when it has none.
+pub(crate) fn key(text: &str, path: &str) -> String {
+    let mut v = front(text);
+    for part in path.split('.') {
+        v = v.get(part).cloned().unwrap_or(serde_norway::Value::Null);
+    }
+    match v {
+        serde_norway::Value::String(s) => s,
+        serde_norway::Value::Bool(b) => b.to_string(),
+        serde_norway::Value::Null => String::new(),
+        other => serde_norway::to_string(&other).unwrap().trim_end().to_string(),
+    }
+}

@@ -171,7 +171,11 @@ pub fn write_site(root: &Path, records: &[Record]) {
             member: false,
             body: &r.body,
         }
-        .file_text(if r.spam { "status: spam\n" } else { "status: approved\n" });
+        .file_text(parlor::parse::comment::Recorded::Status(if r.spam {
+            parlor::parse::comment::Status::Spam
+        } else {
+            parlor::parse::comment::Status::Approved
+        }));
         write(root.join(format!("content/comments/{}/{id}.md", r.post)), text);
     }
 }

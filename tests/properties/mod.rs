@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use parlor::config::{CommentSettings, Config, Moderation};
 use parlor::diag::Diagnostics;
+use parlor::load::CommentSource;
 use parlor::moderate::{Context, PostFacts};
-use parlor::parse::comment::{self, Comment, CommentSource, NewComment, Status};
+use parlor::parse::comment::{self, Comment, Decision, NewComment, Recorded, Status};
 use parlor::parse::{CommentsMode, PostDate};
 
 /// A property over one input: panics when it does not hold.
@@ -88,12 +89,36 @@ fn source_file(path: &str, text: &str) -> parlor::load::SourceFile {
 pub fn comment_file(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let Some(first) = parse_comment(text, "c1") else { return };
-    let status_line = format!("status: {}\n", first.status.as_str());
-    let rewritten = write_comment(&first, &status_line);
+    let rewritten = write_comment(&first, Recorded::Status(first.status));
     let Some(again) = parse_comment(&rewritten, &first.id) else {
         panic!("a comment written out does not parse again:\n{rewritten}")
     };
     assert_same_comment(&first, &again, &rewritten);
+    // A decision recorded in the file, with the comment's own text as its
+    // reason and rule, reads back as written and leaves the rest alone.
+    let decision = Decision {
+        status: Status::Spam,
+        verdict: "spam".into(),
+        rules: vec![first.author.clone()],
+        at: "2024-05-01T10:00:00Z".into(),
+        by: first.id.clone(),
+        reason: Some(first.body.clone()),
+    };
+    for text in [text, rewritten.as_str()] {
+        let Some(recorded) = comment::rewrite(text, &decision) else {
+            panic!("a comment that parses has no front matter to rewrite:\n{text}")
+        };
+        let Some(after) = parse_comment(&recorded, &first.id) else {
+            panic!("a comment with a decision recorded does not parse:\n{recorded}")
+        };
+        let record = after.moderation.as_deref().expect("the decision is recorded");
+        assert_eq!(after.status, Status::Spam, "{recorded}");
+        assert_eq!(record.rules, decision.rules, "{recorded}");
+        assert_eq!(record.reason, decision.reason, "{recorded}");
+        assert_eq!(record.by.as_deref(), Some(first.id.as_str()), "{recorded}");
+        assert_eq!(after.body, first.body, "{recorded}");
+        assert_eq!(after.author, first.author, "{recorded}");
+    }
 }
 
 fn parse_comment(text: &str, stem: &str) -> Option<Comment> {
@@ -106,7 +131,7 @@ fn parse_comment(text: &str, stem: &str) -> Option<Comment> {
     .ok()
 }
 
-fn write_comment(c: &Comment, status_lines: &str) -> String {
+fn write_comment(c: &Comment, recorded: Recorded) -> String {
     NewComment {
         id: &c.id,
         author: &c.author,
@@ -117,7 +142,7 @@ fn write_comment(c: &Comment, status_lines: &str) -> String {
         member: c.member,
         body: &c.body,
     }
-    .file_text(status_lines)
+    .file_text(recorded)
 }
 
 fn assert_same_comment(a: &Comment, b: &Comment, text: &str) {
@@ -303,7 +328,7 @@ pub fn intake_form(data: &[u8]) {
         member: false,
         body: &form.body,
     }
-    .file_text("status: pending\n");
+    .file_text(Recorded::Status(Status::Pending));
     let Some(stored) = parse_comment(&text, "c1") else {
         panic!("intake would store a comment that does not parse:\n{text}")
     };

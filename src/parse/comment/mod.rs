@@ -104,15 +104,10 @@ pub struct Comment {
     pub fingerprint: u128,
 }
 
-/// A comment file as read from disk.
-#[derive(Debug, Clone)]
-pub struct CommentSource {
-    pub path: PathBuf,
-    pub post_slug: String,
-    /// The file name without `.md`.
-    pub stem: String,
-    pub text: crate::load::Text,
-}
+use crate::load::CommentSource;
+
+mod write;
+pub use write::{Decision, NewComment, Recorded, rewrite};
 
 pub fn parse(source: CommentSource) -> Result<Comment, Vec<Diagnostic>> {
     let CommentSource { path, post_slug, stem, text } = source;
@@ -207,47 +202,6 @@ pub fn parse(source: CommentSource) -> Result<Comment, Vec<Diagnostic>> {
         fingerprint: super::fingerprint(&text),
         html: String::new(),
     })
-}
-
-/// A new comment file (written by comment intake and by imports): the
-/// front matter `parse` reads back, then the body.
-pub struct NewComment<'a> {
-    pub id: &'a str,
-    pub author: &'a str,
-    pub email: Option<&'a str>,
-    pub website: Option<&'a str>,
-    /// RFC 3339.
-    pub date: &'a str,
-    pub reply_to: Option<&'a str>,
-    pub member: bool,
-    pub body: &'a str,
-}
-
-impl NewComment<'_> {
-    /// The file's text; `status_lines` are its `status:` line (and a
-    /// `moderation:` line where the rules judged it), each ending in `\n`.
-    pub fn file_text(&self, status_lines: &str) -> String {
-        use super::front_matter::quote;
-        let mut fm = format!("---\nid: {}\nauthor: {}\n", quote(self.id), quote(self.author));
-        if let Some(e) = self.email {
-            fm.push_str(&format!("email: {}\n", quote(e)));
-        }
-        if let Some(w) = self.website {
-            fm.push_str(&format!("website: {}\n", quote(w)));
-        }
-        fm.push_str(&format!("date: {}\n", self.date));
-        if let Some(r) = self.reply_to {
-            fm.push_str(&format!("reply_to: {}\n", quote(r)));
-        }
-        if self.member {
-            fm.push_str("member: true\n");
-        }
-        fm.push_str(status_lines);
-        fm.push_str("---\n");
-        fm.push_str(self.body.trim_end());
-        fm.push('\n');
-        fm
-    }
 }
 
 /// A comment body as safe HTML: restricted Markdown first (raw HTML shown

@@ -1,0 +1,306 @@
+//! Writing comment files: a new comment's file (comment intake, imports)
+//! and a decision recorded in an existing one (`parlor moderate`,
+//! `parlor comments`), which keeps everything else in the file, the body
+//! above all, byte for byte. Keys and values are written by serde
+//! (`serde_norway` for YAML, `toml` for TOML), never quoted by hand, so
+//! what is written is what `super::parse` reads back.
+
+use serde::Serialize;
+
+use super::Status;
+use crate::parse::front_matter;
+
+/// What a decision records in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub status: Status,
+    /// `pass`, `hold`, `reject` or `spam`.
+    pub verdict: String,
+    pub rules: Vec<String>,
+    /// RFC 3339.
+    pub at: String,
+    /// `parlor` for the rules, `moderator` for a person.
+    pub by: String,
+    pub reason: Option<String>,
+}
+
+/// What a new comment file records of its moderation.
+#[derive(Debug, Clone, Copy)]
+pub enum Recorded<'a> {
+    /// A status alone (imports keep the source blog's).
+    Status(Status),
+    /// The rules' or a moderator's decision.
+    Decision(&'a Decision),
+}
+
+/// A new comment file: the front matter `parse` reads back, then the body.
+pub struct NewComment<'a> {
+    pub id: &'a str,
+    pub author: &'a str,
+    pub email: Option<&'a str>,
+    pub website: Option<&'a str>,
+    /// RFC 3339.
+    pub date: &'a str,
+    pub reply_to: Option<&'a str>,
+    pub member: bool,
+    pub body: &'a str,
+}
+
+/// The `moderation` table of a comment's front matter.
+#[derive(Serialize)]
+struct Record<'a> {
+    verdict: &'a str,
+    rules: &'a [String],
+    at: &'a str,
+    by: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+impl<'a> Record<'a> {
+    fn of(d: &'a Decision) -> Record<'a> {
+        Record { verdict: &d.verdict, rules: &d.rules, at: &d.at, by: &d.by, reason: d.reason.as_deref() }
+    }
+}
+
+#[derive(Serialize)]
+struct NewFront<'a> {
+    id: &'a str,
+    author: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    website: Option<&'a str>,
+    date: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reply_to: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    member: bool,
+    status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moderation: Option<Record<'a>>,
+}
+
+/// The `status` and `moderation` keys of a decision.
+#[derive(Serialize)]
+struct StatusKeys<'a> {
+    status: Status,
+    moderation: Record<'a>,
+}
+
+#[derive(Serialize)]
+struct StatusKey {
+    status: Status,
+}
+
+#[derive(Serialize)]
+struct ModerationTable<'a> {
+    moderation: Record<'a>,
+}
+
+impl NewComment<'_> {
+    /// The file's text: YAML front matter, then the body.
+    pub fn file_text(&self, recorded: Recorded) -> String {
+        let (status, moderation) = match recorded {
+            Recorded::Status(status) => (status, None),
+            Recorded::Decision(d) => (d.status, Some(Record::of(d))),
+        };
+        let front = NewFront {
+            id: self.id,
+            author: self.author,
+            email: self.email,
+            website: self.website,
+            date: self.date,
+            reply_to: self.reply_to,
+            member: self.member,
+            status,
+            moderation,
+        };
+        let mut text = String::from("---\n");
+        text.push_str(&yaml(&front));
+        text.push_str("---\n");
+        text.push_str(self.body.trim_end());
+        text.push('\n');
+        text
+    }
+}
+
+/// `value` as YAML lines. Serialising plain strings, lists and maps
+/// cannot fail.
+fn yaml(value: &impl Serialize) -> String {
+    serde_norway::to_string(value).unwrap_or_else(|e| unreachable!("comment keys serialise to YAML: {e}"))
+}
+
+/// `value` as TOML lines; as `yaml`, this cannot fail.
+fn toml(value: &impl Serialize) -> String {
+    toml::to_string(value).unwrap_or_else(|e| unreachable!("comment keys serialise to TOML: {e}"))
+}
+
+/// `text` with its front matter's `status` and `moderation` replaced by
+/// `decision`. `None` if the file has no front matter to rewrite.
+pub fn rewrite(text: &str, decision: &Decision) -> Option<String> {
+    let split = front_matter::split(text).ok()?;
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let front_start = split.front_offset;
+    let front_end = front_start + split.front.len();
+    let record = Record::of(decision);
+    let mut out = String::with_capacity(text.len() + 160);
+    out.push_str(&text[..front_start]);
+    let push = |out: &mut String, part: &str| {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push_str(newline);
+        }
+        out.push_str(&part.replace('\n', newline));
+    };
+    if split.toml {
+        // TOML keys after a `[table]` header belong to that table: the
+        // status goes with the top-level keys, the record after the tables.
+        let (top, tables) = drop_toml_keys(split.front);
+        out.push_str(&top);
+        push(&mut out, &toml(&StatusKey { status: decision.status }));
+        out.push_str(&tables);
+        push(&mut out, &toml(&ModerationTable { moderation: record }));
+    } else {
+        out.push_str(&drop_yaml_keys(split.front));
+        push(&mut out, &yaml(&StatusKeys { status: decision.status, moderation: record }));
+    }
+    out.push_str(&text[front_end..]);
+    Some(out)
+}
+
+/// The YAML front matter without its top-level `status` and `moderation`
+/// entries (a block `moderation:` takes its indented lines with it).
+fn drop_yaml_keys(front: &str) -> String {
+    let mut out = String::with_capacity(front.len());
+    let mut skipping = false;
+    for line in front.split_inclusive('\n') {
+        let indented = line.starts_with([' ', '\t']);
+        if skipping && (indented || line.trim().is_empty()) {
+            continue;
+        }
+        skipping = false;
+        if !indented && (is_key(line, "status", ':') || is_key(line, "moderation", ':')) {
+            skipping = true;
+            continue;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// The TOML front matter without top-level `status` and `moderation`, as
+/// (top-level keys, tables); a `[moderation]` table goes with its keys.
+fn drop_toml_keys(front: &str) -> (String, String) {
+    let (mut top, mut tables) = (String::new(), String::new());
+    let (mut in_table, mut skipping) = (false, false);
+    for line in front.split_inclusive('\n') {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_table = true;
+            skipping = t == "[moderation]";
+        }
+        if skipping {
+            continue;
+        }
+        if in_table {
+            tables.push_str(line);
+        } else if !(is_key(line, "status", '=') || is_key(line, "moderation", '=')) {
+            top.push_str(line);
+        }
+    }
+    (top, tables)
+}
+
+fn is_key(line: &str, key: &str, sep: char) -> bool {
+    line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(sep))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::CommentSource;
+    use crate::parse::comment::parse;
+
+    fn decision() -> Decision {
+        Decision {
+            status: Status::Rejected,
+            verdict: "reject".into(),
+            rules: vec!["too_many_links".into()],
+            at: "2011-06-10T12:05:00+00:00".into(),
+            by: "parlor".into(),
+            reason: Some("two \"links\": too many".into()),
+        }
+    }
+
+    fn reparse(text: &str) -> crate::parse::comment::Comment {
+        parse(CommentSource {
+            path: "c.md".into(),
+            post_slug: "p".into(),
+            stem: "c1".into(),
+            text: text.into(),
+        })
+        .unwrap_or_else(|e| panic!("{e:?}\n{text}"))
+    }
+
+    #[test]
+    fn yaml_keys_are_replaced_and_the_body_kept() {
+        let text = "---\nid: c1\nstatus: pending\ndate: 2011-06-10T12:00:00Z\nmoderation:\n  verdict: hold\n  rules: [too_short]\nauthor: A\n---\nBody *kept*\r\n  exactly.\n";
+        let out = rewrite(text, &decision()).unwrap();
+        assert!(out.ends_with("---\nBody *kept*\r\n  exactly.\n"), "{out}");
+        let c = reparse(&out);
+        assert_eq!(c.status, Status::Rejected);
+        assert_eq!(c.author, "A");
+        let m = c.moderation.unwrap();
+        assert_eq!(m.rules, ["too_many_links"]);
+        assert_eq!(m.reason.as_deref(), Some("two \"links\": too many"));
+        assert_eq!(out.matches("status:").count(), 1);
+        // Rewriting again changes nothing but the decision.
+        assert_eq!(rewrite(&out, &decision()).unwrap(), out);
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf() {
+        let text = "---\r\nid: c1\r\ndate: 2011-06-10T12:00:00Z\r\n---\r\nHi\r\n";
+        let out = rewrite(text, &decision()).unwrap();
+        assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+        assert_eq!(reparse(&out).status, Status::Rejected);
+    }
+
+    #[test]
+    fn toml_keys_go_before_tables() {
+        let text = "+++\nid = \"c1\"\nstatus = \"pending\"\ndate = 2011-06-10T12:00:00Z\n[moderation]\nverdict = \"hold\"\n+++\nBody\n";
+        let out = rewrite(text, &decision()).unwrap();
+        let c = reparse(&out);
+        assert_eq!(c.status, Status::Rejected);
+        assert_eq!(c.moderation.unwrap().verdict.as_deref(), Some("reject"));
+        assert!(out.ends_with("+++\nBody\n"));
+    }
+
+    #[test]
+    fn a_new_comment_file_is_plain_yaml_that_reads_back() {
+        let d = Decision { rules: vec!["too_short".into(), "a: b".into()], ..decision() };
+        let c = NewComment {
+            id: "c1",
+            author: "Ann \"the\" <b>",
+            email: Some("a@b.c"),
+            website: None,
+            date: "2011-06-10T12:00:00Z",
+            reply_to: Some("007"),
+            member: true,
+            body: "Hi\n\n---\nx\n\n",
+        };
+        let text = c.file_text(Recorded::Decision(&d));
+        assert_eq!(
+            text,
+            "---\nid: c1\nauthor: Ann \"the\" <b>\nemail: a@b.c\ndate: 2011-06-10T12:00:00Z\nreply_to: '007'\n\
+             member: true\nstatus: rejected\nmoderation:\n  verdict: reject\n  rules:\n  - too_short\n  - 'a: b'\n\
+             \x20 at: 2011-06-10T12:05:00+00:00\n  by: parlor\n  reason: 'two \"links\": too many'\n---\nHi\n\n---\nx\n"
+        );
+        let back = reparse(&text);
+        assert_eq!(
+            (back.reply_to.as_deref(), back.member, back.body.as_str()),
+            (Some("007"), true, "Hi\n\n---\nx\n")
+        );
+        assert_eq!(back.moderation.unwrap().rules, d.rules);
+    }
+}
