@@ -63,6 +63,9 @@ pub const PERMALINK_VARIABLES: &[&str] = &[":year", ":month", ":day", ":slug", "
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Config {
+    /// The text of `site.toml`, for diagnostics found after parsing.
+    #[serde(skip)]
+    pub source: String,
     pub title: String,
     pub base_url: String,
     #[serde(default)]
@@ -316,7 +319,8 @@ impl Config {
         for path in unknown {
             diags.push(unknown_config_key(text, &path));
         }
-        let config = config.normalised();
+        let mut config = config.normalised();
+        config.source = text.to_string();
         let problems = config.validate(text);
         let usable = problems.is_empty();
         diags.extend(problems);
@@ -355,12 +359,6 @@ impl Config {
         }
         if let Err(msg) = check_permalink(&self.permalink) {
             err("permalink", msg, "e.g. `permalink = \"/posts/:slug/\"` or `\"/:year/:month/:day/:slug/\"`");
-        }
-        for code in self.moderation.verdicts.keys() {
-            if !crate::moderate::RULE_CODES.contains(&code.as_str()) {
-                let help = crate::diag::unknown_key_help(code, crate::moderate::RULE_CODES);
-                err(code, format!("unknown rule `{code}` in `[moderation.verdicts]`"), &help);
-            }
         }
         let m = &self.moderation;
         if !(0.0..=1.0).contains(&m.learn_hold)

@@ -256,6 +256,11 @@ pub fn key_location(text: &str, key: &str) -> Location {
     Location::at_line(text, 1)
 }
 
+/// `1 post`, `2 posts`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,8 @@
 //! reports all of them; operational failures (disk, permissions) are
 //! `anyhow` errors with context.
 
+pub mod cache_file;
+pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod forms;
@@ -25,9 +27,11 @@ pub mod moderate;
 pub mod moderator;
 pub mod output;
 pub mod parse;
+pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod site_index;
 pub mod slugs;
 
 use std::path::PathBuf;
@@ -36,12 +40,9 @@ use std::time::{Duration, Instant};
 use config::Config;
 use diag::{Diagnostic, Diagnostics};
 
-/// This exact build of parlor (its version and a hash of its sources):
-/// caches written by any other build are not used.
-pub const BUILD_ID: &str = env!("PARLOR_BUILD_ID");
-
-/// Where a site keeps what one build leaves for the next, under its root.
-pub const CACHE_DIR: &str = ".parlor/cache";
+pub use cache_file::{BUILD_ID, CACHE_DIR};
+pub use diag::plural;
+pub use progress::{NoProgress, Progress};
 
 /// What `parlor build` (and `check`) are asked to do.
 #[derive(Clone, Default)]
@@ -59,24 +60,6 @@ pub struct BuildOptions {
     pub memo: Option<std::sync::Arc<render::RenderMemo>>,
     /// Told about parsing and rendering as they go.
     pub progress: Option<std::sync::Arc<dyn Progress>>,
-}
-
-/// Progress of the long stages, so that the library never draws on a
-/// terminal itself: the binary shows a bar, tests and `check` show nothing.
-pub trait Progress: Send + Sync {
-    /// A stage begins that will `tick` `total` times.
-    fn stage(&self, name: &'static str, total: u64);
-    fn tick(&self);
-    fn finish(&self);
-}
-
-/// Progress that shows nothing.
-pub struct NoProgress;
-
-impl Progress for NoProgress {
-    fn stage(&self, _: &'static str, _: u64) {}
-    fn tick(&self) {}
-    fn finish(&self) {}
 }
 
 /// What a build did, for the summary line.
@@ -132,11 +115,6 @@ impl BuildReport {
         }
         s
     }
-}
-
-/// `1 post`, `2 posts`.
-pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 /// Builds the site. Site problems come back in the report's diagnostics
@@ -197,6 +175,7 @@ fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Optio
     if let Some(url) = &options.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
+    diags.extend(moderate::settings_problems(&config));
     let sources = load::load(&options.root, &config.theme, options.load_cache.as_deref(), &diags);
     lap(&mut report, "load");
     let tera = render::compile_theme(&sources.theme).map_err(|d| diags.push(d)).ok();

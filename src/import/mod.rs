@@ -69,7 +69,7 @@ impl std::fmt::Display for ImportError {
                 write!(
                     f,
                     "{} would be overwritten with other text; nothing was written:\n{}{}\nimport into an empty folder, or pass --force to replace them",
-                    crate::plural(paths.len(), "file"),
+                    crate::diag::plural(paths.len(), "file"),
                     shown.join("\n"),
                     if paths.len() > 10 { "\n  ..." } else { "" }
                 )
@@ -115,8 +115,8 @@ impl ImportReport {
         let _ = writeln!(
             s,
             "imported {}, {} ({} of them drafts)",
-            crate::plural(self.posts, "post"),
-            crate::plural(self.pages, "page"),
+            crate::diag::plural(self.posts, "post"),
+            crate::diag::plural(self.pages, "page"),
             self.drafts
         );
         let comments: Vec<String> = self.comments.iter().map(|(k, v)| format!("{v} {k}")).collect();
@@ -124,7 +124,7 @@ impl ImportReport {
         let _ = writeln!(
             s,
             "  {}{}",
-            crate::plural(total, "comment"),
+            crate::diag::plural(total, "comment"),
             if comments.is_empty() { String::new() } else { format!(": {}", comments.join(", ")) }
         );
         let categories = if self.categories.len() == 1 {
@@ -135,8 +135,8 @@ impl ImportReport {
         let _ = writeln!(
             s,
             "  {}, {categories}, {}",
-            crate::plural(self.tags.len(), "tag"),
-            crate::plural(self.authors.len(), "author")
+            crate::diag::plural(self.tags.len(), "tag"),
+            crate::diag::plural(self.authors.len(), "author")
         );
         for (reason, n) in &self.skipped {
             let _ = writeln!(s, "  skipped {n}: {reason}");
@@ -144,7 +144,7 @@ impl ImportReport {
         let _ = writeln!(
             s,
             "  {} written, {} already there unchanged",
-            crate::plural(self.written, "file"),
+            crate::diag::plural(self.written, "file"),
             self.unchanged
         );
         if !self.authors_to_add.is_empty() {

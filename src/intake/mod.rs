@@ -158,7 +158,7 @@ impl IntakeState {
 
 impl Index {
     fn load(root: &Path) -> Result<Index> {
-        Ok(Index { queue: Queue::load(root)?, members: Members::load(root)? })
+        Ok(Index { queue: Queue::load(root, jiff::Timestamp::now())?, members: Members::load(root)? })
     }
 }
 

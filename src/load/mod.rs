@@ -56,7 +56,7 @@ pub fn load(root: &Path, theme_name: &str, cache: Option<&LoadCache>, diags: &Di
     let ((posts, pages), comments) = rayon::join(
         || {
             rayon::join(
-                || read_markdown_dir_cached(root, "content/posts", cache, diags),
+                || read_markdown_dir_cached(root, POSTS_DIR, cache, diags),
                 || read_markdown_dir_cached(root, "content/pages", cache, diags),
             )
         },
@@ -196,6 +196,8 @@ fn list_markdown_dir(base: &Path, dir: &str, diags: &Diagnostics) -> Vec<Markdow
 }
 
 pub const COMMENTS_DIR: &str = "content/comments";
+/// Where posts live, under the site root.
+pub const POSTS_DIR: &str = "content/posts";
 
 /// A comment file as read from disk.
 #[derive(Debug, Clone)]

@@ -156,29 +156,31 @@ pub fn rules() -> &'static [&'static dyn Rule] {
     rules::ALL
 }
 
-/// Every rule code, for validating `[moderation.verdicts]`.
-pub const RULE_CODES: &[&str] = &[
-    "comments_closed",
-    "members_only",
-    "too_many_links",
-    "generic_praise",
-    "too_short",
-    "link_promotion",
-    "commercial_link",
-    "blocked_words",
-    "hold_words",
-    "keyword_stuffing",
-    "duplicate",
-    "too_long",
-    "flood",
-    "first_comment",
-    "money_offer",
-    "share_bait",
-    "link_shortener",
-    "cloaked_link",
-    "pasted_markup",
-    "learned",
-];
+/// Every rule's code, in the order they are reported.
+pub fn rule_codes() -> Vec<&'static str> {
+    rules().iter().map(|r| r.code()).collect()
+}
+
+/// Problems with the site's moderation settings that only the rules can
+/// see: a `[moderation.verdicts]` key that names no rule.
+pub fn settings_problems(config: &crate::config::Config) -> Vec<crate::diag::Diagnostic> {
+    let codes = rule_codes();
+    let text = &config.source;
+    config
+        .moderation
+        .verdicts
+        .keys()
+        .filter(|code| !codes.contains(&code.as_str()))
+        .map(|code| {
+            crate::diag::Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("unknown rule `{code}` in `[moderation.verdicts]`"),
+            )
+            .at(text, crate::diag::key_location(text, code))
+            .with_help(crate::diag::unknown_key_help(code, &codes))
+        })
+        .collect()
+}
 
 /// Rules about how a comment arrived rather than what it says.
 pub const ARRIVAL_RULES: &[&str] = &["comments_closed", "members_only", "flood", "first_comment"];

@@ -10,8 +10,8 @@ use super::links::{FoundLink, commercial_reason};
 use super::text::{is_cjk, is_function_word, squeeze, words};
 use super::{Body, Check, Context, Rule, Verdict, one_span};
 use crate::config::ModerationMode;
+use crate::diag::plural;
 use crate::parse::CommentsMode;
-use crate::plural;
 
 pub(super) static ALL: &[&dyn Rule] = &[
     &CommentsClosed,

@@ -12,7 +12,7 @@ use regex::Regex;
 use super::links::{cloaked_text, shortener};
 use super::phrases::Family;
 use super::{Body, Check, Context, Rule, Verdict, one_span};
-use crate::plural;
+use crate::diag::plural;
 
 /// The body's spans for spans of its normal form.
 pub(super) fn original_spans(body: &Body, spans: &[Range<usize>]) -> Vec<Range<usize>> {

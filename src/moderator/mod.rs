@@ -7,7 +7,7 @@
 pub mod evaluate;
 pub mod report;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
@@ -17,8 +17,8 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load;
 use crate::moderate::{self, Evaluation};
-use crate::parse::PostInfo;
 use crate::parse::comment::{self, Comment, Decision, Status};
+use crate::site_index::{PostInfo, SiteIndex};
 
 /// Every comment of a site, with what the rules need to judge them.
 pub struct Queue {
@@ -26,7 +26,7 @@ pub struct Queue {
     pub config: Config,
     pub comments: Vec<Comment>,
     /// Each post's facts and URL path, by slug.
-    posts: HashMap<String, PostInfo>,
+    posts: SiteIndex,
     known_authors: HashSet<(String, String)>,
     /// Every comment's text, and the filter learned from the decided ones.
     history: moderate::History,
@@ -35,9 +35,15 @@ pub struct Queue {
 }
 
 impl Queue {
-    pub fn load(root: &Path) -> Result<Queue> {
+    /// The queue of the site at `root`; `now` decides which posts are
+    /// published.
+    pub fn load(root: &Path, now: jiff::Timestamp) -> Result<Queue> {
         let diags = Diagnostics::new();
-        let Some(config) = Config::load(root, &diags) else {
+        let config = Config::load(root, &diags);
+        if let Some(config) = &config {
+            diags.extend(moderate::settings_problems(config));
+        }
+        let (Some(config), false) = (config, diags.has_errors()) else {
             let lines: Vec<String> = diags.into_sorted().iter().map(|d| d.render(false)).collect();
             bail!("the site's config has problems:\n{}", lines.join(""));
         };
@@ -47,7 +53,7 @@ impl Queue {
             .filter_map(|s| comment::parse(s).map_err(|errs| diags.extend(errs)).ok())
             .collect();
         comments.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-        let posts = crate::parse::post_facts(root, &config.permalink, &diags);
+        let posts = SiteIndex::load(root, &config, now, &diags);
         let known_authors =
             comments.iter().filter(|c| c.status == Status::Approved).map(moderate::author_key).collect();
         let history = moderate::History::of(&comments, &config.moderation);
@@ -127,7 +133,7 @@ impl Queue {
     }
 
     pub fn post_exists(&self, slug: &str) -> bool {
-        self.posts.contains_key(slug)
+        self.posts.get(slug).is_some()
     }
 
     /// The post `slug`.

@@ -31,18 +31,6 @@ type Key = (Kind, u128);
 const FILE: &str = "content.bin";
 const MAGIC: &[u8; 8] = b"PRLRCC01";
 
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    build: String,
-    entries: Vec<(Kind, u128, RenderedMarkdown)>,
-}
-
-#[derive(Serialize)]
-struct StoredRef<'a> {
-    build: &'a str,
-    entries: Vec<(Kind, u128, EntryRef<'a>)>,
-}
-
 /// An entry borrowed from the built site, laid out as `RenderedMarkdown`.
 #[derive(Serialize)]
 struct EntryRef<'a> {
@@ -184,19 +172,11 @@ impl ToSave {
 }
 
 fn write<'a>(dir: &Path, entries: impl Iterator<Item = (Kind, u128, EntryRef<'a>)>) -> anyhow::Result<()> {
-    let stored = StoredRef { build: crate::BUILD_ID, entries: entries.collect() };
-    crate::fsx::atomic_write_with(&dir.join(FILE), false, |out| {
-        out.write_all(MAGIC)?;
-        postcard::to_io(&stored, out)?;
-        Ok(())
-    })
+    crate::cache_file::write(&dir.join(FILE), MAGIC, &entries.collect::<Vec<_>>())
 }
 
 fn read(path: &Path) -> Option<Vec<(Kind, u128, RenderedMarkdown)>> {
-    let bytes = std::fs::read(path).ok()?;
-    let payload = bytes.strip_prefix(MAGIC)?;
-    let stored: Stored = postcard::from_bytes(payload).ok()?;
-    (stored.build == crate::BUILD_ID).then_some(stored.entries)
+    crate::cache_file::read(path, MAGIC)
 }
 
 #[cfg(test)]

@@ -140,7 +140,7 @@ pub fn parse(
     config: &Config,
     cache: Option<&ParseCache>,
     content: &cache::ContentCache,
-    progress: &dyn crate::Progress,
+    progress: &dyn crate::progress::Progress,
     diags: &Diagnostics,
 ) -> Parsed {
     let Sources { posts, pages, comments, static_files, theme } = sources;
@@ -350,7 +350,7 @@ fn parse_comments(
 
 fn report<T: Warned>(
     result: Result<Arc<T>, Vec<Diagnostic>>,
-    progress: &dyn crate::Progress,
+    progress: &dyn crate::progress::Progress,
     diags: &Diagnostics,
 ) -> Option<Arc<T>> {
     progress.tick();
@@ -483,12 +483,30 @@ impl<'a> Document<'a> {
     }
 }
 
-fn parse_post(
-    file: &SourceFile,
-    config: &Config,
-    content: &cache::ContentCache,
-) -> Result<Post, Vec<Diagnostic>> {
+/// A post's front matter, checked: everything a post is but its body.
+/// The build and the site index (moderator, intake) both read posts
+/// through it, so they agree on every key.
+#[derive(Debug, Clone)]
+pub struct PostHead {
+    pub title: String,
+    pub slug: String,
+    pub date: PostDate,
+    pub updated: Option<PostDate>,
+    pub author: Option<String>,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub draft: bool,
+    pub comments: CommentsMode,
+}
+
+/// A post's front matter alone, for those who need no body.
+pub fn post_head(file: &SourceFile, config: &Config) -> Result<PostHead, Vec<Diagnostic>> {
     let doc = Document::read(file)?;
+    read_head(&doc, config)
+}
+
+fn read_head(doc: &Document, config: &Config) -> Result<PostHead, Vec<Diagnostic>> {
+    let file = doc.file;
     let mut errors = Vec::new();
     let title = doc.title(&mut errors);
     let slug = doc.slug(&mut errors);
@@ -504,17 +522,7 @@ fn parse_post(
     if let Some(author) = &doc.front.author
         && !config.authors.contains_key(author)
     {
-        let known: Vec<&str> = config.authors.keys().map(String::as_str).collect();
-        let help = match crate::diag::nearest(author, &known) {
-            Some(k) => {
-                format!("did you mean `{k}`? Authors are the keys of `[authors]` in site.toml")
-            }
-            None if known.is_empty() => {
-                format!("add `[authors.{author}]` with a `name` to site.toml")
-            }
-            None => format!("known authors: {}; or add `[authors.{author}]` to site.toml", known.join(", ")),
-        };
-        errors.push(doc.error("author", format!("unknown author `{author}`"), &help));
+        errors.push(unknown_author(doc, author, config));
     }
     let comments = match doc.front.comments.as_deref() {
         None | Some("open") => CommentsMode::Open,
@@ -543,10 +551,41 @@ fn parse_post(
     let (Some(date), true) = (date, errors.is_empty()) else {
         return Err(errors);
     };
+    Ok(PostHead {
+        title,
+        slug,
+        date,
+        updated,
+        author: doc.front.author.clone(),
+        category,
+        tags,
+        draft: doc.front.draft,
+        comments,
+    })
+}
+
+fn unknown_author(doc: &Document, author: &str, config: &Config) -> Diagnostic {
+    let known: Vec<&str> = config.authors.keys().map(String::as_str).collect();
+    let help = match crate::diag::nearest(author, &known) {
+        Some(k) => format!("did you mean `{k}`? Authors are the keys of `[authors]` in site.toml"),
+        None if known.is_empty() => format!("add `[authors.{author}]` with a `name` to site.toml"),
+        None => format!("known authors: {}; or add `[authors.{author}]` to site.toml", known.join(", ")),
+    };
+    doc.error("author", format!("unknown author `{author}`"), &help)
+}
+
+fn parse_post(
+    file: &SourceFile,
+    config: &Config,
+    content: &cache::ContentCache,
+) -> Result<Post, Vec<Diagnostic>> {
+    let doc = Document::read(file)?;
+    let head = read_head(&doc, config)?;
     let fingerprint = fingerprint(&file.text);
     let rendered = content.get_or(cache::Kind::Post, fingerprint, || render_body(&doc));
     let slug_line = doc.slug_line();
-    let warnings = doc.long_slug_warnings(category.as_deref(), &tags);
+    let warnings = doc.long_slug_warnings(head.category.as_deref(), &head.tags);
+    let PostHead { title, slug, date, updated, author, category, tags, draft, comments } = head;
     let front = doc.front;
     Ok(Post {
         path: file.path.clone(),
@@ -555,14 +594,14 @@ fn parse_post(
         title,
         date,
         updated,
-        author: front.author,
+        author,
         category,
         tags,
         content_html: rendered.html,
         summary_html: rendered.summary_html,
         has_more: rendered.has_more,
         words: rendered.words,
-        draft: front.draft,
+        draft,
         comments,
         source: front.source,
         photo_credit: front.photo_credit,
@@ -634,49 +673,6 @@ fn parse_page(file: &SourceFile, content: &cache::ContentCache) -> Result<Page, 
         fingerprint,
         warnings,
     })
-}
-
-/// A post as the moderator and comment intake see it.
-#[derive(Debug, Clone)]
-pub struct PostInfo {
-    pub facts: crate::moderate::PostFacts,
-    /// The URL path under the site's `permalink` pattern.
-    pub url: String,
-    /// Not a draft, and not dated in the future.
-    pub published: bool,
-}
-
-/// What the moderation rules and comment intake need of each post (who
-/// may comment, its date, its URL path), by slug, from the front matter
-/// only: no Markdown is rendered.
-pub fn post_facts(
-    root: &std::path::Path,
-    permalink: &str,
-    diags: &Diagnostics,
-) -> std::collections::HashMap<String, PostInfo> {
-    let sources = crate::load::read_markdown_dir(root, "content/posts", diags);
-    sources
-        .par_iter()
-        .filter_map(|file| {
-            let doc = Document::read(file).ok()?;
-            let date = PostDate::parse(&doc.front.date.as_ref()?.0).ok()?;
-            let comments = match doc.front.comments.as_deref() {
-                Some("closed") => CommentsMode::Closed,
-                Some("members") => CommentsMode::Members,
-                _ => CommentsMode::Open,
-            };
-            let slug = crate::slugs::slugify(doc.slug_source());
-            let url = crate::model::permalink::url_for(
-                permalink,
-                &slug,
-                &date,
-                doc.front.category.as_deref(),
-                doc.front.author.as_deref(),
-            );
-            let published = !doc.front.draft && date.timestamp <= jiff::Timestamp::now();
-            Some((slug, PostInfo { facts: crate::moderate::PostFacts { comments, date }, url, published }))
-        })
-        .collect()
 }
 
 /// Trimmed, non-empty terms, each once, in the order written.

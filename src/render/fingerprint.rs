@@ -75,7 +75,7 @@ fn one(value: impl Hash) -> u64 {
 
 fn global(model: &SiteModel, form_secret: Option<&[u8]>) -> u64 {
     let mut h = DefaultHasher::new();
-    crate::BUILD_ID.hash(&mut h);
+    crate::cache_file::BUILD_ID.hash(&mut h);
     format!("{:?}", model.config).hash(&mut h);
     for t in &model.theme.templates {
         (&t.name, &t.text).hash(&mut h);

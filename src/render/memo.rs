@@ -62,7 +62,6 @@ impl OnDisk {
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
-    build: String,
     dest: PathBuf,
     /// The identity (device, inode) of the output folder when written:
     /// a folder replaced since by anything else is not trusted.
@@ -162,29 +161,22 @@ impl RenderMemo {
             })
             .collect();
         let Some(folder) = identity(&on_disk.dest) else { return Ok(()) };
-        let stored = StoredRef { build: crate::BUILD_ID, dest: &on_disk.dest, folder, files };
-        crate::fsx::atomic_write_with(&cache.join(FILE), false, |out| {
-            out.write_all(MAGIC)?;
-            postcard::to_io(&stored, out)?;
-            Ok(())
-        })
+        let stored = StoredRef { dest: &on_disk.dest, folder, files };
+        crate::cache_file::write(&cache.join(FILE), MAGIC, &stored)
     }
 }
 
 /// `Stored`, borrowed from the build that writes it.
 #[derive(Serialize)]
 struct StoredRef<'a> {
-    build: &'a str,
     dest: &'a Path,
     folder: (u64, u64),
     files: Vec<(&'a str, Written)>,
 }
 
 fn read(path: &Path, dest: &Path) -> Option<HashMap<String, Written>> {
-    let bytes = std::fs::read(path).ok()?;
-    let stored: Stored = postcard::from_bytes(bytes.strip_prefix(MAGIC)?).ok()?;
-    let trusted =
-        stored.build == crate::BUILD_ID && stored.dest == dest && identity(dest) == Some(stored.folder);
+    let stored: Stored = crate::cache_file::read(path, MAGIC)?;
+    let trusted = stored.dest == dest && identity(dest) == Some(stored.folder);
     trusted.then(|| stored.files.into_iter().collect())
 }
 

@@ -140,7 +140,7 @@ pub fn render(
     form_secret: Option<&[u8]>,
     memo: Option<&RenderMemo>,
     sink: &dyn Sink,
-    progress: &dyn crate::Progress,
+    progress: &dyn crate::progress::Progress,
     diags: &Diagnostics,
 ) -> Rendered {
     let views = Views::new(model).with_form_secret(form_secret);

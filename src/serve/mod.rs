@@ -163,7 +163,7 @@ fn rebuild(options: &BuildOptions, previous: Option<&Site>, quiet: bool) -> Site
                     .collect();
                 eprintln!(
                     "built {} in {:.0} ms ({} ms)",
-                    crate::plural(report.pages, "page"),
+                    crate::diag::plural(report.pages, "page"),
                     started.elapsed().as_secs_f64() * 1000.0,
                     stages.join(", ")
                 );

@@ -199,3 +199,28 @@ fn nothing_is_ever_deleted() {
     site.run(&["comments", "spam", "m4"]).assert_ok();
     assert_eq!(count(), BODIES.len());
 }
+
+/// Issue 17: the moderator read a post's `comments:` with a parser of its
+/// own, where an unknown value silently meant open; the build calls it an
+/// error. Both now read the post through the same front matter parser.
+#[test]
+fn issue_17_the_moderator_reads_a_posts_comments_key_as_the_build_does() {
+    let site = SiteTest::new();
+    site.file("content/posts/p.md", &post("P", "2020-01-01", "comments: maybe\n"));
+    site.file("content/posts/q.md", &post("Q", "2020-01-01", "comments: closed\n"));
+    let comment = |id: &str| {
+        format!(
+            "---\nid: {id}\nauthor: Reader\ndate: 2020-02-01T10:00:00Z\nstatus: pending\n---\nThe callback queue worked for us as well.\n"
+        )
+    };
+    site.file("content/comments/p/c1.md", &comment("c1"));
+    site.file("content/comments/q/c2.md", &comment("c2"));
+    let build = site.run(&["build"]);
+    assert!(build.stderr().contains("`comments: maybe` is not known"), "{}", build.stderr());
+    let run = site.run(&["moderate"]);
+    run.assert_ok();
+    assert!(run.stderr().contains("`comments: maybe` is not known"), "the same problem: {}", run.stderr());
+    assert!(!run.stdout().contains("c1"), "a post with errors takes no comments: {}", run.stdout());
+    let c2 = run.stdout().lines().find(|l| l.contains("c2")).unwrap_or_default().to_string();
+    assert!(c2.contains("comments_closed"), "{}", run.stdout());
+}

@@ -222,7 +222,48 @@ pub fn render_body(markdown: &str) -> String {
     });
     let mut unsafe_html = String::with_capacity(markdown.len() + markdown.len() / 4);
     html::push_html(&mut unsafe_html, events);
-    sanitizer().clean(&unsafe_html).to_string()
+    unwrap_anchors_without_href(sanitizer().clean(&unsafe_html).to_string())
+}
+
+/// `html` (ammonia's output) with each `<a>` whose link the sanitiser
+/// dropped (a scheme it refuses, a relative link) replaced by its text:
+/// an anchor without `href` is not valid HTML. Ammonia writes every
+/// attribute value in double quotes and never nests anchors.
+fn unwrap_anchors_without_href(html: String) -> String {
+    if !html.contains("<a ") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find("<a ") {
+        out.push_str(&rest[..start]);
+        let tag_len = tag_length(&rest[start..]);
+        let tag = &rest[start..start + tag_len];
+        rest = &rest[start + tag_len..];
+        if tag.contains(" href=\"") {
+            out.push_str(tag);
+            continue;
+        }
+        let end = rest.find("</a>").unwrap_or(rest.len());
+        out.push_str(&rest[..end]);
+        rest = rest.get(end + "</a>".len()..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of the start tag at the beginning of `html`, `>` included;
+/// a `>` inside a quoted attribute value does not end it.
+fn tag_length(html: &str) -> usize {
+    let mut quoted = false;
+    for (i, c) in html.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '>' if !quoted => return i + 1,
+            _ => {}
+        }
+    }
+    html.len()
 }
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
@@ -249,6 +290,24 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue_17_a_link_the_sanitiser_drops_leaves_its_text_not_an_anchor_without_href() {
+        let html = render_body(
+            "[x](javascript:alert(1)) [y](/relative) [t](ftp://a.example \"a>b\") [z](https://ok.example \"a>b\") <https://auto.example>",
+        );
+        let anchors = html.matches("<a ").count();
+        assert_eq!(anchors, 2, "{html}");
+        assert_eq!(html.matches(" href=\"").count(), 2, "every anchor keeps its link: {html}");
+        assert_eq!(html.matches("</a>").count(), 2, "{html}");
+        for text in ["x", "y", "t", "z"] {
+            assert!(
+                html.contains(&format!(">{text}</a>")) || html.contains(&format!("{text} ")),
+                "{text}: {html}"
+            );
+        }
+        assert!(html.contains("title=\"a&gt;b\"") || html.contains("title=\"a>b\""), "{html}");
+    }
 
     fn source(text: &str) -> CommentSource {
         CommentSource {

@@ -1,5 +1,5 @@
-//! The command line. The only module that names clap: it turns arguments
-//! into the library's option structs.
+//! The command line's arguments: the only file that names clap. It turns
+//! arguments into the library's option structs.
 
 use std::path::PathBuf;
 
@@ -9,28 +9,28 @@ use clap::{Args, Parser, Subcommand};
 /// posts, reader comments moderated by rules that explain themselves, and
 /// one command to build it all.
 /// The arguments of this run (clap exits with status 2 on a usage error).
-pub(crate) fn parse() -> Cli {
+pub fn parse() -> Cli {
     Cli::parse()
 }
 
 #[derive(Debug, Parser)]
 #[command(name = "parlor", version, propagate_version = true, max_term_width = 100)]
-pub(crate) struct Cli {
+pub struct Cli {
     /// The site's folder (the one holding site.toml).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
-    pub(crate) root: PathBuf,
+    pub root: PathBuf,
     /// Print only errors.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
-    pub(crate) quiet: bool,
+    pub quiet: bool,
     /// Also print how long each stage of the build took.
     #[arg(long, short, global = true)]
-    pub(crate) verbose: bool,
+    pub verbose: bool,
     #[command(subcommand)]
-    pub(crate) command: Command,
+    pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub(crate) enum Command {
+pub enum Command {
     /// Build the site into public/ (or --output).
     Build(BuildArgs),
     /// Validate config, front matter, templates and internal links; write nothing.
@@ -62,7 +62,7 @@ pub(crate) enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-pub(crate) enum ImportCommand {
+pub enum ImportCommand {
     /// A WordPress export (Tools > Export: a WXR `.xml` file).
     Wordpress(ImportArgs),
     /// A Blogger export (Settings > Back up content: an Atom `.xml` file).
@@ -70,45 +70,45 @@ pub(crate) enum ImportCommand {
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct ImportArgs {
+pub struct ImportArgs {
     /// The export file.
-    pub(crate) file: PathBuf,
+    pub file: PathBuf,
     /// The site folder to write into (default: --root); created if missing.
     #[arg(long, value_name = "DIR")]
-    pub(crate) into: Option<PathBuf>,
+    pub into: Option<PathBuf>,
     /// Replace files that exist with other text.
     #[arg(long)]
-    pub(crate) force: bool,
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct ServeArgs {
+pub struct ServeArgs {
     /// The port to listen on.
     #[arg(long, short, default_value_t = 1111)]
-    pub(crate) port: u16,
+    pub port: u16,
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
-    pub(crate) bind: std::net::IpAddr,
+    pub bind: std::net::IpAddr,
     /// Include drafts and future-dated posts.
     #[arg(long)]
-    pub(crate) drafts: bool,
+    pub drafts: bool,
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct IntakeArgs {
+pub struct IntakeArgs {
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
-    pub(crate) bind: std::net::IpAddr,
+    pub bind: std::net::IpAddr,
     /// The port to listen on.
     #[arg(long, default_value_t = 1112)]
-    pub(crate) port: u16,
+    pub port: u16,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     #[arg(long)]
-    pub(crate) trust_forwarded_for: bool,
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, Subcommand)]
-pub(crate) enum MembersCommand {
+pub enum MembersCommand {
     /// Add a member and print their token (shown once; only its hash is kept).
     Add {
         /// The member's name.
@@ -119,31 +119,31 @@ pub(crate) enum MembersCommand {
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct ModerateArgs {
+pub struct ModerateArgs {
     /// Only the comments on this post (its slug).
     #[arg(long, value_name = "SLUG")]
-    pub(crate) post: Option<String>,
+    pub post: Option<String>,
     /// Record each verdict in its comment file (`status` and `moderation`). In `hold`
     /// mode a comment that passes stays pending; in `auto` mode it is approved.
     #[arg(long, conflicts_with = "recheck")]
-    pub(crate) apply: bool,
+    pub apply: bool,
     /// Run the current content rules over approved comments and list those that
     /// would no longer pass; changes nothing. (A post closing later does not count.)
     #[arg(long)]
-    pub(crate) recheck: bool,
+    pub recheck: bool,
     /// Judge every decided comment with the current rules: per rule and overall, how
     /// many spam or rejected comments they stop and how many approved ones they would
     /// stop or hold; the learned filter by 5-fold cross-validation. Changes nothing.
     #[arg(long, conflicts_with_all = ["apply", "recheck", "post"])]
-    pub(crate) evaluate: bool,
+    pub evaluate: bool,
     /// One JSON object per comment: {"id","post","verdict","rules":[{"code","verdict","message"}]};
     /// with `--evaluate`, one JSON object for the whole report.
     #[arg(long)]
-    pub(crate) json: bool,
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
-pub(crate) enum CommentsCommand {
+pub enum CommentsCommand {
     /// List comments, oldest first.
     List {
         /// Only comments with this status.
@@ -179,7 +179,7 @@ pub(crate) enum CommentsCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub(crate) enum NewCommand {
+pub enum NewCommand {
     /// Create content/posts/<slug>.md with its front matter filled in (as a draft).
     Post {
         /// The post's title; the file name is made from it.
@@ -188,21 +188,21 @@ pub(crate) enum NewCommand {
 }
 
 #[derive(Debug, Clone, Args)]
-pub(crate) struct BuildArgs {
+pub struct BuildArgs {
     /// Where to write the site (default: <root>/public).
     #[arg(long, short, value_name = "DIR")]
-    pub(crate) output: Option<PathBuf>,
+    pub output: Option<PathBuf>,
     /// Include drafts and future-dated posts.
     #[arg(long)]
-    pub(crate) drafts: bool,
+    pub drafts: bool,
     /// Use this base URL instead of site.toml's, e.g. for a preview deploy.
     #[arg(long, value_name = "URL")]
-    pub(crate) base_url: Option<String>,
+    pub base_url: Option<String>,
 }
 
 impl BuildArgs {
-    pub(crate) fn options(&self, root: PathBuf) -> parlor::BuildOptions {
-        parlor::BuildOptions {
+    pub fn options(&self, root: PathBuf) -> crate::BuildOptions {
+        crate::BuildOptions {
             root,
             output: self.output.clone(),
             include_drafts: self.drafts,
