@@ -6,7 +6,8 @@
 //! have their own deadline where they are read (`intake::BODY_TIMEOUT`).
 //! A connection whose request body was refused unread (413, or any answer
 //! given before the body was read) is drained for a while before it is
-//! closed, so the client sees the answer rather than a reset.
+//! closed, so the client sees the answer rather than a reset. The
+//! constants are the defaults of `intake::Limits`, which `serve` is given.
 //! See SECURITY.md for what the reverse proxy must add.
 
 use std::convert::Infallible;
@@ -23,6 +24,8 @@ use tokio::io::AsyncWrite;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
+
+use super::Limits;
 
 /// How long a client has to send a request's head (line and headers),
 /// counted from when the server waits for it: slow-header (slowloris)
@@ -45,13 +48,17 @@ pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a stopping server waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// Serves `app` on `listener` until `shutdown` completes.
+/// Serves `app` on `listener` until `shutdown` completes, holding clients
+/// to `limits` (its head timeout, connection cap and draining).
 pub async fn serve(
     listener: TcpListener,
     app: Router,
+    limits: &Limits,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let (head_timeout, max_connections) = (limits.head_timeout, limits.max_connections);
+    let drain = Drain { bytes: limits.drain_bytes, timeout: limits.drain_timeout };
+    let slots = Arc::new(Semaphore::new(max_connections));
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -84,7 +91,7 @@ pub async fn serve(
             });
             let served = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
-                .header_read_timeout(HEAD_TIMEOUT)
+                .header_read_timeout(head_timeout)
                 .max_buf_size(MAX_HEAD_BYTES)
                 .serve_connection(TokioIo::new(stream), service)
                 .without_shutdown()
@@ -92,29 +99,37 @@ pub async fn serve(
             // The answers are all sent; a connection that failed (a slow or
             // oversized head) is dropped as it is.
             if let Ok(parts) = served {
-                drain_and_close(parts.io.into_inner()).await;
+                drain_and_close(parts.io.into_inner(), drain).await;
             }
             drop(slot);
         });
     }
     // Let requests in flight finish (a comment being stored), briefly.
-    let all = u32::try_from(MAX_CONNECTIONS).unwrap_or(u32::MAX);
+    let all = u32::try_from(max_connections).unwrap_or(u32::MAX);
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, slots.acquire_many(all)).await;
     Ok(())
 }
 
+/// How much of a refused body is read before closing: `DRAIN_BYTES` and
+/// `DRAIN_TIMEOUT` by default.
+#[derive(Clone, Copy)]
+struct Drain {
+    bytes: usize,
+    timeout: Duration,
+}
+
 /// Ends a connection whose answers are all sent: says so (FIN), then reads
 /// and discards what the client still sends (a refused body), up to
-/// `DRAIN_BYTES` and `DRAIN_TIMEOUT`, until the client closes its side.
-/// A client that is done closes at once, and this returns at once.
-async fn drain_and_close(mut stream: TcpStream) {
+/// `drain`'s bytes and time, until the client closes its side. A client
+/// that is done closes at once, and this returns at once.
+async fn drain_and_close(mut stream: TcpStream, drain: Drain) {
     let said_so = std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_shutdown(cx)).await;
     if said_so.is_err() {
         return;
     }
-    let mut left = DRAIN_BYTES;
+    let mut left = drain.bytes;
     let mut buf = vec![0u8; 64 * 1024];
-    let _ = tokio::time::timeout(DRAIN_TIMEOUT, async {
+    let _ = tokio::time::timeout(drain.timeout, async {
         while left > 0 {
             if stream.readable().await.is_err() {
                 break;
