@@ -34,7 +34,8 @@ use members::Members;
 /// How often `parlor intake` re-reads the site (new posts, approved
 /// comments, members), in the background: requests never wait for it.
 const INDEX_MAX_AGE: Duration = Duration::from_secs(10);
-/// How long a request's body may take to arrive, all of it.
+/// How long a request's body may take to arrive, all of it (the default
+/// of `Limits::body_timeout`).
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(20);
 /// Comments the whole site accepts in a burst, from any number of
 /// addresses, and how many more per minute after it: a flood from many
@@ -44,6 +45,68 @@ pub const SITE_PER_MINUTE: f64 = 120.0;
 /// Clients remembered for `flood_seconds`; past this many, the ones older
 /// than that are forgotten, so a flood of addresses cannot fill memory.
 const FLOOD_MEMORY: usize = 10_000;
+
+/// The time limits a client is held to, the connection limits, and the
+/// clock the rate limits read. `Limits::default()` (the constants) is what
+/// `parlor intake` and `parlor serve` use; tests shorten the timeouts and
+/// move the clock by hand instead of waiting.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// For a request's head: `http::HEAD_TIMEOUT`.
+    pub head_timeout: Duration,
+    /// For the whole of a request's body: `BODY_TIMEOUT`.
+    pub body_timeout: Duration,
+    /// Connections open at once: `http::MAX_CONNECTIONS`.
+    pub max_connections: usize,
+    /// What is read of a body refused unread before the connection is
+    /// closed: `http::DRAIN_BYTES` and `http::DRAIN_TIMEOUT`.
+    pub drain_bytes: usize,
+    pub drain_timeout: Duration,
+    /// Read by the per-client `flood_seconds` and the site-wide budget.
+    pub clock: Clock,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            head_timeout: http::HEAD_TIMEOUT,
+            body_timeout: BODY_TIMEOUT,
+            max_connections: http::MAX_CONNECTIONS,
+            drain_bytes: http::DRAIN_BYTES,
+            drain_timeout: http::DRAIN_TIMEOUT,
+            clock: Clock::default(),
+        }
+    }
+}
+
+/// The time as the rate limits see it: the system's monotonic clock
+/// (`Clock::default()`), or one that moves only when told
+/// (`Clock::manual()`, for tests). Clones share the time.
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    manual: Option<Arc<Mutex<Instant>>>,
+}
+
+impl Clock {
+    /// A clock stopped at the present, moved only by `advance`.
+    pub fn manual() -> Clock {
+        Clock { manual: Some(Arc::new(Mutex::new(Instant::now()))) }
+    }
+
+    pub fn now(&self) -> Instant {
+        match &self.manual {
+            Some(at) => *at.lock().unwrap_or_else(|e| e.into_inner()),
+            None => Instant::now(),
+        }
+    }
+
+    /// Moves a manual clock on by `by`; the system clock is not moved.
+    pub fn advance(&self, by: Duration) {
+        if let Some(at) = &self.manual {
+            *at.lock().unwrap_or_else(|e| e.into_inner()) += by;
+        }
+    }
+}
 
 /// What the handler knows about the site, shared by every request.
 pub struct IntakeState {
@@ -61,6 +124,7 @@ pub struct IntakeState {
     allowed_origins: Vec<String>,
     /// Take the client address from `X-Forwarded-For` (behind a proxy).
     trust_forwarded_for: bool,
+    limits: Limits,
 }
 
 struct Index {
@@ -70,11 +134,13 @@ struct Index {
 
 impl IntakeState {
     /// Loads the site at `root`. `extra_origins` are allowed beside the
-    /// site's own (serve adds its local address).
+    /// site's own (serve adds its local address). Of `limits`, the handler
+    /// uses the body timeout and the clock; `http::serve` the rest.
     pub fn load(
         root: &Path,
         extra_origins: Vec<String>,
         trust_forwarded_for: bool,
+        limits: Limits,
     ) -> Result<Arc<IntakeState>> {
         let secret = forms::load_or_create(root)?;
         let index = Index::load(root)?;
@@ -89,9 +155,10 @@ impl IntakeState {
             index: RwLock::new(index),
             stale: std::sync::atomic::AtomicBool::new(false),
             flood: Mutex::new(HashMap::new()),
-            budget: Mutex::new((SITE_BURST, Instant::now())),
+            budget: Mutex::new((SITE_BURST, limits.clock.now())),
             allowed_origins,
             trust_forwarded_for,
+            limits,
         }))
     }
 
@@ -106,7 +173,7 @@ impl IntakeState {
     fn spend_budget(&self) -> bool {
         let mut budget = self.budget.lock().unwrap_or_else(|e| e.into_inner());
         let (tokens, refilled) = &mut *budget;
-        let now = Instant::now();
+        let now = self.limits.clock.now();
         *tokens =
             (*tokens + now.duration_since(*refilled).as_secs_f64() * SITE_PER_MINUTE / 60.0).min(SITE_BURST);
         *refilled = now;
@@ -120,12 +187,13 @@ impl IntakeState {
 
     /// Notes that `client` just sent a comment, for the `flood` rule.
     fn remember(&self, client: IpAddr) {
+        let now = self.limits.clock.now();
         let mut flood = self.flood.lock().unwrap_or_else(|e| e.into_inner());
         if flood.len() >= FLOOD_MEMORY {
             let keep = Duration::from_secs(self.flood_seconds());
-            flood.retain(|_, at| at.elapsed() < keep);
+            flood.retain(|_, at| now.duration_since(*at) < keep);
         }
-        flood.insert(client, Instant::now());
+        flood.insert(client, now);
     }
 
     fn flood_seconds(&self) -> u64 {
@@ -173,7 +241,8 @@ pub fn router(state: Arc<IntakeState>) -> Router {
 
 /// Serves intake alone until Ctrl-C: `parlor intake`.
 pub async fn run(root: &Path, addr: SocketAddr, trust_forwarded_for: bool) -> Result<()> {
-    let state = IntakeState::load(root, Vec::new(), trust_forwarded_for)?;
+    let limits = Limits::default();
+    let state = IntakeState::load(root, Vec::new(), trust_forwarded_for, limits.clone())?;
     let refresher = Arc::clone(&state);
     tokio::spawn(async move {
         let mut every = tokio::time::interval(INDEX_MAX_AGE);
@@ -191,7 +260,7 @@ pub async fn run(root: &Path, addr: SocketAddr, trust_forwarded_for: bool) -> Re
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     println!("comment intake listening on http://{addr}/comments");
-    http::serve(listener, router(state), async {
+    http::serve(listener, router(state), &limits, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
@@ -272,8 +341,8 @@ async fn handle(
         ));
     }
     // Reads at most `limit` bytes, whatever the header said, and gives a
-    // slow sender (slowloris) `BODY_TIMEOUT` for all of them.
-    let bytes = tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, limit))
+    // slow sender (slowloris) the body timeout for all of them.
+    let bytes = tokio::time::timeout(state.limits.body_timeout, axum::body::to_bytes(body, limit))
         .await
         .map_err(|_| refuse(StatusCode::REQUEST_TIMEOUT, "the comment took too long to arrive"))?
         .map_err(|_| {
@@ -491,7 +560,10 @@ fn judge(
             return Err(bad_field("reply_to", "`reply_to` is not a published comment on this post"));
         }
     }
-    let since_last = state.flood.lock().ok().and_then(|f| f.get(&client).map(|t| t.elapsed().as_secs()));
+    let since_last = state.flood.lock().ok().and_then(|f| {
+        let at = f.get(&client)?;
+        Some(state.limits.clock.now().duration_since(*at).as_secs())
+    });
     let wait = config.moderation.flood_seconds;
     if let Some(since) = since_last.filter(|s| *s < wait) {
         return Err(too_many(format!("please wait {wait} seconds between comments"), wait - since));

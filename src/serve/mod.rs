@@ -95,7 +95,8 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
         format!("http://localhost:{}", options.port),
         format!("http://127.0.0.1:{}", options.port),
     ];
-    let intake = crate::intake::IntakeState::load(&options.root, origins, false)?;
+    let limits = crate::intake::Limits::default();
+    let intake = crate::intake::IntakeState::load(&options.root, origins, false, limits.clone())?;
     let _watcher = {
         let state = Arc::clone(&state);
         let intake = Arc::clone(&intake);
@@ -134,7 +135,7 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
         .with_state(Arc::clone(&state))
         .merge(crate::intake::router(intake));
     println!("serving {base_url}/ (watching for changes; Ctrl-C to stop)");
-    crate::intake::http::serve(listener, app, async {
+    crate::intake::http::serve(listener, app, &limits, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

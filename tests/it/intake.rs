@@ -1,11 +1,21 @@
-//! Comment intake over real HTTP on 127.0.0.1: every refusal, the happy
-//! paths for browsers and API clients, traversal, size, and a burst of 200
-//! concurrent submissions.
+//! Comment intake. What the handler answers to a form (every refusal, the
+//! happy paths for browsers and API clients, traversal) is asked of the
+//! router in this process (`App`); what needs a socket (size limits, a
+//! real submit, a burst of 200 concurrent submissions) goes over real HTTP
+//! on 127.0.0.1, to `parlor intake` (`Server`) or to the same server in
+//! this process with short limits (`Local`, for the timeouts).
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, header};
+use parlor::intake::{Clock, IntakeState, Limits};
+use tower::ServiceExt;
 
 use crate::support::{CONFIG, SiteTest, key, post};
 
@@ -62,6 +72,113 @@ pub(crate) fn start_with(site: &SiteTest, args: &[&str]) -> Server {
     Server { child, base: format!("http://127.0.0.1:{port}") }
 }
 
+/// Loads `site` as intake does, with `SECRET` (written where the site
+/// keeps its secret: this process does not set `PARLOR_SECRET`).
+fn load(site: &SiteTest, trust_forwarded_for: bool, limits: Limits) -> Arc<IntakeState> {
+    let env = parlor::forms::SECRET_ENV;
+    assert!(std::env::var_os(env).is_none(), "{env} is set: unset it to run the intake tests");
+    site.file(".parlor/secret", SECRET);
+    IntakeState::load(site.root(), Vec::new(), trust_forwarded_for, limits).unwrap()
+}
+
+/// Where `App`'s requests come from, unless `X-Forwarded-For` says
+/// otherwise (with `trust_forwarded_for`).
+const PEER: ([u8; 4], u16) = ([127, 0, 0, 1], 40_000);
+
+/// The intake router of a site, called in this process with
+/// `tower::ServiceExt::oneshot`: for what the handler answers, which needs
+/// no socket. Its rate limits read `clock`, which stands still until a
+/// test moves it.
+pub(crate) struct App {
+    router: axum::Router,
+    runtime: tokio::runtime::Runtime,
+    pub(crate) clock: Clock,
+}
+
+pub(crate) fn app(site: &SiteTest) -> App {
+    app_with(site, false)
+}
+
+pub(crate) fn app_with(site: &SiteTest, trust_forwarded_for: bool) -> App {
+    let clock = Clock::manual();
+    let state = load(site, trust_forwarded_for, Limits { clock: clock.clone(), ..Limits::default() });
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    App { router: parlor::intake::router(state), runtime, clock }
+}
+
+impl App {
+    /// `fields` as a form, as a browser (or with `json`, an API client)
+    /// sends them, with `headers` besides.
+    pub(crate) fn post(
+        &self,
+        fields: &[(&'static str, String)],
+        json: bool,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let mut request =
+            Request::post("/comments").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if json {
+            request = request.header(header::ACCEPT, "application/json");
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let form = serde_urlencoded::to_string(fields).unwrap();
+        self.call(request.body(Body::from(form)).unwrap())
+    }
+
+    pub(crate) fn send(&self, fields: &[(&'static str, String)], json: bool) -> Answer {
+        self.post(fields, json, &[])
+    }
+
+    /// Any request, from `PEER`.
+    pub(crate) fn call(&self, mut request: Request<Body>) -> Answer {
+        request.extensions_mut().insert(ConnectInfo(SocketAddr::from(PEER)));
+        self.runtime.block_on(async {
+            let response = self.router.clone().oneshot(request).await.unwrap_or_else(|e| match e {});
+            let text = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).map(String::from);
+            let (location, retry_after) = (text(header::LOCATION), text(header::RETRY_AFTER));
+            let status = response.status().as_u16();
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+            Answer {
+                status,
+                location,
+                retry_after: retry_after.and_then(|s| s.parse().ok()),
+                body: String::from_utf8_lossy(&body).into_owned(),
+            }
+        })
+    }
+}
+
+/// `intake::http::serve` with the intake router, in this process, on a
+/// free port of 127.0.0.1, holding clients to `limits`: for socket tests
+/// that would otherwise wait out the real timeouts. Stopped when dropped.
+pub(crate) struct Local {
+    pub(crate) port: u16,
+    pub(crate) base: String,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for Local {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+pub(crate) fn serve(site: &SiteTest, limits: Limits) -> Local {
+    let state = load(site, false, limits.clone());
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    runtime.spawn(async move {
+        parlor::intake::http::serve(listener, parlor::intake::router(state), &limits, std::future::pending())
+            .await
+    });
+    Local { port, base: format!("http://127.0.0.1:{port}"), runtime: Some(runtime) }
+}
+
 pub(crate) fn site(extra: &str) -> SiteTest {
     let site = SiteTest::with_config(&format!("{CONFIG}{extra}"));
     site.file("content/posts/p.md", &post("Open post", "2020-01-01", ""))
@@ -89,19 +206,22 @@ fn agent() -> ureq::Agent {
 pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) location: Option<String>,
+    pub(crate) retry_after: Option<u64>,
     pub(crate) body: String,
 }
 
-fn submit(server: &Server, fields: &[(&str, &str)], json: bool) -> Answer {
-    let mut req = agent().post(format!("{}/comments", server.base));
+fn submit(base: &str, fields: &[(&str, &str)], json: bool) -> Answer {
+    let mut req = agent().post(format!("{base}/comments"));
     if json {
         req = req.header("Accept", "application/json");
     }
     let mut resp = req.send_form(fields.iter().copied()).unwrap();
-    let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).map(String::from);
+    let text = |name| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(String::from);
+    let (location, retry_after) = (text("location"), text("retry-after"));
     Answer {
         status: resp.status().as_u16(),
         location,
+        retry_after: retry_after.and_then(|s| s.parse().ok()),
         body: resp.body_mut().read_to_string().unwrap_or_default(),
     }
 }
@@ -129,9 +249,15 @@ pub(crate) fn with(
     out
 }
 
+/// `fields` as a form over HTTP to `parlor intake`.
 pub(crate) fn send(server: &Server, fields: &[(&'static str, String)], json: bool) -> Answer {
+    send_to(&server.base, fields, json)
+}
+
+/// `fields` as a form over HTTP to the server at `base`.
+pub(crate) fn send_to(base: &str, fields: &[(&'static str, String)], json: bool) -> Answer {
     let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    submit(server, &borrowed, json)
+    submit(base, &borrowed, json)
 }
 
 pub(crate) fn stored(site: &SiteTest, slug: &str) -> Vec<String> {
@@ -151,9 +277,9 @@ pub(crate) fn stored(site: &SiteTest, slug: &str) -> Vec<String> {
 #[test]
 fn accepted_comments_are_stored_then_answered() {
     let site = site("\n[moderation]\nflood_seconds = 0\n");
-    let server = start(&site);
+    let app = app(&site);
     let t = token("p");
-    let api = send(&server, &good("p", &t), true);
+    let api = app.send(&good("p", &t), true);
     assert_eq!(api.status, 201, "{}", api.body);
     let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
     assert_eq!(json["status"], "pending");
@@ -161,18 +287,15 @@ fn accepted_comments_are_stored_then_answered() {
     let text = std::fs::read_to_string(site.root().join(format!("content/comments/p/{id}.md"))).unwrap();
     assert_eq!([key(&text, "status"), key(&text, "email")], ["pending", "reader@private.example"], "{text}");
     let reply = with(&good("p", &t), "body", "Replying to the first comment: same experience with my bank.");
-    let browser = send(&server, &with(&reply, "reply_to", "c1"), false);
+    let browser = app.send(&with(&reply, "reply_to", "c1"), false);
     assert_eq!(browser.status, 303);
     assert_eq!(browser.location.as_deref(), Some("/posts/p/#comment-pending"));
     // Both are real comment files the site reads.
     let list = site.run(&["comments", "list", "--status", "pending"]);
     assert_eq!(list.stdout().lines().filter(|l| l.contains(" p ")).count(), 3, "{}", list.stdout());
     // A comment the rules call spam is still kept.
-    let spam = send(
-        &server,
-        &with(&good("p", &t), "body", "cheap loans payday loans fast loans instant loans"),
-        true,
-    );
+    let spam =
+        app.send(&with(&good("p", &t), "body", "cheap loans payday loans fast loans instant loans"), true);
     assert_eq!(spam.status, 201);
     assert!(spam.body.contains("\"spam\""), "{}", spam.body);
 }
@@ -183,7 +306,7 @@ fn every_refusal_has_its_status_and_says_why() {
     let token_file = site.run(&["members", "add", "Ann"]);
     token_file.assert_ok();
     let member_token = token_file.stdout().lines().last().unwrap().trim().to_string();
-    let server = start(&site);
+    let app = app(&site);
     let t = token("p");
     let g = good("p", &t);
     let cases: Vec<(Fields, u16, &str)> = vec![
@@ -205,15 +328,14 @@ fn every_refusal_has_its_status_and_says_why() {
         (with(&with(&g, "post", "../../etc"), "token", &token("../../etc")), 404, "no post"),
     ];
     for (fields, status, needle) in &cases {
-        let a = send(&server, fields, true);
+        let a = app.send(fields, true);
         assert_eq!(a.status, *status, "{fields:?}: {}", a.body);
         assert!(a.body.contains(needle), "{needle} in {}", a.body);
     }
     assert!(stored(&site, "p").len() == 2, "nothing refused was stored: {:?}", stored(&site, "p"));
     assert!(!site.root().join("etc").exists() && !site.root().join("content/etc").exists());
     // A member may comment on a members-only post.
-    let member = send(
-        &server,
+    let member = app.send(
         &with(&with(&with(&g, "post", "club"), "token", &token("club")), "member_token", &member_token),
         true,
     );
@@ -225,30 +347,31 @@ fn every_refusal_has_its_status_and_says_why() {
             .contains("member: true")
     );
     // 415: not a form.
-    let resp = agent()
-        .post(format!("{}/comments", server.base))
-        .header("Content-Type", "application/json")
-        .send("{\"post\":\"p\"}")
+    let json = Request::post("/comments")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{\"post\":\"p\"}"))
         .unwrap();
-    assert_eq!(resp.status().as_u16(), 415);
+    assert_eq!(app.call(json).status, 415);
     // 403: a foreign origin.
-    let resp = agent()
-        .post(format!("{}/comments", server.base))
-        .header("Origin", "https://evil.example")
-        .send_form(g.iter().map(|(k, v)| (*k, v.as_str())))
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 403);
+    assert_eq!(app.post(&g, false, &[("Origin", "https://evil.example")]).status, 403);
     // 429: the same client again within flood_seconds (15 by default),
     // right after the member's accepted comment.
-    let flood = send(&server, &g, true);
+    let flood = app.send(&g, true);
     assert_eq!(flood.status, 429, "{}", flood.body);
+    assert_eq!(flood.retry_after, Some(15));
     // A browser gets a readable page, not JSON.
-    let page = send(&server, &with(&g, "email", "bad"), false);
+    let page = app.send(&with(&g, "email", "bad"), false);
     assert!(
         page.body.contains("<h1>Your comment was not accepted</h1>") && page.body.contains("`email`"),
         "{}",
         page.body
     );
+    // Once flood_seconds have passed, the same client may comment again.
+    app.clock.advance(Duration::from_secs(14));
+    assert_eq!(app.send(&g, true).retry_after, Some(1));
+    app.clock.advance(Duration::from_secs(1));
+    let later = app.send(&g, true);
+    assert_eq!(later.status, 201, "{}", later.body);
 }
 
 #[test]
@@ -321,4 +444,47 @@ fn two_hundred_concurrent_submissions_are_all_stored() {
     site.build().assert_ok();
     let list = site.run(&["comments", "list", "--post", "p"]);
     assert_eq!(list.stdout().lines().count(), 203, "header + 202");
+}
+
+/// A client that sends its whole request before reading (as most do) used
+/// to get a reset connection: the server answered 413 and closed while the
+/// body was still coming, and closing a socket with unread bytes sends a
+/// reset. The body here is as large as the server drains, and larger than
+/// the sockets buffer, so the refusal comes while it is being written.
+#[test]
+fn an_oversized_body_sent_whole_before_reading_gets_the_413_page() {
+    let site = site("");
+    let server = start(&site);
+    let port: u16 = server.base.rsplit(':').next().unwrap().parse().unwrap();
+    // As much as the server drains after refusing.
+    let size = 8 * 1024 * 1024;
+    assert!(size <= Limits::default().drain_bytes);
+    let body = format!("post=p&body={}", "a".repeat(size - 12));
+    let mut request = format!(
+        "POST /comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {size}\r\n\r\n",
+    )
+    .into_bytes();
+    request.extend_from_slice(body.as_bytes());
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
+    let wrote = s.write_all(&request);
+    let mut answer = Vec::new();
+    let read = s.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        wrote.is_ok(),
+        "the request could not be sent whole: {wrote:?} (then read {read:?}: {answer:.100})"
+    );
+    assert!(answer.starts_with("HTTP/1.1 413"), "read {read:?}: {answer:.300}");
+    assert!(answer.contains("the comment is too large"), "{answer:.500}");
+    // An HTTP client that does the same (ureq sends the body, then reads)
+    // gets the answer, not `Broken pipe`.
+    let resp = agent()
+        .post(format!("{}/comments", server.base))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(body.as_bytes())
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 413);
+    assert_eq!(stored(&site, "p").len(), 2);
 }
