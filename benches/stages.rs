@@ -143,7 +143,7 @@ fn templating_a_300_post_site(bencher: divan::Bencher) {
     let tera = parlor::render::compile_theme(&sources.theme).unwrap();
     let none = parlor::parse::cache::ContentCache::none();
     let parsed = parlor::parse::parse(sources, &config, None, &none, &parlor::NoProgress, &diags);
-    let options = parlor::model::ModelOptions { include_drafts: false, now: None };
+    let options = parlor::model::ModelOptions { include_drafts: false, now: jiff::Timestamp::now() };
     let model = parlor::model::build(parsed, config, options, &diags);
     assert!(!diags.has_errors());
     bencher.bench(|| {

@@ -34,7 +34,7 @@ pub mod serve;
 pub mod site_index;
 pub mod slugs;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use config::Config;
@@ -45,21 +45,37 @@ pub use diag::plural;
 pub use progress::{NoProgress, Progress};
 
 /// What `parlor build` (and `check`) are asked to do.
-#[derive(Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub root: PathBuf,
     /// Defaults to `<root>/public`.
     pub output: Option<PathBuf>,
     pub include_drafts: bool,
     pub base_url: Option<String>,
-    /// Source texts kept between builds (`serve`).
-    pub load_cache: Option<std::sync::Arc<load::LoadCache>>,
-    /// Parsed files kept between builds (`serve`).
-    pub cache: Option<std::sync::Arc<parse::ParseCache>>,
-    /// Rendered outputs kept between builds (`serve`).
-    pub memo: Option<std::sync::Arc<render::RenderMemo>>,
-    /// Told about parsing and rendering as they go.
-    pub progress: Option<std::sync::Arc<dyn Progress>>,
+    /// The time the build is made at: what is dated later is not yet
+    /// published, and comments close by age against it. Read once, at the
+    /// top (`cli`, or `serve` for each rebuild), and passed down.
+    pub now: jiff::Timestamp,
+}
+
+impl BuildOptions {
+    /// The site at `root` as `parlor build` builds it at `now`.
+    pub fn new(root: PathBuf, now: jiff::Timestamp) -> BuildOptions {
+        BuildOptions { root, output: None, include_drafts: false, base_url: None, now }
+    }
+}
+
+/// What `serve` keeps from one build for the next, so that a save redoes
+/// only what it changed. Each cache lives in a file of its own and says
+/// what invalidates it.
+#[derive(Default)]
+pub struct Incremental {
+    /// Source texts and folder listings (`load/cache.rs`).
+    pub load: load::LoadCache,
+    /// Parsed files (`parse/memo.rs`).
+    pub parse: parse::ParseCache,
+    /// Rendered outputs (`render/memo.rs`).
+    pub render: render::RenderMemo,
 }
 
 /// What a build did, for the summary line.
@@ -118,141 +134,210 @@ impl BuildReport {
 }
 
 /// Builds the site. Site problems come back in the report's diagnostics
-/// (and then nothing is written); `Err` is for failures to write.
-pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
-    run(options, Mode::Write).map(|(report, _)| report)
-}
-
-/// Builds the site into memory (for `serve`): the rendered files, or none
-/// when the site has errors.
-pub fn build_in_memory(options: &BuildOptions) -> anyhow::Result<(BuildReport, Option<render::Rendered>)> {
-    run(options, Mode::Memory)
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Write,
-    Check,
-    Memory,
+/// (and then nothing is written); `Err` is for failures to write. The
+/// content cache and the render memo are read from and written to
+/// `.parlor/cache`.
+pub fn build(options: &BuildOptions, progress: &dyn Progress) -> anyhow::Result<BuildReport> {
+    let mut run = Run::start(options);
+    let Some(config) = run.config() else { return Ok(run.finish()) };
+    let sources = run.load(&config, None);
+    let tera = run.theme(&sources);
+    let cache_dir = options.root.join(CACHE_DIR);
+    let content = parse::cache::ContentCache::load(&cache_dir);
+    let parsed = run.parse(sources, &config, None, &content, progress);
+    let saving = content.save_in_background(&parsed);
+    let model = run.model(parsed, config);
+    let Some(tera) = tera else {
+        run.finish_saving(saving);
+        return Ok(run.finish());
+    };
+    let sink = output::StreamingSink::new(&run.report.output);
+    let memo = render::RenderMemo::load(&cache_dir, &run.report.output);
+    let secret = run.secret();
+    run.render(&model, &tera, secret.as_deref(), Some(&memo), &sink, progress);
+    run.finish_saving(saving);
+    run.write(sink, &memo, &cache_dir)?;
+    Ok(run.finish())
 }
 
 /// Everything `build` does except writing: config, front matter, templates,
-/// and internal links.
+/// and internal links. Forms get no token: `check` writes nothing, not
+/// even the secret.
 pub fn check(options: &BuildOptions) -> anyhow::Result<BuildReport> {
-    run(options, Mode::Check).map(|(report, _)| report)
+    let mut run = Run::start(options);
+    let Some(config) = run.config() else { return Ok(run.finish()) };
+    let sources = run.load(&config, None);
+    let tera = run.theme(&sources);
+    let content = parse::cache::ContentCache::load(&options.root.join(CACHE_DIR));
+    let parsed = run.parse(sources, &config, None, &content, &NoProgress);
+    let model = run.model(parsed, config);
+    let Some(tera) = tera else { return Ok(run.finish()) };
+    let rendered = run.render(&model, &tera, None, None, &render::KeepAll, &NoProgress);
+    render::links::check_internal_links(&options.root, &model, &rendered, &run.diags);
+    run.lap("links");
+    Ok(run.finish())
 }
 
-/// Waits for the content cache to be written; a failure only warns, as only
-/// the next build's speed is at stake.
-fn finish_saving(saving: parse::cache::Saving, diags: &Diagnostics) {
-    if let Err(e) = saving.finish() {
-        diags.push(Diagnostic::warning(CACHE_DIR, format!("could not save the cache: {e:#}")));
+/// Builds the site into memory (for `serve`), reusing what `incremental`
+/// kept from the last build: the rendered files, or none when the site has
+/// errors.
+pub fn build_in_memory(
+    options: &BuildOptions,
+    incremental: &mut Incremental,
+) -> anyhow::Result<(BuildReport, Option<render::Rendered>)> {
+    let mut run = Run::start(options);
+    let Some(config) = run.config() else { return Ok((run.finish(), None)) };
+    let sources = run.load(&config, Some(&incremental.load));
+    let tera = run.theme(&sources);
+    let content = parse::cache::ContentCache::none();
+    let parsed = run.parse(sources, &config, Some(&incremental.parse), &content, &NoProgress);
+    let model = run.model(parsed, config);
+    let Some(tera) = tera else { return Ok((run.finish(), None)) };
+    let secret = run.secret();
+    let memo = Some(&incremental.render);
+    let rendered = run.render(&model, &tera, secret.as_deref(), memo, &render::KeepAll, &NoProgress);
+    let ok = !run.diags.has_errors();
+    Ok((run.finish(), ok.then_some(rendered)))
+}
+
+/// One build under way: its diagnostics, its report, and the clock that
+/// times each stage. Each method is one stage.
+struct Run<'o> {
+    options: &'o BuildOptions,
+    diags: Diagnostics,
+    report: BuildReport,
+    started: Instant,
+    lap_started: Instant,
+}
+
+impl<'o> Run<'o> {
+    fn start(options: &'o BuildOptions) -> Run<'o> {
+        let BuildOptions { root, output, include_drafts: _, base_url: _, now: _ } = options;
+        let output = output.clone().unwrap_or_else(|| root.join("public"));
+        let report = BuildReport { output, ..BuildReport::default() };
+        let now = Instant::now();
+        Run { options, diags: Diagnostics::new(), report, started: now, lap_started: now }
     }
-}
 
-/// The build's diagnostics, in order, each with its file's text for the
-/// snippet (some are found after the text was let go).
-fn sorted_with_sources(diags: Diagnostics, root: &std::path::Path) -> Vec<Diagnostic> {
-    let mut sorted = diags.into_sorted();
-    diag::read_sources(root, &mut sorted);
-    sorted
-}
-
-fn run(options: &BuildOptions, mode: Mode) -> anyhow::Result<(BuildReport, Option<render::Rendered>)> {
-    let started = Instant::now();
-    let diags = Diagnostics::new();
-    let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
-    let mut report = BuildReport { output: output.clone(), ..BuildReport::default() };
-    let mut clock = Instant::now();
-    let mut lap = |report: &mut BuildReport, stage: &'static str| {
-        report.timings.push((stage, clock.elapsed()));
-        clock = Instant::now();
-    };
-    let Some(mut config) = Config::load(&options.root, &diags) else {
-        report.diagnostics = sorted_with_sources(diags, &options.root);
-        return Ok((report, None));
-    };
-    if let Some(url) = &options.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
+    fn lap(&mut self, stage: &'static str) {
+        self.report.timings.push((stage, self.lap_started.elapsed()));
+        self.lap_started = Instant::now();
     }
-    diags.extend(moderate::settings_problems(&config));
-    let sources = load::load(&options.root, &config.theme, options.load_cache.as_deref(), &diags);
-    lap(&mut report, "load");
-    let tera = render::compile_theme(&sources.theme).map_err(|d| diags.push(d)).ok();
-    let progress: &dyn Progress = options.progress.as_deref().unwrap_or(&NoProgress);
-    progress.stage("parsing", (sources.posts.len() + sources.pages.len()) as u64);
-    // `serve` keeps parsed files in memory instead (its `ParseCache`).
-    let cache_dir = options.root.join(CACHE_DIR);
-    let content_cache = match mode {
-        Mode::Write | Mode::Check => parse::cache::ContentCache::load(&cache_dir),
-        Mode::Memory => parse::cache::ContentCache::none(),
-    };
-    let parsed = parse::parse(sources, &config, options.cache.as_deref(), &content_cache, progress, &diags);
-    let saving = match mode {
-        Mode::Write => content_cache.save_in_background(&parsed),
-        Mode::Check | Mode::Memory => parse::cache::Saving::Nothing,
-    };
-    lap(&mut report, "parse");
-    let model_options = model::ModelOptions { include_drafts: options.include_drafts, now: None };
-    let model = model::build(parsed, config, model_options, &diags);
-    report.posts = model.posts.len();
-    report.site_pages = model.pages.len();
-    report.hidden_posts = model.hidden_posts;
-    report.comments = model.comment_stats;
-    lap(&mut report, "model");
-    let Some(tera) = tera else {
-        finish_saving(saving, &diags);
-        report.diagnostics = sorted_with_sources(diags, &options.root);
-        return Ok((report, None));
-    };
-    progress.stage("rendering", render::page_count(&model) as u64);
-    // `check` writes nothing, not even the secret; forms need no token there.
-    let secret = if mode != Mode::Check {
-        forms::for_build(&options.root)
+
+    /// `site.toml`, with `--base-url` over its own, and the moderation
+    /// settings only the rules can check.
+    fn config(&mut self) -> Option<Config> {
+        let mut config = Config::load(&self.options.root, &self.diags)?;
+        if let Some(url) = &self.options.base_url {
+            config.base_url = url.trim_end_matches('/').to_string();
+        }
+        self.diags.extend(moderate::settings_problems(&config));
+        Some(config)
+    }
+
+    fn load(&mut self, config: &Config, cache: Option<&load::LoadCache>) -> load::Sources {
+        let sources = load::load(&self.options.root, &config.theme, cache, &self.diags);
+        self.lap("load");
+        sources
+    }
+
+    /// The theme's templates, compiled; `None` (and a diagnostic) when one
+    /// does not compile.
+    fn theme(&mut self, sources: &load::Sources) -> Option<tera::Tera> {
+        render::compile_theme(&sources.theme).map_err(|d| self.diags.push(d)).ok()
+    }
+
+    fn parse(
+        &mut self,
+        sources: load::Sources,
+        config: &Config,
+        cache: Option<&parse::ParseCache>,
+        content: &parse::cache::ContentCache,
+        progress: &dyn Progress,
+    ) -> parse::Parsed {
+        progress.stage("parsing", (sources.posts.len() + sources.pages.len()) as u64);
+        let parsed = parse::parse(sources, config, cache, content, progress, &self.diags);
+        self.lap("parse");
+        parsed
+    }
+
+    fn model(&mut self, parsed: parse::Parsed, config: Config) -> model::SiteModel {
+        let options =
+            model::ModelOptions { include_drafts: self.options.include_drafts, now: self.options.now };
+        let model = model::build(parsed, config, options, &self.diags);
+        self.report.posts = model.posts.len();
+        self.report.site_pages = model.pages.len();
+        self.report.hidden_posts = model.hidden_posts;
+        self.report.comments = model.comment_stats;
+        self.lap("model");
+        model
+    }
+
+    /// The site secret for the comment forms' tokens; without it forms get
+    /// no token, and intake refuses them, which a warning says.
+    fn secret(&mut self) -> Option<Vec<u8>> {
+        forms::for_build(&self.options.root)
             .map_err(|e| {
-                diags.push(Diagnostic::warning(
-                    ".parlor/secret",
-                    format!("{e:#}; comment forms get no token, so intake will refuse them"),
-                ))
+                let message = format!("{e:#}; comment forms get no token, so intake will refuse them");
+                self.diags.push(Diagnostic::warning(".parlor/secret", message))
             })
             .ok()
-    } else {
-        None
-    };
-    // A build writes each file as it is rendered, into a folder beside
-    // the output that is swapped in only if the whole site succeeds, and
-    // skips what the output already holds (its memo is in the cache).
-    let to_disk = (mode == Mode::Write).then(|| output::StreamingSink::new(&output));
-    let disk_memo = to_disk.as_ref().map(|_| render::RenderMemo::load(&cache_dir, &output));
-    let sink: &dyn render::Sink = match &to_disk {
-        Some(sink) => sink,
-        None => &render::KeepAll,
-    };
-    let memo = disk_memo.as_ref().or(options.memo.as_deref());
-    let rendered = render::render(&model, &tera, secret.as_deref(), memo, sink, progress, &diags);
-    progress.finish();
-    finish_saving(saving, &diags);
-    lap(&mut report, "render");
-    if mode == Mode::Check {
-        render::links::check_internal_links(&options.root, &model, &rendered, &diags);
-        lap(&mut report, "links");
     }
-    report.pages = rendered.pages;
-    report.files = rendered.total;
-    let ok = !diags.has_errors();
-    if let (Some(sink), Some(memo)) = (to_disk, disk_memo) {
-        if !ok {
+
+    fn render(
+        &mut self,
+        model: &model::SiteModel,
+        tera: &tera::Tera,
+        secret: Option<&[u8]>,
+        memo: Option<&render::RenderMemo>,
+        sink: &dyn render::Sink,
+        progress: &dyn Progress,
+    ) -> render::Rendered {
+        progress.stage("rendering", render::page_count(model) as u64);
+        let rendered = render::render(model, tera, secret, memo, sink, progress, &self.diags);
+        progress.finish();
+        self.report.pages = rendered.pages;
+        self.report.files = rendered.total;
+        self.lap("render");
+        rendered
+    }
+
+    /// Waits for the content cache to be written; a failure only warns, as
+    /// only the next build's speed is at stake.
+    fn finish_saving(&mut self, saving: parse::cache::Saving) {
+        if let Err(e) = saving.finish() {
+            self.diags.push(Diagnostic::warning(CACHE_DIR, format!("could not save the cache: {e:#}")));
+        }
+    }
+
+    /// Swaps the written site in, unless there were errors, and records
+    /// what it holds for the next build.
+    fn write(
+        &mut self,
+        sink: output::StreamingSink,
+        memo: &render::RenderMemo,
+        cache_dir: &Path,
+    ) -> anyhow::Result<()> {
+        if self.diags.has_errors() {
             sink.abandon();
         } else if let Some(written) = sink.commit(memo.outputs_on_disk())? {
-            if let Err(e) = memo.save(&cache_dir, &written) {
-                diags.push(Diagnostic::warning(CACHE_DIR, format!("could not save the cache: {e:#}")));
+            if let Err(e) = memo.save(cache_dir, &written) {
+                self.diags.push(Diagnostic::warning(CACHE_DIR, format!("could not save the cache: {e:#}")));
             }
         } else {
-            report.unchanged = true;
+            self.report.unchanged = true;
         }
-        lap(&mut report, "write");
+        self.lap("write");
+        Ok(())
     }
-    report.elapsed = started.elapsed();
-    report.diagnostics = sorted_with_sources(diags, &options.root);
-    Ok((report, (mode == Mode::Memory && ok).then_some(rendered)))
+
+    /// The report, with every diagnostic sorted and given its file's text
+    /// for the snippet (some are found after the text was let go).
+    fn finish(self) -> BuildReport {
+        let mut report = self.report;
+        report.elapsed = self.started.elapsed();
+        report.diagnostics = self.diags.into_sorted();
+        diag::read_sources(&self.options.root, &mut report.diagnostics);
+        report
+    }
 }

@@ -201,16 +201,13 @@ pub struct BuildArgs {
 }
 
 impl BuildArgs {
-    pub fn options(&self, root: PathBuf) -> crate::BuildOptions {
+    pub fn options(&self, root: PathBuf, now: jiff::Timestamp) -> crate::BuildOptions {
         crate::BuildOptions {
             root,
             output: self.output.clone(),
             include_drafts: self.drafts,
             base_url: self.base_url.clone(),
-            progress: None,
-            load_cache: None,
-            cache: None,
-            memo: None,
+            now,
         }
     }
 }

@@ -8,7 +8,6 @@ mod moderate;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use args::{Cli, Command, ImportCommand, IntakeArgs, MembersCommand, NewCommand};
 
@@ -34,9 +33,10 @@ fn run(cli: &Cli, now: jiff::Timestamp) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Build(args) | Command::Check(args) => {
             let is_build = matches!(cli.command, Command::Build(_));
-            let mut options = args.options(cli.root.clone());
-            options.progress = progress_bar(cli.quiet);
-            let report = if is_build { crate::build(&options)? } else { crate::check(&options)? };
+            let options = args.options(cli.root.clone(), now);
+            let progress = progress_bar(cli.quiet);
+            let report =
+                if is_build { crate::build(&options, progress.as_ref())? } else { crate::check(&options)? };
             print_diagnostics(&report.diagnostics, cli);
             if cli.verbose {
                 for (stage, took) in &report.timings {
@@ -164,11 +164,11 @@ fn print_diagnostics(diagnostics: &[crate::diag::Diagnostic], cli: &Cli) {
 }
 
 /// A progress bar on a terminal, for builds long enough to need one.
-fn progress_bar(quiet: bool) -> Option<Arc<dyn crate::Progress>> {
+fn progress_bar(quiet: bool) -> Box<dyn crate::Progress> {
     if quiet || !std::io::stderr().is_terminal() {
-        return None;
+        return Box::new(crate::NoProgress);
     }
-    Some(Arc::new(TerminalProgress { bar: indicatif::ProgressBar::hidden() }))
+    Box::new(TerminalProgress { bar: indicatif::ProgressBar::hidden() })
 }
 
 struct TerminalProgress {

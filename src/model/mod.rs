@@ -17,15 +17,15 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{Asset, Theme};
 use crate::parse::comment::Comment;
-use crate::parse::{Page, Parsed, Post};
+use crate::parse::{CommentsMode, Page, Parsed, Post};
 use comments::{CommentStats, Thread};
 
 /// What the user asked of the build that changes the model.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct ModelOptions {
     pub include_drafts: bool,
-    /// "Now", for leaving out future-dated posts.
-    pub now: Option<jiff::Timestamp>,
+    /// "Now": posts dated later are left out, and comments close by age.
+    pub now: jiff::Timestamp,
 }
 
 /// A tag, a category or an author: a named group of posts.
@@ -102,6 +102,10 @@ pub struct SiteModel {
     pub comments: Vec<Arc<Comment>>,
     /// The published comments of `posts[i]`, threaded.
     pub threads: Vec<Thread>,
+    /// Who may comment on each post at the build's `now` (its own mode,
+    /// closed by age, or members only): a value of the model, so that a
+    /// page showing it changes when it does.
+    pub comment_modes: Vec<CommentsMode>,
     pub comment_stats: CommentStats,
     pub static_files: Vec<Asset>,
     pub theme: Theme,
@@ -120,7 +124,7 @@ impl SiteModel {
 
 pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diagnostics) -> SiteModel {
     let Parsed { posts, pages, comments, broken_comments, static_files, theme } = parsed;
-    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let now = options.now;
     let visible = |draft: bool, date: Option<&crate::parse::PostDate>| {
         options.include_drafts || (!draft && date.is_none_or(|d| d.timestamp <= now))
     };
@@ -153,6 +157,7 @@ pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diag
     let pages: Vec<Arc<Page>> = pages.into_iter().filter(|p| visible(p.draft, None)).collect();
     let page_urls: Vec<String> = pages.iter().map(|p| format!("/{}/", p.slug)).collect();
     let threads = thread_all(&posts, &comments, &config);
+    let comment_modes = posts.iter().map(|p| p.comments.at(&p.date, &config.comments, now)).collect();
 
     let model = SiteModel {
         config,
@@ -167,6 +172,7 @@ pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diag
         listings,
         comments,
         threads,
+        comment_modes,
         comment_stats,
         static_files,
         theme,
@@ -433,7 +439,12 @@ mod tests {
             static_files: vec![],
             theme: Theme::default(),
         };
-        let m = build(parsed, config, ModelOptions::default(), &diags);
+        let m = build(
+            parsed,
+            config,
+            ModelOptions { include_drafts: false, now: jiff::Timestamp::now() },
+            &diags,
+        );
         (m, diags.into_sorted())
     }
 

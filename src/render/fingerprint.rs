@@ -38,7 +38,7 @@ impl Prints {
                 model.comments[ci].fingerprint.hash(&mut thread);
             }
             (
-                one((p.fingerprint, url, count)),
+                one((p.fingerprint, url, count, model.comment_modes[i])),
                 one((&p.title, url)),
                 one((&p.title, url, &p.date, count)),
                 thread.finish(),

@@ -345,10 +345,9 @@ impl<'m> Views<'m> {
         }
     }
 
-    /// Who may comment on post `i` now.
+    /// Who may comment on post `i` at the build's time.
     pub fn comments_mode(&self, i: usize) -> CommentsMode {
-        let p = &self.model.posts[i];
-        p.comments.at(&p.date, &self.model.config.comments, jiff::Timestamp::now())
+        self.model.comment_modes[i]
     }
 
     /// Post `i`'s published comments, threaded.

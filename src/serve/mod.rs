@@ -22,9 +22,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use tokio::sync::broadcast;
 
-use crate::parse::ParseCache;
 use crate::render::{OutputContent, Rendered};
-use crate::{BuildOptions, BuildReport};
+use crate::{BuildOptions, BuildReport, Incremental};
 
 const EVENTS_PATH: &str = "/__parlor/events";
 
@@ -76,19 +75,18 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
     })?;
     let host = if options.bind.is_unspecified() { "127.0.0.1".to_string() } else { options.bind.to_string() };
     let base_url = format!("http://{host}:{}", options.port);
-    let cache = Arc::new(ParseCache::default());
-    let build_options = BuildOptions {
+    // Each rebuild is made at the time it starts: a post dated a minute
+    // ahead appears on the first rebuild after that minute.
+    let mut build_options = BuildOptions {
         root: options.root.clone(),
         output: None,
         include_drafts: options.include_drafts,
         base_url: Some(base_url.clone()),
-        progress: None,
-        load_cache: Some(Arc::new(crate::load::LoadCache::default())),
-        cache: Some(cache),
-        memo: Some(Arc::new(crate::render::RenderMemo::default())),
+        now: jiff::Timestamp::now(),
     };
+    let mut incremental = Incremental::default();
     let (reload, _) = broadcast::channel(16);
-    let first = rebuild(&build_options, None, options.quiet);
+    let first = rebuild(&build_options, &mut incremental, None, options.quiet);
     let state = Arc::new(ServeState { site: RwLock::new(Arc::new(first)), reload });
     let origins = vec![
         base_url.clone(),
@@ -103,11 +101,10 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
         let quiet = options.quiet;
         watch::watch(&options.root, move |changed| {
             let seen = Instant::now();
-            if let Some(cache) = &build_options.load_cache {
-                cache.only_changed(changed.iter().cloned());
-            }
+            incremental.load.only_changed(changed.iter().cloned());
+            build_options.now = jiff::Timestamp::now();
             let previous = state.site.read().map(|s| Arc::clone(&s)).ok();
-            let mut site = rebuild(&build_options, previous.as_deref(), quiet);
+            let mut site = rebuild(&build_options, &mut incremental, previous.as_deref(), quiet);
             site.generation = previous.as_ref().map_or(0, |p| p.generation) + 1;
             // The site it replaces is freed after the tabs are told.
             let replaced =
@@ -144,7 +141,12 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
 
 /// Builds the site into memory. On failure the previous files stay served,
 /// with the diagnostics shown over them.
-fn rebuild(options: &BuildOptions, previous: Option<&Site>, quiet: bool) -> Site {
+fn rebuild(
+    options: &BuildOptions,
+    incremental: &mut Incremental,
+    previous: Option<&Site>,
+    quiet: bool,
+) -> Site {
     let started = Instant::now();
     let error = |text: String, previous: Option<&Site>| Site {
         files: previous
@@ -153,7 +155,7 @@ fn rebuild(options: &BuildOptions, previous: Option<&Site>, quiet: bool) -> Site
         error: Some(text),
         generation: 0,
     };
-    match crate::build_in_memory(options) {
+    match crate::build_in_memory(options, incremental) {
         Ok((report, Some(rendered))) => {
             print_warnings(&report, quiet);
             if !quiet {

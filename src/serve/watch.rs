@@ -31,7 +31,7 @@ fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
 /// each burst of changes. Watching stops when the returned watcher drops.
 pub(super) fn watch(
     root: &Path,
-    on_change: impl Fn(Vec<PathBuf>) + Send + 'static,
+    mut on_change: impl FnMut(Vec<PathBuf>) + Send + 'static,
 ) -> Result<RecommendedWatcher> {
     let (tx, rx) = mpsc::channel::<PathBuf>();
     let root_for_events = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());

@@ -92,8 +92,11 @@ fn a_changed_post_reaches_its_page_its_neighbours_and_its_lists() {
 }
 
 /// `serve`'s in-memory build, with its caches, and each output's bytes.
-fn build_in_memory(options: &parlor::BuildOptions) -> BTreeMap<String, std::sync::Arc<[u8]>> {
-    let (report, rendered) = parlor::build_in_memory(options).unwrap();
+fn build_in_memory(
+    options: &parlor::BuildOptions,
+    incremental: &mut parlor::Incremental,
+) -> BTreeMap<String, std::sync::Arc<[u8]>> {
+    let (report, rendered) = parlor::build_in_memory(options, incremental).unwrap();
     assert!(!report.has_errors(), "{:?}", report.diagnostics);
     let mut out = BTreeMap::new();
     for f in rendered.expect("the site builds").files {
@@ -107,20 +110,15 @@ fn build_in_memory(options: &parlor::BuildOptions) -> BTreeMap<String, std::sync
 #[test]
 fn an_edited_text_leaves_the_archives_and_a_new_title_reaches_them() {
     let site = blog();
-    let options = parlor::BuildOptions {
-        root: site.root().to_path_buf(),
-        load_cache: Some(Default::default()),
-        cache: Some(Default::default()),
-        memo: Some(Default::default()),
-        ..Default::default()
-    };
-    let first = build_in_memory(&options);
+    let options = parlor::BuildOptions::new(site.root().to_path_buf(), jiff::Timestamp::now());
+    let mut incremental = parlor::Incremental::default();
+    let first = build_in_memory(&options, &mut incremental);
     // The archives and a neighbour's link show a post's title, URL, date
     // and comment count, not its text: they are not rendered again.
     let untouched = ["archive/index.html", "2020/index.html", "2020/01/index.html", "posts/a/index.html"];
     let bravo = post("Bravo", "2020-01-11", "tags: [phones]\ncategory: Support\n");
     site.file("content/posts/b.md", &format!("{bravo}\nA paragraph added later.\n"));
-    let second = build_in_memory(&options);
+    let second = build_in_memory(&options, &mut incremental);
     assert!(String::from_utf8_lossy(&second["posts/b/index.html"]).contains("A paragraph added later."));
     for page in untouched {
         assert!(std::sync::Arc::ptr_eq(&first[page], &second[page]), "{page} was rendered again");
@@ -128,7 +126,7 @@ fn an_edited_text_leaves_the_archives_and_a_new_title_reaches_them() {
 
     site.file("content/posts/b.md", &post("Bravo Retitled", "2020-01-11", "tags: [phones]\n"));
     site.file("content/comments/b/c3.md", &comment("c3", "approved", "On Bravo."));
-    let third = build_in_memory(&options);
+    let third = build_in_memory(&options, &mut incremental);
     for page in untouched {
         let html = String::from_utf8_lossy(&third[page]);
         assert!(html.contains("Bravo Retitled"), "{page} shows the new title");
@@ -141,35 +139,29 @@ fn an_edited_text_leaves_the_archives_and_a_new_title_reaches_them() {
 #[test]
 fn serve_reads_again_only_named_files_and_never_forgets_a_broken_one() {
     let site = blog();
-    let load_cache: std::sync::Arc<parlor::load::LoadCache> = Default::default();
-    let options = parlor::BuildOptions {
-        root: site.root().to_path_buf(),
-        load_cache: Some(load_cache.clone()),
-        cache: Some(Default::default()),
-        memo: Some(Default::default()),
-        ..Default::default()
-    };
-    build_in_memory(&options);
+    let options = parlor::BuildOptions::new(site.root().to_path_buf(), jiff::Timestamp::now());
+    let mut incremental = parlor::Incremental::default();
+    build_in_memory(&options, &mut incremental);
     let b = site.root().join("content/posts/b.md");
-    let errors = |options: &parlor::BuildOptions| {
-        let (report, _) = parlor::build_in_memory(options).unwrap();
+    let errors = |incremental: &mut parlor::Incremental| {
+        let (report, _) = parlor::build_in_memory(&options, incremental).unwrap();
         report.diagnostics.iter().map(|d| format!("{}: {}", d.path.display(), d.message)).collect::<Vec<_>>()
     };
     // The watcher names the one file that changed; it is read again.
     std::fs::write(&b, b"---\ntitle: \xff\n---\n").unwrap();
-    load_cache.only_changed([b.clone()]);
-    assert_eq!(errors(&options), ["content/posts/b.md: not valid UTF-8 (at byte 11)"]);
+    incremental.load.only_changed([b.clone()]);
+    assert_eq!(errors(&mut incremental), ["content/posts/b.md: not valid UTF-8 (at byte 11)"]);
     // Nothing changed since: the broken file is still reported, not dropped.
-    load_cache.only_changed([]);
-    assert_eq!(errors(&options), ["content/posts/b.md: not valid UTF-8 (at byte 11)"]);
+    incremental.load.only_changed([]);
+    assert_eq!(errors(&mut incremental), ["content/posts/b.md: not valid UTF-8 (at byte 11)"]);
     site.file("content/posts/b.md", &post("Bravo Mended", "2020-01-11", ""));
-    load_cache.only_changed([b]);
-    let pages = build_in_memory(&options);
+    incremental.load.only_changed([b]);
+    let pages = build_in_memory(&options, &mut incremental);
     assert!(String::from_utf8_lossy(&pages["posts/b/index.html"]).contains("Bravo Mended"));
     // A file the watcher did not name is taken as it was.
     std::fs::write(site.root().join("content/posts/c.md"), post("Charlie Unseen", "2020-01-12", "")).unwrap();
-    load_cache.only_changed([]);
-    let pages = build_in_memory(&options);
+    incremental.load.only_changed([]);
+    let pages = build_in_memory(&options, &mut incremental);
     assert!(!String::from_utf8_lossy(&pages["posts/c/index.html"]).contains("Charlie Unseen"));
 }
 
@@ -250,4 +242,165 @@ fn the_cache_of_another_parlor_build_is_not_used() {
     site.build().assert_ok();
     assert!(site.read("posts/c/index.html").contains("The first paragraph of Charlie"));
     assert_cached_build_is_cold_build(&site);
+}
+
+/// Issue 17: a list page shows each post's comment mode, which depends on
+/// the time (comments close by age), but the fingerprint left it out, so
+/// a list page kept "open" after comments had closed. The mode is now a
+/// value of the model, made at the build's `now`.
+#[test]
+fn issue_17_a_list_page_follows_comments_closing_by_age() {
+    let site = SiteTest::with_config(
+        "title = \"T\"\nbase_url = \"https://blog.example.org/\"\ntheme = \"mine\"\n[comments]\nclose_after_days = 30\n",
+    );
+    site.file(
+        "themes/mine/templates/partials/post_meta.html",
+        "<p class=\"post-meta\">comments: <span class=\"mode\">{{ post.comments }}</span></p>\n",
+    );
+    site.file("content/posts/a.md", &post("Alpha", "2020-01-01", ""));
+    let at = |date: &str| {
+        let now: jiff::Timestamp = format!("{date}T12:00:00Z").parse().unwrap();
+        parlor::BuildOptions::new(site.root().to_path_buf(), now)
+    };
+    let mut incremental = parlor::Incremental::default();
+    let mode = |pages: &BTreeMap<String, std::sync::Arc<[u8]>>| {
+        let html = String::from_utf8_lossy(&pages["index.html"]).into_owned();
+        crate::support::Page { html: scraper::Html::parse_document(&html) }.texts(".mode")
+    };
+    let open = build_in_memory(&at("2020-01-10"), &mut incremental);
+    assert_eq!(mode(&open), ["open"]);
+    let later = build_in_memory(&at("2020-03-01"), &mut incremental);
+    assert_eq!(mode(&later), ["closed"], "the list page is made again when comments close");
+    let fresh = build_in_memory(&at("2020-03-01"), &mut parlor::Incremental::default());
+    assert_eq!(later, fresh, "a cached build equals a fresh one");
+}
+
+/// Issue 17: every value a view shows, changed in turn, reaches every page
+/// that shows it: after each change the cached in-memory build (`serve`'s,
+/// whose memo skips a page whose fingerprint is unchanged) equals a build
+/// from nothing. A view field the fingerprints missed would leave a page
+/// stale here.
+#[test]
+fn issue_17_each_change_a_view_shows_reaches_every_page_showing_it() {
+    let site = blog();
+    let config = |extra: &str| {
+        format!(
+            "{}\n{extra}",
+            crate::support::CONFIG
+                .replace("title = \"Test Blog\"", "title = \"Test Blog\"\ndescription = \"D\"")
+        )
+    };
+    let bravo = |extra: &str| {
+        post("Bravo", "2020-01-11", &format!("tags: [phones]\ncategory: Support\nauthor: ann\n{extra}"))
+    };
+    type Change = Box<dyn Fn(&SiteTest)>;
+    let changes: Vec<(&str, Change)> = vec![
+        (
+            "a title",
+            Box::new(move |s| _ = s.file("content/posts/b.md", &bravo("").replace("Bravo", "Bravo Two"))),
+        ),
+        ("an author", Box::new(move |s| _ = s.file("content/posts/b.md", &bravo("")))),
+        (
+            "the author's name",
+            Box::new(move |s| _ = s.file("site.toml", &config("").replace("Ann Example", "Ann Other"))),
+        ),
+        (
+            "the author's bio",
+            Box::new(move |s| {
+                _ = s.file("site.toml", &config("").replace("Answers phones.", "Answers mail."))
+            }),
+        ),
+        (
+            "the site's description",
+            Box::new(move |s| _ = s.file("site.toml", &config("").replace("\"D\"", "\"E\""))),
+        ),
+        (
+            "a date",
+            Box::new(move |s| {
+                _ = s.file("content/posts/b.md", &bravo("").replace("2020-01-11", "2020-01-09"))
+            }),
+        ),
+        (
+            "an updated date",
+            Box::new(move |s| _ = s.file("content/posts/b.md", &bravo("updated: 2021-05-05\n"))),
+        ),
+        (
+            "a tag",
+            Box::new(move |s| {
+                _ = s.file("content/posts/b.md", &bravo("").replace("[phones]", "[phones, mail]"))
+            }),
+        ),
+        (
+            "a category",
+            Box::new(move |s| _ = s.file("content/posts/b.md", &bravo("").replace("Support", "Billing"))),
+        ),
+        ("a summary", Box::new(move |s| _ = s.file("content/posts/b.md", &bravo("summary: Short.\n")))),
+        ("a body", Box::new(move |s| _ = s.file("content/posts/b.md", &format!("{}\nMore.\n", bravo(""))))),
+        (
+            "an image",
+            Box::new(move |s| _ = s.file("content/posts/b.md", &bravo("image: /b.png\nphoto_credit: Me\n"))),
+        ),
+        (
+            "a source",
+            Box::new(move |s| {
+                _ = s.file("content/posts/b.md", &bravo("source: {url: https://x.example/, name: X}\n"))
+            }),
+        ),
+        (
+            "a draft",
+            Box::new(move |s| {
+                _ = s.file("content/posts/c.md", &post("Charlie", "2020-01-12", "draft: true\n"))
+            }),
+        ),
+        (
+            "closed comments",
+            Box::new(move |s| _ = s.file("content/posts/b.md", &bravo("comments: closed\n"))),
+        ),
+        (
+            "an approved comment",
+            Box::new(move |s| {
+                _ = s.file("content/comments/b/c3.md", &comment("c3", "approved", "On Bravo."))
+            }),
+        ),
+        (
+            "a comment approved",
+            Box::new(move |s| _ = s.file("content/comments/a/c2.md", &comment("c2", "approved", "Waiting."))),
+        ),
+        (
+            "a comment's text",
+            Box::new(move |s| _ = s.file("content/comments/a/c1.md", &comment("c1", "approved", "Second!"))),
+        ),
+        (
+            "a reply",
+            Box::new(|s| {
+                _ = s.file(
+                    "content/comments/a/c4.md",
+                    &comment("c4", "approved", "Reply.").replace("status:", "reply_to: c1\nstatus:"),
+                )
+            }),
+        ),
+        (
+            "a page title",
+            Box::new(|s| _ = s.file("content/pages/about.md", "---\ntitle: About Us\n---\n\nWho we are.\n")),
+        ),
+        (
+            "a new post",
+            Box::new(|s| _ = s.file("content/posts/d.md", &post("Delta", "2020-01-13", "tags: [phones]\n"))),
+        ),
+        ("a static file", Box::new(move |s| _ = s.file("static/robots-extra.txt", "changed"))),
+    ];
+    site.file("site.toml", &config(""));
+    let options =
+        parlor::BuildOptions::new(site.root().to_path_buf(), "2020-06-01T00:00:00Z".parse().unwrap());
+    let mut incremental = parlor::Incremental::default();
+    build_in_memory(&options, &mut incremental);
+    for (what, change) in &changes {
+        change(&site);
+        let cached = build_in_memory(&options, &mut incremental);
+        let fresh = build_in_memory(&options, &mut parlor::Incremental::default());
+        assert_eq!(cached.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>(), "after {what}");
+        for (path, bytes) in &fresh {
+            assert!(cached[path] == *bytes, "after {what}, {path} is stale");
+        }
+    }
 }

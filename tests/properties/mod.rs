@@ -415,8 +415,12 @@ pub fn import_render(data: &[u8]) {
     if !imported {
         return;
     }
-    let build = parlor::BuildOptions { root: into, include_drafts: true, ..Default::default() };
-    let (report, rendered) = parlor::build_in_memory(&build).expect("an imported site builds");
+    let build = parlor::BuildOptions {
+        include_drafts: true,
+        ..parlor::BuildOptions::new(into, jiff::Timestamp::now())
+    };
+    let (report, rendered) = parlor::build_in_memory(&build, &mut parlor::Incremental::default())
+        .expect("an imported site builds");
     let errors: Vec<String> = report
         .diagnostics
         .iter()
