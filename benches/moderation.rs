@@ -196,6 +196,7 @@ fn main() {
                             siblings: &refs,
                             known_authors: &known,
                             seconds_since_last_from_client: None,
+                            arriving: false,
                             history: &history,
                         };
                         evaluate(&cx).verdict >= Verdict::Reject

@@ -70,7 +70,7 @@ fn run(cli: &Cli, now: jiff::Timestamp) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir } => {
-            crate::scaffold::init(dir)?;
+            crate::scaffold::init(dir, now)?;
             if !cli.quiet {
                 println!("created a new site in {}", dir.display());
                 println!("next: cd {} && parlor build", dir.display());
@@ -115,7 +115,7 @@ fn run(cli: &Cli, now: jiff::Timestamp) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Members(MembersCommand::Add { name }) => {
-            let token = crate::intake::members::Members::add(&cli.root, name)?;
+            let token = crate::intake::members::Members::add(&cli.root, name, now)?;
             println!("added member `{name}`; their token (shown only now, give it to them):\n{token}");
             Ok(ExitCode::SUCCESS)
         }

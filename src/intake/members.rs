@@ -37,7 +37,7 @@ impl Members {
     }
 
     /// Adds a member and returns their token, which is shown only now.
-    pub fn add(root: &Path, name: &str) -> Result<String> {
+    pub fn add(root: &Path, name: &str, now: jiff::Timestamp) -> Result<String> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 80 {
             bail!("a member's name must be 1 to 80 characters");
@@ -50,7 +50,7 @@ impl Members {
         members.members.push(Member {
             name: name.to_string(),
             token_sha256: digest(&token),
-            added: jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            added: now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         });
         let text = toml::to_string(&members).context("cannot write the member list")?;
         crate::fsx::atomic_write(&members_path(root), text.as_bytes(), false)?;
@@ -79,12 +79,12 @@ mod tests {
     #[test]
     fn tokens_are_checked_by_hash_only() {
         let tmp = tempfile::tempdir().unwrap();
-        let token = Members::add(tmp.path(), "Ann").unwrap();
+        let token = Members::add(tmp.path(), "Ann", jiff::Timestamp::UNIX_EPOCH).unwrap();
         let text = std::fs::read_to_string(members_path(tmp.path())).unwrap();
         assert!(!text.contains(&token), "the token itself is not stored");
         let members = Members::load(tmp.path()).unwrap();
         assert_eq!(members.check(&token).map(|m| m.name.as_str()), Some("Ann"));
         assert!(members.check("nope").is_none());
-        assert!(Members::add(tmp.path(), "Ann").is_err());
+        assert!(Members::add(tmp.path(), "Ann", jiff::Timestamp::UNIX_EPOCH).is_err());
     }
 }

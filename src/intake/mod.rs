@@ -84,26 +84,41 @@ impl Default for Limits {
 /// (`Clock::manual()`, for tests). Clones share the time.
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
-    manual: Option<Arc<Mutex<Instant>>>,
+    /// A manual clock's start, and how far it has been moved.
+    manual: Option<(Instant, jiff::Timestamp, Arc<Mutex<Duration>>)>,
 }
 
 impl Clock {
     /// A clock stopped at the present, moved only by `advance`.
     pub fn manual() -> Clock {
-        Clock { manual: Some(Arc::new(Mutex::new(Instant::now()))) }
+        Clock { manual: Some((Instant::now(), jiff::Timestamp::now(), Arc::default())) }
+    }
+
+    fn moved(&self) -> Option<(Instant, jiff::Timestamp, Duration)> {
+        let (instant, timestamp, moved) = self.manual.as_ref()?;
+        Some((*instant, *timestamp, *moved.lock().unwrap_or_else(|e| e.into_inner())))
     }
 
     pub fn now(&self) -> Instant {
-        match &self.manual {
-            Some(at) => *at.lock().unwrap_or_else(|e| e.into_inner()),
+        match self.moved() {
+            Some((start, _, moved)) => start + moved,
             None => Instant::now(),
+        }
+    }
+
+    /// The date and time, for what depends on the calendar: posts that are
+    /// published, comments closed by age, the date a comment is given.
+    pub fn timestamp(&self) -> jiff::Timestamp {
+        match self.moved() {
+            Some((_, start, moved)) => start.saturating_add(moved).unwrap_or(start),
+            None => jiff::Timestamp::now(),
         }
     }
 
     /// Moves a manual clock on by `by`; the system clock is not moved.
     pub fn advance(&self, by: Duration) {
-        if let Some(at) = &self.manual {
-            *at.lock().unwrap_or_else(|e| e.into_inner()) += by;
+        if let Some((_, _, moved)) = &self.manual {
+            *moved.lock().unwrap_or_else(|e| e.into_inner()) += by;
         }
     }
 }
@@ -143,7 +158,7 @@ impl IntakeState {
         limits: Limits,
     ) -> Result<Arc<IntakeState>> {
         let secret = forms::load_or_create(root)?;
-        let index = Index::load(root)?;
+        let index = Index::load(root, limits.clock.timestamp())?;
         let mut allowed_origins = extra_origins;
         allowed_origins.push(origin_of(&index.queue.config.base_url));
         allowed_origins.extend(
@@ -164,7 +179,7 @@ impl IntakeState {
 
     /// Re-reads posts, comments and members (after a rebuild, or when stale).
     pub fn reload(&self) -> Result<()> {
-        let fresh = Index::load(&self.root)?;
+        let fresh = Index::load(&self.root, self.limits.clock.timestamp())?;
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = fresh;
         Ok(())
     }
@@ -225,8 +240,8 @@ impl IntakeState {
 }
 
 impl Index {
-    fn load(root: &Path) -> Result<Index> {
-        Ok(Index { queue: Queue::load(root, jiff::Timestamp::now())?, members: Members::load(root)? })
+    fn load(root: &Path, now: jiff::Timestamp) -> Result<Index> {
+        Ok(Index { queue: Queue::load(root, now)?, members: Members::load(root)? })
     }
 }
 
@@ -537,7 +552,7 @@ fn judge(
             "the form token does not match this post: reload the page and try again",
         ));
     }
-    let now = jiff::Timestamp::now();
+    let now = state.limits.clock.timestamp();
     let member = form.member_token.as_deref().and_then(|t| index.members.check(t)).is_some();
     match post.facts.comments.at(&post.facts.date, &config.comments, now) {
         CommentsMode::Closed => {
@@ -605,6 +620,7 @@ fn judge(
         siblings: &siblings,
         known_authors: queue.known_authors(),
         seconds_since_last_from_client: since_last,
+        arriving: true,
         history: queue.history(),
     };
     let eval = moderate::evaluate(&cx);

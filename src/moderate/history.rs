@@ -130,8 +130,11 @@ impl History {
         self.learner.as_ref()
     }
 
-    /// Earlier comments (by date, then id) with nearly the same text as
-    /// `comment` from another author or on another post, oldest first.
+    /// Earlier comments with nearly the same text as `comment` from another
+    /// author or on another post, oldest first. Earlier is by date, then id,
+    /// for a comment the history holds; a comment it does not hold yet
+    /// (one arriving at intake) comes after all of them, even one sent in
+    /// the same second.
     pub fn earlier_copies(
         &self,
         comment: &Comment,
@@ -139,11 +142,11 @@ impl History {
         links: &[super::FoundLink],
     ) -> Vec<&Sent> {
         let at = (comment.date.timestamp.as_second(), comment.id.as_str());
-        let known = self
-            .by_id
-            .get(&comment.id)
-            .map(|&i| &self.sent[i as usize])
-            .filter(|s| (s.at.0, s.at.1.as_str()) == at);
+        let position = self.by_id.get(&comment.id).copied().filter(|&i| {
+            let s = &self.sent[i as usize];
+            (s.at.0, s.at.1.as_str()) == at
+        });
+        let known = position.map(|i| &self.sent[i as usize]);
         let (words, count) = match known {
             Some(s) => (std::borrow::Cow::Borrowed(&s.words), s.word_count as usize),
             None => (std::borrow::Cow::Owned(word_set(normalized, links)), word_count(normalized)),
@@ -161,10 +164,14 @@ impl History {
         }
         seen.sort_unstable();
         seen.dedup();
+        let earlier = |i: u32| {
+            let s = &self.sent[i as usize];
+            s.id != comment.id && position.is_none_or(|own| i < own)
+        };
         let mut copies: Vec<&Sent> = seen
             .into_iter()
+            .filter(|&i| earlier(i))
             .map(|i| &self.sent[i as usize])
-            .filter(|s| (s.at.0, s.at.1.as_str()) < at && s.id != comment.id)
             .filter(|s| jaccard(&s.words, &words) >= SAME_TEXT)
             .filter(|s| s.post_slug != comment.post_slug || s.author_key != author_key())
             .collect();

@@ -104,6 +104,10 @@ pub struct Context<'a> {
     pub known_authors: &'a HashSet<(String, String)>,
     /// Seconds since the same client last sent a comment (intake only).
     pub seconds_since_last_from_client: Option<u64>,
+    /// The comment is arriving (intake): every sibling came before it,
+    /// even one sent in the same second. Otherwise earlier is by date,
+    /// then id.
+    pub arriving: bool,
     /// What the site's other comments say: earlier texts, for duplicates
     /// across authors and posts, and the filter learned from decisions.
     pub history: &'a History,

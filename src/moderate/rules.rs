@@ -608,7 +608,8 @@ impl Rule for Duplicate {
             cx.siblings.iter().filter(|s| s.id != c.id && super::same_author(s, c)).collect();
         let words_of_body = if same_author.is_empty() { Vec::new() } else { words(&c.body) };
         let earlier = same_author.into_iter().find(|s| {
-            (s.date.timestamp, &s.id) < (c.date.timestamp, &c.id) && words(&s.body) == words_of_body
+            (cx.arriving || (s.date.timestamp, &s.id) < (c.date.timestamp, &c.id))
+                && words(&s.body) == words_of_body
         });
         if let Some(s) = earlier {
             return Check::hit(

@@ -324,6 +324,7 @@ fn run(setup: Setup, body: &str) -> Evaluation {
         siblings: &siblings,
         known_authors: &known,
         seconds_since_last_from_client: flood,
+        arriving: false,
         history,
     };
     evaluate(&cx)
@@ -394,6 +395,7 @@ fn a_rule_can_be_softened_or_turned_off() {
             siblings: &[],
             known_authors: &known,
             seconds_since_last_from_client: None,
+            arriving: false,
             history: History::empty(),
         })
     };

@@ -88,6 +88,7 @@ impl Queue {
             siblings: &siblings,
             known_authors: &self.known_authors,
             seconds_since_last_from_client: None,
+            arriving: false,
             history,
         };
         Some(moderate::evaluate(&cx))

@@ -106,14 +106,15 @@ Great post!
 
 const GITIGNORE: &str = "/public/\n/.public.*/\n/.parlor/\n";
 
-/// Creates a new site in `dir`, which must not exist or be empty.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
+/// Creates a new site in `dir`, which must not exist or be empty; its
+/// welcome post is dated `now`.
+pub fn init(dir: &Path, now: jiff::Timestamp) -> Result<Vec<PathBuf>> {
     if dir.exists()
         && dir.read_dir().with_context(|| format!("cannot read `{}`", dir.display()))?.next().is_some()
     {
         bail!("`{}` is not empty; give `parlor init` a new or empty folder", dir.display());
     }
-    let today = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:00Z").to_string();
+    let today = now.strftime("%Y-%m-%dT%H:%M:00Z").to_string();
     let files = [
         (CONFIG_FILE, SITE_TOML.to_string()),
         ("content/posts/the-refund-that-took-one-phone-call.md", WELCOME_POST.replace("{date}", &today)),
@@ -187,7 +188,7 @@ mod tests {
     fn init_creates_a_private_secret() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("site");
-        init(&dir).unwrap();
+        init(&dir, jiff::Timestamp::UNIX_EPOCH).unwrap();
         assert!(dir.join(".parlor/secret").is_file());
         assert!(std::fs::read_to_string(dir.join(".gitignore")).unwrap().contains("/.parlor/"));
     }
@@ -196,13 +197,13 @@ mod tests {
     fn init_refuses_a_non_empty_folder() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("x"), "").unwrap();
-        assert!(init(tmp.path()).is_err());
+        assert!(init(tmp.path(), jiff::Timestamp::UNIX_EPOCH).is_err());
     }
 
     #[test]
     fn new_post_writes_a_draft_once() {
         let tmp = tempfile::tempdir().unwrap();
-        init(&tmp.path().join("site")).unwrap();
+        init(&tmp.path().join("site"), jiff::Timestamp::UNIX_EPOCH).unwrap();
         let root = tmp.path().join("site");
         let path = new_post(&root, "Why \"hold music\": a rant", jiff::Timestamp::UNIX_EPOCH).unwrap();
         assert!(path.ends_with("content/posts/why-hold-music-a-rant.md"));

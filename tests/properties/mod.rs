@@ -262,6 +262,7 @@ pub fn moderation(data: &[u8]) {
         siblings: &sibling_refs,
         known_authors: &known,
         seconds_since_last_from_client: None,
+        arriving: false,
         history: &history,
     };
     let first = parlor::moderate::evaluate(&cx);
