@@ -11,7 +11,7 @@ use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use axum::Router;
@@ -36,6 +36,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub include_drafts: bool,
     pub quiet: bool,
+    /// How long a changed file must stay quiet before the rebuild.
+    pub debounce: Duration,
 }
 
 /// The site as served: files by path, and the last rebuild's error.
@@ -100,7 +102,7 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
         let state = Arc::clone(&state);
         let intake = Arc::clone(&intake);
         let quiet = options.quiet;
-        watch::watch(&options.root, move |changed| {
+        watch::watch(&options.root, options.debounce, move |changed| {
             let seen = Instant::now();
             if let Some(cache) = &build_options.load_cache {
                 cache.only_changed(changed.iter().cloned());

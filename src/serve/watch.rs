@@ -11,10 +11,6 @@ use anyhow::{Context, Result};
 use notify::event::{EventKind, ModifyKind};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
-/// Events closer together than this are one change (an editor's save is
-/// often a write, a rename and a chmod).
-const QUIET: Duration = Duration::from_millis(10);
-
 /// The folders (and `site.toml`) a site is built from.
 fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
     let mut out = vec![(root.join("site.toml"), RecursiveMode::NonRecursive)];
@@ -28,9 +24,12 @@ fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
 }
 
 /// Calls `on_change` (on a thread of its own) with the changed files after
-/// each burst of changes. Watching stops when the returned watcher drops.
+/// each burst of changes: events closer together than `quiet` are one
+/// change (an editor's save is often a write, a rename and a chmod).
+/// Watching stops when the returned watcher drops.
 pub(super) fn watch(
     root: &Path,
+    quiet: Duration,
     on_change: impl Fn(Vec<PathBuf>) + Send + 'static,
 ) -> Result<RecommendedWatcher> {
     let (tx, rx) = mpsc::channel::<PathBuf>();
@@ -54,7 +53,7 @@ pub(super) fn watch(
         .spawn(move || {
             while let Ok(first) = rx.recv() {
                 let mut changed = vec![first];
-                while let Ok(more) = rx.recv_timeout(QUIET) {
+                while let Ok(more) = rx.recv_timeout(quiet) {
                     if !changed.contains(&more) {
                         changed.push(more);
                     }
