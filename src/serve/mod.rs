@@ -72,6 +72,11 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
     // are the same strings (the load cache trusts the watcher's list).
     options.root = std::fs::canonicalize(&options.root)
         .with_context(|| format!("cannot find the site folder `{}`", options.root.display()))?;
+    // Watching starts before the first build reads anything, so a file
+    // saved while it runs is read again by the next. What `parlor build`
+    // writes beside it, into `public/`, is no change.
+    let output = options.root.join("public");
+    let mut changes = watch::watch(&options.root, vec![output], options.debounce)?;
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
         format!("cannot listen on {addr} (is another server using port {}? try --port)", options.port)
@@ -79,13 +84,14 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
     let host = if options.bind.is_unspecified() { "127.0.0.1".to_string() } else { options.bind.to_string() };
     let base_url = format!("http://{host}:{}", options.port);
     let cache = Arc::new(ParseCache::default());
+    let load_cache = Arc::new(crate::load::LoadCache::default());
     let build_options = BuildOptions {
         root: options.root.clone(),
         output: None,
         include_drafts: options.include_drafts,
         base_url: Some(base_url.clone()),
         progress: None,
-        load_cache: Some(Arc::new(crate::load::LoadCache::default())),
+        load_cache: Some(Arc::clone(&load_cache)),
         cache: Some(cache),
         memo: Some(Arc::new(crate::render::RenderMemo::default())),
     };
@@ -98,38 +104,50 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
         format!("http://127.0.0.1:{}", options.port),
     ];
     let intake = crate::intake::IntakeState::load(&options.root, origins, false)?;
-    let _watcher = {
+    {
         let state = Arc::clone(&state);
         let intake = Arc::clone(&intake);
         let quiet = options.quiet;
-        watch::watch(&options.root, options.debounce, move |changed| {
-            let seen = Instant::now();
-            if let Some(cache) = &build_options.load_cache {
-                cache.only_changed(changed.iter().cloned());
+        let rebuilds = move || {
+            while let Some(change) = changes.next() {
+                let seen = Instant::now();
+                if change.rescan {
+                    // Events were lost: no file is taken as it was.
+                    load_cache.clear();
+                } else {
+                    load_cache.only_changed(change.paths.iter().cloned());
+                }
+                let previous = state.site.read().map(|s| Arc::clone(&s)).ok();
+                let mut site = rebuild(&build_options, previous.as_deref(), quiet);
+                site.generation = previous.as_ref().map_or(0, |p| p.generation) + 1;
+                // The site it replaces is freed after the tabs are told.
+                let replaced =
+                    state.site.write().map(|mut current| std::mem::replace(&mut *current, Arc::new(site)));
+                let _ = state.reload.send(());
+                let sent = seen.elapsed();
+                drop((previous, replaced));
+                if !quiet {
+                    let what = match change.paths.first() {
+                        _ if change.rescan => "events were lost, so every file was read again;".to_string(),
+                        Some(p) => {
+                            format!("{} changed:", p.strip_prefix(&build_options.root).unwrap_or(p).display())
+                        }
+                        None => String::new(),
+                    };
+                    eprintln!(
+                        "  {what} reload sent {:.0} ms after the change was seen",
+                        sent.as_secs_f64() * 1000.0
+                    );
+                }
+                // The intake re-reads posts and comments when it is next asked.
+                intake.mark_stale();
             }
-            let previous = state.site.read().map(|s| Arc::clone(&s)).ok();
-            let mut site = rebuild(&build_options, previous.as_deref(), quiet);
-            site.generation = previous.as_ref().map_or(0, |p| p.generation) + 1;
-            // The site it replaces is freed after the tabs are told.
-            let replaced =
-                state.site.write().map(|mut current| std::mem::replace(&mut *current, Arc::new(site)));
-            let _ = state.reload.send(());
-            let sent = seen.elapsed();
-            drop((previous, replaced));
-            if !quiet {
-                let what = changed
-                    .first()
-                    .map(|p| p.strip_prefix(&build_options.root).unwrap_or(p).display().to_string())
-                    .unwrap_or_default();
-                eprintln!(
-                    "  {what} changed: reload sent {:.0} ms after the change was seen",
-                    sent.as_secs_f64() * 1000.0
-                );
-            }
-            // The intake re-reads posts and comments when it is next asked.
-            intake.mark_stale();
-        })?
-    };
+        };
+        std::thread::Builder::new()
+            .name("parlor-rebuild".into())
+            .spawn(rebuilds)
+            .context("cannot start the rebuilding thread")?;
+    }
     let app = Router::new()
         .route(EVENTS_PATH, get(events))
         .fallback(get(file))
