@@ -92,6 +92,10 @@ pub struct ServeArgs {
     /// Include drafts and future-dated posts.
     #[arg(long)]
     pub drafts: bool,
+    /// How long a changed file must stay quiet before the rebuild, in milliseconds
+    /// (tests shorten it; an editor's save is a few writes close together).
+    #[arg(long, hide = true, default_value_t = 10, value_name = "MS")]
+    pub debounce_ms: u64,
 }
 
 #[derive(Debug, Args)]

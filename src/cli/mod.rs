@@ -111,6 +111,7 @@ fn run(cli: &Cli, now: jiff::Timestamp) -> anyhow::Result<ExitCode> {
                 port: args.port,
                 include_drafts: args.drafts,
                 quiet: cli.quiet,
+                debounce: std::time::Duration::from_millis(args.debounce_ms),
             })?;
             Ok(ExitCode::SUCCESS)
         }

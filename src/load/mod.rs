@@ -282,9 +282,11 @@ fn list_post_comments(post_slug: &str, dir: &Path) -> Vec<CommentEntry> {
 #[derive(Default)]
 pub struct LoadCache {
     files: std::sync::RwLock<PathMap<Stamped>>,
-    /// When set (by `serve`'s watcher), the only files that changed since
-    /// the last build: any other cached file is used without a `stat`.
-    changed: std::sync::RwLock<Option<foldhash::HashSet<OsString>>>,
+    /// When set (by `serve`'s watcher), what changed since the last build:
+    /// a file named is read again whatever its modification time says (a
+    /// same-size save within one tick of the clock keeps it), and any
+    /// other cached file is used without a `stat`.
+    changed: std::sync::RwLock<Option<Changed>>,
     markdown: Listings<MarkdownEntry>,
     comments: Listings<CommentEntry>,
     /// What the last build read from each folder.
@@ -302,11 +304,35 @@ impl<T> Default for Kept<T> {
     }
 }
 
+/// The paths the watcher named, and which of them are folders now: a
+/// folder renamed or moved in brings files that were never named.
+#[derive(Default)]
+struct Changed {
+    paths: foldhash::HashSet<OsString>,
+    folders: Vec<PathBuf>,
+}
+
+/// What the cache knows of a file.
+enum Known {
+    /// Unchanged since the last build read it: this text.
+    Unchanged(Text),
+    /// The watcher named it: read it again.
+    Changed,
+    /// Nothing to go by: compare its modification time and size.
+    Unknown,
+}
+
 impl LoadCache {
     /// The next build may trust that only `paths` changed.
     pub fn only_changed(&self, paths: impl IntoIterator<Item = PathBuf>) {
-        *self.changed.write().unwrap_or_else(|e| e.into_inner()) =
-            Some(paths.into_iter().map(PathBuf::into_os_string).collect());
+        let mut changed = Changed::default();
+        for path in paths {
+            if path.is_dir() {
+                changed.folders.push(path.clone());
+            }
+            changed.paths.insert(path.into_os_string());
+        }
+        *self.changed.write().unwrap_or_else(|e| e.into_inner()) = Some(changed);
     }
 
     /// The next build checks every file.
@@ -314,17 +340,27 @@ impl LoadCache {
         *self.changed.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
-    fn trusted(&self, path: &Path) -> Option<Text> {
+    /// Forgets everything (`serve`, when the watcher lost events): the
+    /// next build lists every folder and reads every file again.
+    pub fn clear(&self) {
+        self.check_all();
+        self.files.write().unwrap_or_else(|e| e.into_inner()).clear();
+        self.markdown.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.comments.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.markdown_read.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.comments_read.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    fn known(&self, path: &Path) -> Known {
         let changed = self.changed.read().unwrap_or_else(|e| e.into_inner());
-        let changed = changed.as_ref()?;
-        if changed.contains(path.as_os_str()) {
-            return None;
+        let Some(changed) = changed.as_ref() else { return Known::Unknown };
+        if changed.paths.contains(path.as_os_str()) || changed.folders.iter().any(|f| path.starts_with(f)) {
+            return Known::Changed;
         }
-        self.files
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(path.as_os_str())
-            .map(|(_, _, text)| text.clone())
+        match self.files.read().unwrap_or_else(|e| e.into_inner()).get(path.as_os_str()) {
+            Some((_, _, text)) => Known::Unchanged(text.clone()),
+            None => Known::Unknown,
+        }
     }
 
     /// The listing of `base`: the last build's when it still holds, else
@@ -386,8 +422,12 @@ impl LoadCache {
         /// More changes than this (a branch switch) are cheaper to list again.
         const MAX_CHECKED: usize = 64;
         let changed = self.changed.read().unwrap_or_else(|e| e.into_inner());
-        let below: Vec<PathBuf> =
-            changed.as_ref()?.iter().map(PathBuf::from).filter(|p| p.starts_with(base)).collect();
+        let changed = &changed.as_ref()?.paths;
+        // A folder above it made, renamed or removed: the listing is gone.
+        if changed.iter().any(|p| base.starts_with(p) && base.as_os_str() != p) {
+            return None;
+        }
+        let below: Vec<PathBuf> = changed.iter().map(PathBuf::from).filter(|p| p.starts_with(base)).collect();
         let holds = below.len() <= MAX_CHECKED
             && below.iter().all(|p| {
                 let was_listed = listed.iter().any(|e| e.path().as_os_str() == p.as_os_str());
@@ -436,11 +476,13 @@ fn read_maybe_cached(
     diags: &Diagnostics,
 ) -> Option<Text> {
     let Some(cache) = cache else { return read_text(path, shown_as, diags).map(Text::from) };
-    if let Some(text) = cache.trusted(path) {
+    let known = cache.known(path);
+    if let Known::Unchanged(text) = known {
         return Some(text);
     }
     let stamp = std::fs::metadata(path).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
-    if let Some((modified, len)) = stamp
+    if let Known::Unknown = known
+        && let Some((modified, len)) = stamp
         && let Some((m, l, text)) =
             cache.files.read().unwrap_or_else(|e| e.into_inner()).get(path.as_os_str())
         && *m == modified

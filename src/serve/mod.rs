@@ -11,7 +11,7 @@ use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use axum::Router;
@@ -35,6 +35,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub include_drafts: bool,
     pub quiet: bool,
+    /// How long a changed file must stay quiet before the rebuild.
+    pub debounce: Duration,
 }
 
 /// The site as served: files by path, and the last rebuild's error.
@@ -69,6 +71,11 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
     // are the same strings (the load cache trusts the watcher's list).
     options.root = std::fs::canonicalize(&options.root)
         .with_context(|| format!("cannot find the site folder `{}`", options.root.display()))?;
+    // Watching starts before the first build reads anything, so a file
+    // saved while it runs is read again by the next. What `parlor build`
+    // writes beside it, into `public/`, is no change.
+    let output = options.root.join("public");
+    let mut changes = watch::watch(&options.root, vec![output], options.debounce)?;
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
         format!("cannot listen on {addr} (is another server using port {}? try --port)", options.port)
@@ -95,37 +102,51 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
     ];
     let limits = crate::intake::Limits::default();
     let intake = crate::intake::IntakeState::load(&options.root, origins, false, limits.clone())?;
-    let _watcher = {
+    {
         let state = Arc::clone(&state);
         let intake = Arc::clone(&intake);
         let quiet = options.quiet;
-        watch::watch(&options.root, move |changed| {
-            let seen = Instant::now();
-            incremental.load.only_changed(changed.iter().cloned());
-            build_options.now = jiff::Timestamp::now();
-            let previous = state.site.read().map(|s| Arc::clone(&s)).ok();
-            let mut site = rebuild(&build_options, &mut incremental, previous.as_deref(), quiet);
-            site.generation = previous.as_ref().map_or(0, |p| p.generation) + 1;
-            // The site it replaces is freed after the tabs are told.
-            let replaced =
-                state.site.write().map(|mut current| std::mem::replace(&mut *current, Arc::new(site)));
-            let _ = state.reload.send(());
-            let sent = seen.elapsed();
-            drop((previous, replaced));
-            if !quiet {
-                let what = changed
-                    .first()
-                    .map(|p| p.strip_prefix(&build_options.root).unwrap_or(p).display().to_string())
-                    .unwrap_or_default();
-                eprintln!(
-                    "  {what} changed: reload sent {:.0} ms after the change was seen",
-                    sent.as_secs_f64() * 1000.0
-                );
+        let rebuilds = move || {
+            while let Some(change) = changes.next() {
+                let seen = Instant::now();
+                if change.rescan {
+                    // Events were lost: no file is taken as it was.
+                    incremental.load.clear();
+                } else {
+                    incremental.load.only_changed(change.paths.iter().cloned());
+                }
+                build_options.now = jiff::Timestamp::now();
+                let previous = state.site.read().map(|s| Arc::clone(&s)).ok();
+                let mut site = rebuild(&build_options, &mut incremental, previous.as_deref(), quiet);
+                site.generation = previous.as_ref().map_or(0, |p| p.generation) + 1;
+                // The site it replaces is freed after the tabs are told.
+                let replaced =
+                    state.site.write().map(|mut current| std::mem::replace(&mut *current, Arc::new(site)));
+                let _ = state.reload.send(());
+                let sent = seen.elapsed();
+                drop((previous, replaced));
+                if !quiet {
+                    let what = match change.paths.first() {
+                        _ if change.rescan => "events were lost, so every file was read again;".to_string(),
+                        Some(p) => {
+                            format!("{} changed:", p.strip_prefix(&build_options.root).unwrap_or(p).display())
+                        }
+                        None => String::new(),
+                    };
+                    eprintln!(
+                        "  {what} reload sent {:.0} ms after the change was seen",
+                        sent.as_secs_f64() * 1000.0
+                    );
+                }
+                // The intake re-reads posts and comments when it is next asked.
+                intake.mark_stale();
             }
-            // The intake re-reads posts and comments when it is next asked.
-            intake.mark_stale();
-        })?
-    };
+        };
+        std::thread::Builder::new()
+            .name("parlor-rebuild".into())
+            .spawn(rebuilds)
+            .context("cannot start the rebuilding thread")?;
+    }
     let app = Router::new()
         .route(EVENTS_PATH, get(events))
         .fallback(get(file))
