@@ -159,7 +159,7 @@ fn five(mut f: impl FnMut() -> Duration) -> (f64, f64, f64) {
 fn corpus_table() -> String {
     let dir = tempfile::tempdir().unwrap();
     corpus::write_site(dir.path(), &corpus::read());
-    let queue = parlor::moderator::Queue::load(dir.path()).unwrap();
+    let queue = parlor::moderator::Queue::load(dir.path(), jiff::Timestamp::now()).unwrap();
     let report = parlor::moderator::evaluate::evaluate(&queue);
     parlor::moderator::report::evaluation(&report)
 }
