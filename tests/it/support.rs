@@ -54,6 +54,16 @@ impl SiteTest {
         site
     }
 
+    /// A copy of the site in `tests/fixtures/<name>/`, in a temp folder (the
+    /// build writes there, never into the fixture).
+    pub(crate) fn from_fixture(name: &str) -> SiteTest {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        assert!(fixture.join("site.toml").is_file(), "no site at {}", fixture.display());
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(&fixture, dir.path());
+        SiteTest { root: dir.path().to_path_buf(), _dir: Some(dir) }
+    }
+
     /// A site already in `root`, which its owner removes.
     pub(crate) fn at(root: &Path) -> SiteTest {
         SiteTest { root: root.to_path_buf(), _dir: None }
@@ -68,6 +78,11 @@ impl SiteTest {
         std::fs::create_dir_all(full.parent().unwrap()).unwrap();
         std::fs::write(full, text).unwrap();
         self
+    }
+
+    /// The text of a file of the site (not of its output), e.g. `site.toml`.
+    pub(crate) fn source(&self, path: &str) -> String {
+        std::fs::read_to_string(self.root().join(path)).unwrap_or_else(|e| panic!("read {path}: {e}"))
     }
 
     pub(crate) fn remove(&self, path: &str) -> &Self {
@@ -110,6 +125,19 @@ impl SiteTest {
             path.to_string()
         };
         Page { html: Html::parse_document(&self.read(&path)) }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
     }
 }
 
