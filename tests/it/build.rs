@@ -2,21 +2,10 @@
 
 use crate::support::{SiteTest, post};
 
-/// Five posts over two years, two tags, two categories.
+/// Five posts over two years, two tags, two categories, and a page
+/// (`tests/fixtures/build/`), built.
 fn five_posts() -> SiteTest {
-    let site = SiteTest::new();
-    site.file(
-        "content/posts/a.md",
-        &post("Alpha", "2020-01-10", "author: ann\ncategory: Stories\ntags: [refunds, phone]\n"),
-    )
-    .file(
-        "content/posts/b.md",
-        &post("Bravo", "2020-03-05T10:00:00Z", "category: Stories\ntags: [refunds]\n"),
-    )
-    .file("content/posts/c.md", &post("Charlie", "2020-03-20 08:30", "category: Tools\n"))
-    .file("content/posts/d.md", &post("Delta", "2021-07-01", "author: ann\ntags: [Phone]\n"))
-    .file("content/posts/e.md", &post("Echo", "2021-07-02", "category: tools\n"))
-    .file("content/pages/about.md", "---\ntitle: About us\n---\nWho we are.\n");
+    let site = SiteTest::from_fixture("build");
     site.build().assert_ok();
     site
 }

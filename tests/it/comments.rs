@@ -1,49 +1,12 @@
 //! Comments on built pages: only approved ones, threaded, counted, inert,
 //! and never an email address anywhere in the output.
 
-use crate::support::{SiteTest, post};
+use crate::support::SiteTest;
 
-fn comment(post: &str, id: &str, extra: &str, body: &str) -> (String, String) {
-    let path = format!("content/comments/{post}/{id}.md");
-    let text = format!(
-        "---\nid: {id}\nauthor: Reader {id}\nemail: {id}@private.example\ndate: 2020-02-0{}T10:00:00Z\n{extra}---\n{body}\n",
-        &id[1..2]
-    );
-    (path, text)
-}
-
-/// One post with comments in every status, a thread, and hostile bodies.
+/// One post with comments in every status, a thread, and hostile bodies;
+/// a quiet, a closed and a members-only post (`tests/fixtures/comments/`).
 fn site_with_comments() -> SiteTest {
-    let site = SiteTest::new();
-    site.file("content/posts/p.md", &post("The post", "2020-01-01", ""))
-        .file("content/posts/quiet.md", &post("Quiet", "2020-01-02", ""))
-        .file("content/posts/closed.md", &post("Closed", "2020-01-03", "comments: closed\n"))
-        .file("content/posts/members.md", &post("Members", "2020-01-04", "comments: members\n"));
-    let comments = [
-        comment("p", "c1", "status: approved\nwebsite: https://reader.example/\n", "First, and *approved*."),
-        comment("p", "c2", "status: approved\nreply_to: c1\n", "A reply to the first."),
-        comment("p", "c3", "status: approved\nreply_to: c2\n", "A reply to the reply."),
-        comment("p", "c4", "status: pending\n", "Pending, not shown."),
-        comment("p", "c5", "status: rejected\n", "Rejected, not shown."),
-        comment("p", "c6", "status: spam\n", "Spam, not shown."),
-        comment(
-            "p",
-            "c7",
-            "status: approved\nauthor: \"<script>alert(1)</script>\"\n",
-            "<script>alert(2)</script> <img src=x onerror=alert(3)> [x](javascript:alert(4)) <b onclick=alert(5)>raw</b> [y](JAVASCRIPT:alert(6)) <a href=\"data:text/html,x\">d</a>",
-        ),
-        comment("closed", "c8", "status: approved\n", "Said before it closed."),
-    ];
-    for (path, text) in &comments {
-        // c7's author line overrides the default one: YAML keeps the last.
-        let text = if text.contains("author: \"<script>") {
-            text.replacen("author: Reader c7\n", "", 1)
-        } else {
-            text.clone()
-        };
-        site.file(path, &text);
-    }
-    site
+    SiteTest::from_fixture("comments")
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use feed_rs::model::{Entry, Feed};
 
-use crate::support::{CONFIG, SiteTest, post};
+use crate::support::{CONFIG, SiteTest};
 
 fn parse(site: &SiteTest, path: &str) -> Feed {
     let bytes = std::fs::read(site.public(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -20,23 +20,12 @@ fn link(e: &Entry) -> &str {
     &e.links[0].href
 }
 
-const FEED_CONFIG: &str = "\n[feeds]\nitems = 3\n";
-
-/// Five posts (one with a bundle image and footnote), with comments.
+/// Five posts (one a bundle with an image and a footnote), with comments
+/// (`tests/fixtures/feeds/`, whose `site.toml` ends in `[feeds]` with
+/// `items = 3`), built; `extra_config` goes at the end of that table.
 fn site(extra_config: &str) -> SiteTest {
-    let site = SiteTest::with_config(&format!("{CONFIG}{FEED_CONFIG}{extra_config}"));
-    site.file("content/posts/a.md", &post("Alpha", "2020-01-01T09:00:00Z", "author: ann\ncategory: Stories\ntags: [phone, refunds]\n"))
-        .file("content/posts/b.md", &post("Bravo", "2020-02-01T09:00:00+02:00", "category: Stories\ntags: [refunds]\n"))
-        .file("content/posts/c.md", &post("Charlie", "2020-03-01", "tags: [refunds]\n"))
-        .file("content/posts/d.md", &post("Delta", "2020-04-01", "tags: [refunds]\n"))
-        .file(
-            "content/posts/e/index.md",
-            "---\ntitle: Echo\ndate: 2020-05-01T12:30:00Z\nupdated: 2020-05-03T08:00:00Z\n---\nSee ![map](map.png), [Alpha](/posts/a/) and a note[^1].\n\n[^1]: The note.\n",
-        )
-        .file("content/posts/e/map.png", "PNG")
-        .file("content/comments/a/k1.md", "---\nid: k1\nauthor: Kim\nemail: kim@private.example\ndate: 2020-01-02T10:00:00Z\nstatus: approved\n---\nFirst!\n")
-        .file("content/comments/a/k2.md", "---\nid: k2\nauthor: \"\"\ndate: 2020-01-03T10:00:00Z\nstatus: approved\nreply_to: k1\n---\nA reply.\n")
-        .file("content/comments/a/k3.md", "---\nid: k3\nauthor: Lee\ndate: 2020-01-04T10:00:00Z\nstatus: pending\n---\nPending.\n");
+    let site = SiteTest::from_fixture("feeds");
+    site.file("site.toml", &format!("{}{extra_config}", site.source("site.toml")));
     site.build().assert_ok();
     site
 }
@@ -145,9 +134,10 @@ fn rebuilds_are_byte_identical_and_ids_survive_a_permalink_change() {
     let second: Vec<String> = files.iter().map(|f| site.read(f)).collect();
     assert_eq!(first, second, "two builds give byte-identical feeds");
     // `permalink` is a top-level key, so it goes before the tables.
-    let moved_config =
-        CONFIG.replace("posts_per_page = 2\n", "posts_per_page = 2\npermalink = \"/:year/:month/:slug/\"\n");
-    site.file("site.toml", &format!("{moved_config}{FEED_CONFIG}"));
+    let moved_config = site
+        .source("site.toml")
+        .replace("posts_per_page = 2\n", "posts_per_page = 2\npermalink = \"/:year/:month/:slug/\"\n");
+    site.file("site.toml", &moved_config);
     site.build().assert_ok();
     let moved = parse(&site, "feed.xml");
     let moved_ids: Vec<String> = moved.entries.iter().take(3).map(|e| e.id.clone()).collect();

@@ -17,5 +17,6 @@ mod intake;
 mod moderation;
 mod security;
 mod serve;
+mod snapshots;
 mod spam_corpus;
 mod support;

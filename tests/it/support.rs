@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html, Node, Selector};
 
 pub(crate) const CONFIG: &str = "title = \"Test Blog\"\nbase_url = \"https://blog.example.org/\"\nposts_per_page = 2\n\n[authors.ann]\nname = \"Ann Example\"\nbio = \"Answers phones.\"\n";
 
@@ -54,6 +54,16 @@ impl SiteTest {
         site
     }
 
+    /// A copy of the site in `tests/fixtures/<name>/`, in a temp folder (the
+    /// build writes there, never into the fixture).
+    pub(crate) fn from_fixture(name: &str) -> SiteTest {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        assert!(fixture.join("site.toml").is_file(), "no site at {}", fixture.display());
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(&fixture, dir.path());
+        SiteTest { root: dir.path().to_path_buf(), _dir: Some(dir) }
+    }
+
     /// A site already in `root`, which its owner removes.
     pub(crate) fn at(root: &Path) -> SiteTest {
         SiteTest { root: root.to_path_buf(), _dir: None }
@@ -68,6 +78,11 @@ impl SiteTest {
         std::fs::create_dir_all(full.parent().unwrap()).unwrap();
         std::fs::write(full, text).unwrap();
         self
+    }
+
+    /// The text of a file of the site (not of its output), e.g. `site.toml`.
+    pub(crate) fn source(&self, path: &str) -> String {
+        std::fs::read_to_string(self.root().join(path)).unwrap_or_else(|e| panic!("read {path}: {e}"))
     }
 
     pub(crate) fn remove(&self, path: &str) -> &Self {
@@ -113,6 +128,19 @@ impl SiteTest {
     }
 }
 
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 pub(crate) struct Page {
     pub(crate) html: Html,
 }
@@ -137,6 +165,136 @@ impl Page {
         let sel = Selector::parse(css).unwrap();
         self.html.select(&sel).count()
     }
+
+    /// The one element matching `css`, serialised by [`pretty_html`].
+    pub(crate) fn pretty(&self, css: &str) -> String {
+        let sel = Selector::parse(css).unwrap_or_else(|e| panic!("selector {css}: {e:?}"));
+        let found: Vec<ElementRef> = self.html.select(&sel).collect();
+        assert_eq!(found.len(), 1, "{css} should match one element");
+        pretty_html(found[0])
+    }
+}
+
+/// Elements that start a line of their own in [`pretty_html`].
+const BLOCKS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "option",
+    "p",
+    "pre",
+    "script",
+    "section",
+    "select",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+fn is_block(node: &Node) -> bool {
+    node.as_element().is_some_and(|e| BLOCKS.contains(&e.name()))
+}
+
+/// An element as HTML for a snapshot: each block element (`<p>`, `<li>`,
+/// `<section>`...) on its own line, indented by its depth; inline content
+/// on one line with its whitespace folded; `<pre>` as it is. Attributes
+/// come in the order scraper keeps them (by name).
+pub(crate) fn pretty_html(element: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    write_pretty(element, 0, &mut out);
+    out
+}
+
+fn write_pretty(element: ElementRef<'_>, depth: usize, out: &mut String) {
+    let indent = "  ".repeat(depth);
+    if element.value().name() == "pre" {
+        out.push_str(&format!("{indent}{}\n", element.html()));
+        return;
+    }
+    if !element.descendants().skip(1).any(|n| is_block(n.value())) {
+        out.push_str(&format!("{indent}{}\n", fold(&element.html())));
+        return;
+    }
+    let name = element.value().name();
+    let attrs: String =
+        element.value().attrs().map(|(k, v)| format!(" {k}=\"{}\"", escape(v, true))).collect();
+    out.push_str(&format!("{indent}<{name}{attrs}>\n"));
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        let line = fold(run);
+        if !line.is_empty() {
+            out.push_str(&format!("{indent}  {line}\n"));
+        }
+        run.clear();
+    };
+    for child in element.children() {
+        match child.value() {
+            node if is_block(node) => {
+                flush(&mut run, out);
+                write_pretty(ElementRef::wrap(child).unwrap(), depth + 1, out);
+            }
+            Node::Element(_) => run.push_str(&ElementRef::wrap(child).unwrap().html()),
+            Node::Text(text) => run.push_str(&escape(text, false)),
+            Node::Comment(comment) => run.push_str(&format!("<!--{}-->", &**comment)),
+            _ => {}
+        }
+    }
+    flush(&mut run, out);
+    out.push_str(&format!("{indent}</{name}>\n"));
+}
+
+/// Runs of whitespace as one space, none at the ends.
+fn fold(html: &str) -> String {
+    html.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text or an attribute value escaped as html5ever (scraper's `html()`)
+/// escapes them.
+fn escape(text: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '\u{a0}' => out.push_str("&nbsp;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '<' if !attribute => out.push_str("&lt;"),
+            '>' if !attribute => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The YAML front matter of a file parlor wrote, read as YAML: tests say
