@@ -278,8 +278,7 @@ async fn events(
 async fn file(State(state): State<Arc<ServeState>>, uri: Uri) -> Response {
     let site = state.site.read().map(|s| Arc::clone(&s)).unwrap_or_default();
     let path = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy().into_owned();
-    let key = path.trim_start_matches('/');
-    let key = if key.is_empty() || key.ends_with('/') { format!("{key}index.html") } else { key.to_string() };
+    let key = crate::model::permalink::output_path(&path);
     if !site.files.contains_key(&key) && site.files.contains_key(&format!("{key}/index.html")) {
         return Redirect::permanent(&format!("{path}/")).into_response();
     }
