@@ -151,10 +151,18 @@ impl Site {
     /// the site root counts: a site may well live inside a hidden folder.
     fn matters(&self, path: &Path) -> bool {
         let Ok(inside) = path.strip_prefix(&self.root) else { return false };
-        !self.skipped.iter().any(|s| path.starts_with(s))
+        let first = inside.components().next().map(|c| c.as_os_str().to_string_lossy());
+        first.is_some_and(|first| BUILT_FROM.contains(&first.as_ref()))
+            && !self.skipped.iter().any(|s| path.starts_with(s))
             && !inside.components().any(|c| crate::load::is_ignored(&c.as_os_str().to_string_lossy()))
     }
 }
+
+/// What in the site folder a build reads. A change anywhere else (notes,
+/// a log file, `node_modules/`) changes nothing, and seeing it could make
+/// a loop: a server log kept in the site folder is written on every
+/// rebuild.
+const BUILT_FROM: &[&str] = &[crate::config::CONFIG_FILE, "content", "static", "themes"];
 
 /// Creating, writing, renaming or removing: what can change the site.
 fn changes_content(kind: &EventKind) -> bool {
@@ -209,6 +217,20 @@ mod tests {
         assert!(!site.matters(Path::new("/elsewhere/site.toml")));
         assert!(site.watched(&site.root.join("themes")));
         assert!(!site.watched(&site.root.join("public")) && !site.watched(&site.root.join(".parlor")));
+    }
+
+    /// A log kept in the site folder (as the browser test keeps serve's) was
+    /// a change, so each rebuild's log line made another rebuild.
+    #[test]
+    fn what_the_build_does_not_read_does_not_matter() {
+        let site = site();
+        for p in ["serve.log", "notes/todo.md", "node_modules/x/index.js", "README.md"] {
+            assert!(!site.matters(&site.root.join(p)), "{p}");
+        }
+        for p in ["site.toml", "content", "static/logo.png", "themes/mine/templates/post.html"] {
+            assert!(site.matters(&site.root.join(p)), "{p}");
+        }
+        assert!(!site.watched(&site.root.join("notes")));
     }
 
     #[test]
