@@ -1,7 +1,7 @@
-//! Watching a site for changes. The site folder is watched whole, but for
-//! its output folder and hidden folders (`.parlor/`, `.git/`): its own
-//! files (`site.toml`, saved by rename or not) and every folder in it,
-//! those made while serving too. notify-debouncer-full turns the kernel's
+//! Watching a site for changes: the site folder itself (so `site.toml`
+//! saved by rename, and folders made while serving, are seen) and, below
+//! it, what a build reads (`content/`, `static/`, `themes/`), never the
+//! output or hidden folders (`.parlor/`, `.git/`). notify-debouncer-full turns the kernel's
 //! events into one per path once that path is quiet; they are reduced to
 //! the ones that change content (creating, writing, renaming, removing;
 //! never reading, which the build itself does), with editors' swap and
