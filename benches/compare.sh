@@ -20,7 +20,7 @@ PARLOR=$ROOT/target/release/parlor
 need() { # command, Debian package
   command -v "$1" >/dev/null 2>&1 && return
   local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  $sudo apt-get update -qq && $sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
 }
 need hugo hugo
 need hyperfine hyperfine
