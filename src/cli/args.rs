@@ -5,14 +5,14 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-/// A static site generator for blogs that start discussions: Markdown
-/// posts, reader comments moderated by rules that explain themselves, and
-/// one command to build it all.
 /// The arguments of this run (clap exits with status 2 on a usage error).
 pub fn parse() -> Cli {
     Cli::parse()
 }
 
+/// A static site generator for blogs that start discussions: Markdown
+/// posts, reader comments moderated by rules that explain themselves, and
+/// one command to build it all.
 #[derive(Debug, Parser)]
 #[command(name = "parlor", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
