@@ -131,43 +131,112 @@ fn yaml(value: &impl Serialize) -> String {
     serde_norway::to_string(value).unwrap_or_else(|e| unreachable!("comment keys serialise to YAML: {e}"))
 }
 
-/// `value` as TOML lines; as `yaml`, this cannot fail.
-fn toml(value: &impl Serialize) -> String {
-    toml::to_string(value).unwrap_or_else(|e| unreachable!("comment keys serialise to TOML: {e}"))
+/// `value` as TOML lines; `None` for what TOML cannot hold (a front
+/// matter read from TOML always can).
+fn toml_text(value: &impl Serialize) -> Option<String> {
+    toml::to_string(value).ok()
 }
 
 /// `text` with its front matter's `status` and `moderation` replaced by
-/// `decision`. `None` if the file has no front matter to rewrite.
+/// `decision`, and the body kept byte for byte. `None` if the file has no
+/// front matter that parses.
+///
+/// The other keys are kept as written, line for line, when that is safe;
+/// when dropping the old keys' lines would change another key (a quoted
+/// value running over lines, one of which starts `status:`), the front
+/// matter is written again whole by serde, with the same values.
 pub fn rewrite(text: &str, decision: &Decision) -> Option<String> {
     let split = front_matter::split(text).ok()?;
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let front_start = split.front_offset;
-    let front_end = front_start + split.front.len();
+    let before = FrontValues::read(split.front, split.toml)?;
+    let front = keep_lines(split.front, split.toml, decision, newline)
+        .filter(|front| {
+            FrontValues::read(front, split.toml).is_some_and(|after| after.same_but_decision(&before))
+        })
+        .or_else(|| write_whole(before, decision, newline))?;
+    let front_end = split.front_offset + split.front.len();
+    Some(format!("{}{front}{}", &text[..split.front_offset], &text[front_end..]))
+}
+
+/// The front matter with the old keys' lines dropped and the decision's
+/// added, everything else as written.
+fn keep_lines(front: &str, toml: bool, decision: &Decision, newline: &str) -> Option<String> {
     let record = Record::of(decision);
-    let mut out = String::with_capacity(text.len() + 160);
-    out.push_str(&text[..front_start]);
+    let mut out = String::with_capacity(front.len() + 160);
     let push = |out: &mut String, part: &str| {
         if !out.is_empty() && !out.ends_with('\n') {
             out.push_str(newline);
         }
         out.push_str(&part.replace('\n', newline));
     };
-    if split.toml {
+    if toml {
         // TOML keys after a `[table]` header belong to that table: the
         // status goes with the top-level keys, the record after the tables.
-        let (top, tables) = drop_toml_keys(split.front);
+        let (top, tables) = drop_toml_keys(front);
         out.push_str(&top);
-        push(&mut out, &toml(&StatusKey { status: decision.status }));
+        push(&mut out, &toml_text(&StatusKey { status: decision.status })?);
         out.push_str(&tables);
-        push(&mut out, &toml(&ModerationTable { moderation: record }));
+        push(&mut out, &toml_text(&ModerationTable { moderation: record })?);
     } else {
-        out.push_str(&drop_yaml_keys(split.front));
+        out.push_str(&drop_yaml_keys(front));
         push(&mut out, &yaml(&StatusKeys { status: decision.status, moderation: record }));
     }
-    out.push_str(&text[front_end..]);
     Some(out)
 }
 
+/// The front matter written again whole from its values, less the old
+/// decision, plus the new one.
+fn write_whole(mut values: FrontValues, decision: &Decision, newline: &str) -> Option<String> {
+    let record = Record::of(decision);
+    let text = match &mut values {
+        FrontValues::Yaml(map) => {
+            map.insert("status".into(), serde_norway::to_value(decision.status).ok()?);
+            map.insert("moderation".into(), serde_norway::to_value(&record).ok()?);
+            yaml(map)
+        }
+        FrontValues::Toml(table) => {
+            table.insert("status".into(), toml::Value::try_from(decision.status).ok()?);
+            table.insert("moderation".into(), toml::Value::try_from(&record).ok()?);
+            toml_text(table)?
+        }
+    };
+    Some(text.replace('\n', newline))
+}
+
+/// A front matter's keys and values, without `status` and `moderation`.
+#[derive(PartialEq)]
+enum FrontValues {
+    Yaml(serde_norway::Mapping),
+    Toml(toml::Table),
+}
+
+impl FrontValues {
+    fn read(front: &str, toml: bool) -> Option<FrontValues> {
+        let mut values = if toml {
+            FrontValues::Toml(toml::from_str(front).ok()?)
+        } else if front.trim().is_empty() {
+            FrontValues::Yaml(serde_norway::Mapping::new())
+        } else {
+            FrontValues::Yaml(serde_norway::from_str(front).ok()?)
+        };
+        match &mut values {
+            FrontValues::Yaml(map) => {
+                map.remove("status");
+                map.remove("moderation");
+            }
+            FrontValues::Toml(table) => {
+                table.remove("status");
+                table.remove("moderation");
+            }
+        }
+        Some(values)
+    }
+
+    /// Whether `self` (read after a rewrite) holds what `before` held.
+    fn same_but_decision(&self, before: &FrontValues) -> bool {
+        self == before
+    }
+}
 /// The YAML front matter without its top-level `status` and `moderation`
 /// entries (a block `moderation:` takes its indented lines with it).
 fn drop_yaml_keys(front: &str) -> String {
@@ -302,5 +371,22 @@ mod tests {
             (Some("007"), true, "Hi\n\n---\nx\n")
         );
         assert_eq!(back.moderation.unwrap().rules, d.rules);
+    }
+
+    /// Found by fuzzing: a quoted value running over lines, one of which
+    /// starts `status:`, lost that line when the old keys were dropped line
+    /// by line, and the file no longer parsed. Such a front matter is now
+    /// written again whole, with the same values.
+    #[test]
+    fn a_value_running_over_a_line_that_starts_like_a_key_keeps_its_text() {
+        let text = "---\nid: c1\nauthor: \"Ann\nstatus: x\"\ndate: 2011-06-10T12:00:00Z\nstatus: pending\n---\nBody\n";
+        assert_eq!(reparse(text).author, "Ann status: x");
+        let out = rewrite(text, &decision()).unwrap();
+        let c = reparse(&out);
+        assert_eq!((c.author.as_str(), c.status), ("Ann status: x", Status::Rejected), "{out}");
+        assert!(out.ends_with("---\nBody\n"), "{out}");
+        // An ordinary file keeps its lines as written.
+        let plain = "---\nid: c1\nauthor:   'Ann'   # hand-written\ndate: 2011-06-10T12:00:00Z\nstatus: pending\n---\nBody\n";
+        assert!(rewrite(plain, &decision()).unwrap().contains("author:   'Ann'   # hand-written\n"));
     }
 }
