@@ -1,6 +1,8 @@
 //! The persistent cache of rendered Markdown: what parsing posts, pages
 //! and comments costs most (Markdown, highlighting, sanitising), kept in
-//! `.parlor/cache/content.bin` between builds.
+//! `.parlor/cache/content.bin` between builds. This module reads and
+//! writes no file: the build hands it the entries `cache_file` read
+//! (`FILE`, `MAGIC`), and takes back what to write.
 //!
 //! An entry is keyed by the fingerprint (SHA-256) of the whole source file,
 //! so any edit to a file misses; the file as a whole belongs to one build
@@ -9,7 +11,6 @@
 //! empty cache: it can cost time, never correctness.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -28,12 +29,16 @@ pub enum Kind {
 
 type Key = (Kind, u128);
 
-const FILE: &str = "content.bin";
-const MAGIC: &[u8; 8] = b"PRLRCC01";
+/// The cache's file, under `.parlor/cache`, and its magic number.
+pub const FILE: &str = "content.bin";
+pub const MAGIC: &[u8; 8] = b"PRLRCC01";
+
+/// One entry as the file holds it.
+pub type Entry = (Kind, u128, RenderedMarkdown);
 
 /// An entry borrowed from the built site, laid out as `RenderedMarkdown`.
 #[derive(Serialize)]
-struct EntryRef<'a> {
+pub struct EntryRef<'a> {
     html: &'a str,
     summary_html: &'a str,
     has_more: bool,
@@ -44,7 +49,8 @@ struct EntryRef<'a> {
 /// whether this build had to render anything afresh.
 #[derive(Default)]
 pub struct ContentCache {
-    dir: Option<PathBuf>,
+    /// Whether the build keeps this cache (`build` and `check` do).
+    kept: bool,
     unused: Mutex<HashMap<Key, RenderedMarkdown>>,
     missed: AtomicBool,
 }
@@ -55,15 +61,12 @@ impl ContentCache {
         ContentCache::default()
     }
 
-    /// The cache in `dir` (usually `.parlor/cache`), or an empty one.
-    pub fn load(dir: &Path) -> ContentCache {
-        let entries = read(&dir.join(FILE)).unwrap_or_default();
-        let unused = entries.into_iter().map(|(kind, fp, entry)| ((kind, fp), entry)).collect();
-        ContentCache {
-            dir: Some(dir.to_path_buf()),
-            unused: Mutex::new(unused),
-            missed: AtomicBool::new(false),
-        }
+    /// The cache the last build left (`entries`, none if its file was
+    /// missing or unreadable).
+    pub fn from_entries(entries: Option<Vec<Entry>>) -> ContentCache {
+        let unused =
+            entries.unwrap_or_default().into_iter().map(|(kind, fp, entry)| ((kind, fp), entry)).collect();
+        ContentCache { kept: true, unused: Mutex::new(unused), missed: AtomicBool::new(false) }
     }
 
     /// The rendering of the file with `fingerprint`: cached, or made now.
@@ -73,7 +76,7 @@ impl ContentCache {
         fingerprint: u128,
         make: impl FnOnce() -> RenderedMarkdown,
     ) -> RenderedMarkdown {
-        if self.dir.is_some() {
+        if self.kept {
             let hit = self.unused.lock().unwrap_or_else(|e| e.into_inner()).remove(&(kind, fingerprint));
             if let Some(entry) = hit {
                 return entry;
@@ -90,31 +93,11 @@ impl ContentCache {
             || !self.unused.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
     }
 
-    /// Writes what this build parsed as the cache for the next build, if
-    /// it differs from what is there.
-    pub fn save(&self, parsed: &super::Parsed) -> anyhow::Result<()> {
-        match self.to_save(parsed) {
-            Some(save) => save.write(),
-            None => Ok(()),
-        }
-    }
-
-    /// `save` on a thread of its own, so the build goes on while the file
-    /// is written and synced (~0.1 s for 10,000 posts); join it before the
-    /// build ends. Saves at once if no thread can be started.
-    pub fn save_in_background(&self, parsed: &super::Parsed) -> Saving {
-        let Some(save) = self.to_save(parsed) else { return Saving::Nothing };
-        let spawned = std::thread::Builder::new().name("content-cache".into()).spawn(move || save.write());
-        match spawned {
-            Ok(thread) => Saving::Running(thread),
-            Err(_) => Saving::Done(self.save(parsed)),
-        }
-    }
-
-    fn to_save(&self, parsed: &super::Parsed) -> Option<ToSave> {
-        let dir = self.dir.clone().filter(|_| self.is_stale())?;
-        Some(ToSave {
-            dir,
+    /// What the next build's cache should hold, if it differs from what
+    /// this build found: the parsed files themselves, shared, so that it
+    /// can be written on a thread of its own while the build goes on.
+    pub fn to_save(&self, parsed: &super::Parsed) -> Option<ToSave> {
+        (self.kept && self.is_stale()).then(|| ToSave {
             posts: parsed.posts.clone(),
             pages: parsed.pages.clone(),
             comments: parsed.comments.clone(),
@@ -122,35 +105,16 @@ impl ContentCache {
     }
 }
 
-/// A save of the cache, perhaps under way: `finish` waits for it.
-pub enum Saving {
-    Nothing,
-    Done(anyhow::Result<()>),
-    Running(std::thread::JoinHandle<anyhow::Result<()>>),
-}
-
-impl Saving {
-    pub fn finish(self) -> anyhow::Result<()> {
-        match self {
-            Saving::Nothing => Ok(()),
-            Saving::Done(result) => result,
-            Saving::Running(thread) => {
-                thread.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the thread writing the cache stopped")))
-            }
-        }
-    }
-}
-
 /// What the cache file will hold: the parsed files themselves, shared.
-struct ToSave {
-    dir: PathBuf,
+pub struct ToSave {
     posts: Vec<std::sync::Arc<super::Post>>,
     pages: Vec<std::sync::Arc<super::Page>>,
     comments: Vec<std::sync::Arc<super::comment::Comment>>,
 }
 
 impl ToSave {
-    fn write(self) -> anyhow::Result<()> {
+    /// The entries, as the file holds them.
+    pub fn entries(&self) -> Vec<(Kind, u128, EntryRef<'_>)> {
         let posts = self.posts.iter().map(|p| {
             let (html, summary_html) = (p.content_html.as_str(), p.summary_html.as_str());
             (Kind::Post, p.fingerprint, EntryRef { html, summary_html, has_more: p.has_more, words: p.words })
@@ -167,16 +131,8 @@ impl ToSave {
                     EntryRef { html: &c.html, summary_html: "", has_more: false, words: 0 },
                 )
             });
-        write(&self.dir, posts.chain(pages).chain(comments))
+        posts.chain(pages).chain(comments).collect()
     }
-}
-
-fn write<'a>(dir: &Path, entries: impl Iterator<Item = (Kind, u128, EntryRef<'a>)>) -> anyhow::Result<()> {
-    crate::cache_file::write(&dir.join(FILE), MAGIC, &entries.collect::<Vec<_>>())
-}
-
-fn read(path: &Path) -> Option<Vec<(Kind, u128, RenderedMarkdown)>> {
-    crate::cache_file::read(path, MAGIC)
 }
 
 #[cfg(test)]
@@ -188,25 +144,25 @@ mod tests {
     }
 
     #[test]
-    fn a_saved_entry_comes_back_and_is_keyed_by_kind_and_fingerprint() {
-        let dir = tempfile::tempdir().unwrap();
-        let first = ContentCache::load(dir.path());
+    fn an_entry_comes_back_keyed_by_kind_and_fingerprint() {
+        let first = ContentCache::from_entries(None);
         assert_eq!(first.get_or(Kind::Post, 7, || md("<p>a</p>")).html, "<p>a</p>");
         assert!(first.is_stale());
-        let entry = EntryRef { html: "<p>a</p>", summary_html: "", has_more: false, words: 1 };
-        write(dir.path(), [(Kind::Post, 7, entry)].into_iter()).unwrap();
-
-        let second = ContentCache::load(dir.path());
+        let second = ContentCache::from_entries(Some(vec![(Kind::Post, 7, md("<p>a</p>"))]));
         assert_eq!(second.get_or(Kind::Comment, 7, || md("fresh")).html, "fresh");
         assert_eq!(second.get_or(Kind::Post, 7, || md("fresh")).html, "<p>a</p>");
         assert_eq!(second.get_or(Kind::Post, 8, || md("fresh")).html, "fresh");
     }
 
     #[test]
-    fn a_damaged_cache_is_an_empty_one() {
+    fn the_entries_written_read_back_as_entries() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(FILE), b"PRLRCC01\xff\xff\xff").unwrap();
-        let cache = ContentCache::load(dir.path());
-        assert_eq!(cache.get_or(Kind::Post, 1, || md("fresh")).html, "fresh");
+        let path = dir.path().join(FILE);
+        let entry = EntryRef { html: "<p>a</p>", summary_html: "", has_more: false, words: 1 };
+        crate::cache_file::write(&path, MAGIC, &vec![(Kind::Post, 7u128, entry)]).unwrap();
+        let back: Option<Vec<Entry>> = crate::cache_file::read(&path, MAGIC);
+        assert_eq!(back.unwrap()[0].2.html, "<p>a</p>");
+        std::fs::write(&path, b"PRLRCC01\xff\xff\xff").unwrap();
+        assert!(crate::cache_file::read::<Vec<Entry>>(&path, MAGIC).is_none(), "a damaged file is no cache");
     }
 }
