@@ -131,15 +131,17 @@ impl History {
     }
 
     /// Earlier comments with nearly the same text as `comment` from another
-    /// author or on another post, oldest first. Earlier is by date, then id,
-    /// for a comment the history holds; a comment it does not hold yet
-    /// (one arriving at intake) comes after all of them, even one sent in
-    /// the same second.
+    /// author or on another post, oldest first. Earlier is by position for
+    /// a comment the history holds (its comments are in date, then id,
+    /// order, then in order of arrival), else by date, then id; a comment
+    /// `arriving` (at intake) comes after all of them, even one sent in the
+    /// same second.
     pub fn earlier_copies(
         &self,
         comment: &Comment,
         normalized: &Normalized,
         links: &[super::FoundLink],
+        arriving: bool,
     ) -> Vec<&Sent> {
         let at = (comment.date.timestamp.as_second(), comment.id.as_str());
         let position = self.by_id.get(&comment.id).copied().filter(|&i| {
@@ -166,7 +168,12 @@ impl History {
         seen.dedup();
         let earlier = |i: u32| {
             let s = &self.sent[i as usize];
-            s.id != comment.id && position.is_none_or(|own| i < own)
+            s.id != comment.id
+                && match position {
+                    Some(own) => i < own,
+                    None if arriving => true,
+                    None => (s.at.0, s.at.1.as_str()) < at,
+                }
         };
         let mut copies: Vec<&Sent> = seen
             .into_iter()

@@ -617,7 +617,7 @@ impl Rule for Duplicate {
                 vec![],
             );
         }
-        let copies = cx.history.earlier_copies(c, &body.normalized, &body.links);
+        let copies = cx.history.earlier_copies(c, &body.normalized, &body.links, cx.arriving);
         let Some(first) = copies.first() else {
             return Check::clear("not a repeat of an earlier comment");
         };

@@ -482,3 +482,28 @@ fn an_unknown_rule_in_the_verdicts_is_an_error_at_its_line() {
     assert_eq!(problems[0].location.as_ref().unwrap().line, 4);
     assert!(problems[0].help.as_deref().unwrap().contains("too_short"), "{problems:?}");
 }
+
+/// Found in review: ids are unique within a post only. A comment whose id
+/// another post's later comment shares is not "arriving": a later copy of
+/// its text is not an earlier one.
+#[test]
+fn a_later_copy_is_not_earlier_when_another_post_shares_the_id() {
+    let mut first = comment("c1", CAMPAIGN);
+    first.post_slug = "post-a".into();
+    first.date = date("2020-01-01T10:00:00Z");
+    let mut copy = comment("c2", &CAMPAIGN.replace("Honestly", "Truly"));
+    (copy.post_slug, copy.author, copy.date) = ("post-b".into(), "Bob".into(), date("2021-01-01T10:00:00Z"));
+    let mut same_id = comment("c1", "Nothing alike: the queue moved quickly and the agent was kind to me.");
+    (same_id.post_slug, same_id.author, same_id.date) =
+        ("post-b".into(), "Carl".into(), date("2022-01-01T10:00:00Z"));
+    let history = History::of(&[first.clone(), copy.clone(), same_id], &Moderation::default());
+    let body = |c: &Comment| Body::of(&c.body, &Moderation::default());
+    let b = body(&first);
+    assert!(history.earlier_copies(&first, &b.normalized, &b.links, false).is_empty());
+    let b = body(&copy);
+    assert_eq!(
+        history.earlier_copies(&copy, &b.normalized, &b.links, false).len(),
+        1,
+        "the first is earlier"
+    );
+}

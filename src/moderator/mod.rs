@@ -125,7 +125,10 @@ impl Queue {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("failed to read `{}`", c.path.display()))?;
         let Some(new_text) = comment::rewrite(&text, decision) else {
-            bail!("`{}` has no front matter to record the decision in", c.path.display());
+            bail!(
+                "`{}`: the decision cannot be recorded without changing the rest of the file (its front matter does not parse, or a value in it would be written back otherwise); record it by hand",
+                c.path.display()
+            );
         };
         crate::fsx::atomic_write(&path, new_text.as_bytes(), false)?;
         let c = &mut self.comments[i];

@@ -107,9 +107,9 @@ pub fn comment_file(data: &[u8]) {
     // The body is kept byte for byte: compared with what each file held
     // (a file intake writes ends its body with one newline).
     for (text, before) in [(text, &first), (rewritten.as_str(), &again)] {
-        let Some(recorded) = comment::rewrite(text, &decision) else {
-            panic!("a comment that parses has no front matter to rewrite:\n{text}")
-        };
+        // A rewrite that cannot keep the rest of the file is refused (the
+        // moderator is told); one that is made must keep it.
+        let Some(recorded) = comment::rewrite(text, &decision) else { continue };
         let Some(after) = parse_comment(&recorded, &first.id) else {
             panic!("a comment with a decision recorded does not parse:\n{recorded}")
         };

@@ -59,7 +59,7 @@ pub struct ModerationRecord {
     pub by: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, PartialEq)]
 struct CommentFront {
     id: Option<String>,
     #[serde(default)]

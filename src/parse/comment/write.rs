@@ -139,7 +139,7 @@ fn toml_text(value: &impl Serialize) -> Option<String> {
 
 /// `text` with its front matter's `status` and `moderation` replaced by
 /// `decision`, and the body kept byte for byte. `None` if the file has no
-/// front matter that parses.
+/// front matter that parses, or if no rewrite keeps everything else.
 ///
 /// The other keys are kept as written, line for line, when that is safe;
 /// when dropping the old keys' lines would change another key (a quoted
@@ -155,7 +155,23 @@ pub fn rewrite(text: &str, decision: &Decision) -> Option<String> {
         })
         .or_else(|| write_whole(before, decision, newline))?;
     let front_end = split.front_offset + split.front.len();
-    Some(format!("{}{front}{}", &text[..split.front_offset], &text[front_end..]))
+    let out = format!("{}{front}{}", &text[..split.front_offset], &text[front_end..]);
+    keeps_the_comment(text, &out).then_some(out)
+}
+
+/// Whether `after` reads as `before` with only the decision changed: the
+/// same body byte for byte and the same keys and values as the comment
+/// reader sees them. A rewrite that fails this (a value holding a line the
+/// reader takes for the end of the front matter, a number written back in
+/// another form) is refused rather than written.
+fn keeps_the_comment(before: &str, after: &str) -> bool {
+    let read = |text: &str| {
+        let split = front_matter::split(text).ok()?;
+        let (mut front, unknown) = front_matter::deserialize::<super::CommentFront>(text, &split).ok()?;
+        (front.status, front.moderation) = (None, None);
+        Some((front, unknown, split.body.to_string()))
+    };
+    matches!((read(before), read(after)), (Some(a), Some(b)) if a == b)
 }
 
 /// The front matter with the old keys' lines dropped and the decision's
@@ -388,5 +404,19 @@ mod tests {
         // An ordinary file keeps its lines as written.
         let plain = "---\nid: c1\nauthor:   'Ann'   # hand-written\ndate: 2011-06-10T12:00:00Z\nstatus: pending\n---\nBody\n";
         assert!(rewrite(plain, &decision()).unwrap().contains("author:   'Ann'   # hand-written\n"));
+    }
+
+    /// Found in review: a TOML reason holding a `+++` line would have ended
+    /// the front matter early, and a value written back whole may change
+    /// form (`1.10` read as a number is `1.1`). Such a rewrite is refused.
+    #[test]
+    fn a_rewrite_that_would_change_the_comment_is_refused() {
+        let toml = "+++\nid = \"c1\"\ndate = 2011-06-10T12:00:00Z\n+++\nBody\n";
+        let reason = Decision { reason: Some("spam\n+++\nmore".into()), ..decision() };
+        assert_eq!(rewrite(toml, &reason), None);
+        assert!(rewrite(toml, &decision()).is_some());
+        let number = "---\nid: c1\nauthor: \"Ann\nstatus: x\"\nreply_to: 1.10\ndate: 2011-06-10T12:00:00Z\n---\nBody\n";
+        assert_eq!(reparse(number).reply_to.as_deref(), Some("1.10"));
+        assert_eq!(rewrite(number, &decision()), None);
     }
 }
