@@ -59,6 +59,11 @@ pub struct BuildOptions {
 }
 
 impl BuildOptions {
+    /// Where the site is written: `output`, else `<root>/public`.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+
     /// The site at `root` as `parlor build` builds it at `now`.
     pub fn new(root: PathBuf, now: jiff::Timestamp) -> BuildOptions {
         BuildOptions { root, output: None, include_drafts: false, base_url: None, now }
@@ -257,9 +262,7 @@ struct Run<'o> {
 
 impl<'o> Run<'o> {
     fn start(options: &'o BuildOptions) -> Run<'o> {
-        let BuildOptions { root, output, include_drafts: _, base_url: _, now: _ } = options;
-        let output = output.clone().unwrap_or_else(|| root.join("public"));
-        let report = BuildReport { output, ..BuildReport::default() };
+        let report = BuildReport { output: options.output_dir(), ..BuildReport::default() };
         let now = Instant::now();
         Run { options, diags: Diagnostics::new(), report, started: now, lap_started: now }
     }

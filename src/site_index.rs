@@ -47,7 +47,7 @@ impl SiteIndex {
                     head.category.as_deref(),
                     head.author.as_deref(),
                 );
-                let published = !head.draft && head.date.timestamp <= now;
+                let published = crate::model::is_published(head.draft, Some(&head.date), now);
                 let facts = PostFacts { comments: head.comments, date: head.date };
                 (head.slug, PostInfo { facts, url, published })
             })
@@ -59,7 +59,7 @@ impl SiteIndex {
         self.posts.get(slug)
     }
 
-    /// The slug as the index holds it (shared, so callers need not copy).
+    /// The post and the slug as the index holds it.
     pub fn get_key_value(&self, slug: &str) -> Option<(&String, &PostInfo)> {
         self.posts.get_key_value(slug)
     }

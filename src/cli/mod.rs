@@ -52,7 +52,7 @@ fn run(cli: &Cli, now: jiff::Timestamp) -> anyhow::Result<ExitCode> {
             if report.has_errors() {
                 let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
                 let what = if is_build { "; nothing was written" } else { "" };
-                eprintln!("error: the site has {errors} problem{}{what}", if errors == 1 { "" } else { "s" });
+                eprintln!("error: the site has {}{what}", crate::plural(errors, "problem"));
                 return Ok(ExitCode::from(1));
             }
             if !cli.quiet {

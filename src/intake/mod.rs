@@ -377,7 +377,7 @@ async fn handle(
             .join(&comment.post_slug)
             .join(format!("{}.md", comment.id));
         let post_path =
-            index.queue.post(&comment.post_slug).map(|p| p.url.clone()).unwrap_or_else(|| "/".into());
+            index.queue.post(&comment.post_slug).map(|(_, p)| p.url.clone()).unwrap_or_else(|| "/".into());
         (comment, text, path, post_path)
     };
     let stored =
@@ -539,13 +539,11 @@ fn judge(
     let queue = &index.queue;
     let config = &queue.config;
     // The slug is only ever a key into the site's own list of posts.
-    let post = queue
+    let (slug, post) = queue
         .post(&form.post)
-        .filter(|p| p.published)
+        .filter(|(_, p)| p.published)
         .ok_or_else(|| refuse(StatusCode::NOT_FOUND, format!("there is no post `{}`", form.post)))?;
-    let slug = queue
-        .comments_dir_slug(&form.post)
-        .ok_or_else(|| refuse(StatusCode::NOT_FOUND, format!("there is no post `{}`", form.post)))?;
+    let slug = slug.to_string();
     if !forms::verify_form_token(&state.secret, &slug, &form.token) {
         return Err(refuse(
             StatusCode::FORBIDDEN,

@@ -122,11 +122,17 @@ impl SiteModel {
     }
 }
 
+/// Whether a post or page is out at `now`: not a draft, and not dated
+/// later. The build and the site index both decide it here.
+pub fn is_published(draft: bool, date: Option<&crate::parse::PostDate>, now: jiff::Timestamp) -> bool {
+    !draft && date.is_none_or(|d| d.timestamp <= now)
+}
+
 pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diagnostics) -> SiteModel {
     let Parsed { posts, pages, comments, broken_comments, static_files, theme } = parsed;
     let now = options.now;
     let visible = |draft: bool, date: Option<&crate::parse::PostDate>| {
-        options.include_drafts || (!draft && date.is_none_or(|d| d.timestamp <= now))
+        options.include_drafts || is_published(draft, date, now)
     };
     let total_posts = posts.len();
     // Comments are checked against every post (a draft's comments are not

@@ -140,15 +140,10 @@ impl Queue {
         self.posts.get(slug).is_some()
     }
 
-    /// The post `slug`.
-    pub fn post(&self, slug: &str) -> Option<&PostInfo> {
-        self.posts.get(slug)
-    }
-
-    /// The site's own copy of a post slug, as found on disk: what a path
-    /// may be built from (a slug a client sent never is).
-    pub fn comments_dir_slug(&self, slug: &str) -> Option<String> {
-        self.posts.get_key_value(slug).map(|(k, _)| k.clone())
+    /// The post `slug`, with the site's own copy of its slug, as found on
+    /// disk: what a path may be built from (a slug a client sent never is).
+    pub fn post(&self, slug: &str) -> Option<(&str, &PostInfo)> {
+        self.posts.get_key_value(slug).map(|(k, p)| (k.as_str(), p))
     }
 
     /// A comment that arrived after loading (intake): its text joins the

@@ -74,12 +74,6 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
     // Watching starts before the first build reads anything, so a file
     // saved while it runs is read again by the next. What `parlor build`
     // writes beside it, into `public/`, is no change.
-    let output = options.root.join("public");
-    let mut changes = watch::watch(&options.root, vec![output], options.debounce)?;
-    let addr = SocketAddr::new(options.bind, options.port);
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
-        format!("cannot listen on {addr} (is another server using port {}? try --port)", options.port)
-    })?;
     let host = if options.bind.is_unspecified() { "127.0.0.1".to_string() } else { options.bind.to_string() };
     let base_url = format!("http://{host}:{}", options.port);
     // Each rebuild is made at the time it starts: a post dated a minute
@@ -91,6 +85,11 @@ async fn serve(mut options: ServeOptions) -> Result<()> {
         base_url: Some(base_url.clone()),
         now: jiff::Timestamp::now(),
     };
+    let mut changes = watch::watch(&options.root, vec![build_options.output_dir()], options.debounce)?;
+    let addr = SocketAddr::new(options.bind, options.port);
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+        format!("cannot listen on {addr} (is another server using port {}? try --port)", options.port)
+    })?;
     let mut incremental = Incremental::default();
     let (reload, _) = broadcast::channel(16);
     let first = rebuild(&build_options, &mut incremental, None, options.quiet);

@@ -144,7 +144,8 @@ impl Site {
 
     /// Whether a folder in the root is watched.
     fn watched(&self, dir: &Path) -> bool {
-        !self.skipped.iter().any(|s| s == dir) && self.matters(dir)
+        // `matters` leaves out the output and hidden folders already.
+        self.matters(dir)
     }
 
     /// Whether a change to `path` can change the site. Only the part below

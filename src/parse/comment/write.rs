@@ -150,9 +150,7 @@ pub fn rewrite(text: &str, decision: &Decision) -> Option<String> {
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let before = FrontValues::read(split.front, split.toml)?;
     let front = keep_lines(split.front, split.toml, decision, newline)
-        .filter(|front| {
-            FrontValues::read(front, split.toml).is_some_and(|after| after.same_but_decision(&before))
-        })
+        .filter(|front| FrontValues::read(front, split.toml).as_ref() == Some(&before))
         .or_else(|| write_whole(before, decision, newline))?;
     let front_end = split.front_offset + split.front.len();
     let out = format!("{}{front}{}", &text[..split.front_offset], &text[front_end..]);
@@ -246,11 +244,6 @@ impl FrontValues {
             }
         }
         Some(values)
-    }
-
-    /// Whether `self` (read after a rewrite) holds what `before` held.
-    fn same_but_decision(&self, before: &FrontValues) -> bool {
-        self == before
     }
 }
 /// The YAML front matter without its top-level `status` and `moderation`
