@@ -24,6 +24,8 @@ const TOP_KEYS: &[&str] = &[
     "comments",
     "moderation",
     "feeds",
+    "notify",
+    "publish",
     "extra",
 ];
 const AUTHOR_KEYS: &[&str] = &["name", "bio", "url", "avatar"];
@@ -37,6 +39,21 @@ const COMMENTS_KEYS: &[&str] = &[
     "intake_url",
     "allowed_origins",
 ];
+const NOTIFY_KEYS: &[&str] = &[
+    "on",
+    "email",
+    "from",
+    "smtp_host",
+    "smtp_port",
+    "smtp_tls",
+    "smtp_user",
+    "webhook",
+    "digest_minutes",
+    "retry_seconds",
+    "link_days",
+    "reply_limit_per_hour",
+];
+const PUBLISH_KEYS: &[&str] = &["enabled", "output", "command", "debounce_ms"];
 const MODERATION_KEYS: &[&str] = &[
     "mode",
     "max_links",
@@ -86,6 +103,10 @@ pub struct Config {
     pub moderation: Moderation,
     #[serde(default)]
     pub feeds: FeedSettings,
+    #[serde(default)]
+    pub notify: NotifySettings,
+    #[serde(default)]
+    pub publish: PublishSettings,
     /// Free-form values for themes.
     #[serde(default)]
     pub extra: toml::Table,
@@ -112,6 +133,118 @@ pub struct FeedSettings {
 impl Default for FeedSettings {
     fn default() -> Self {
         FeedSettings { items: 20, full_content: true, atom: false, json: false, guid_domain: None }
+    }
+}
+
+/// `[notify]`: who `parlor intake` tells about comments, and how. Nothing
+/// is sent unless `email` or `webhook` is set. The SMTP password is read
+/// only from `PARLOR_SMTP_PASSWORD`, the webhook's signing key only from
+/// `PARLOR_WEBHOOK_SECRET`: never from a file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct NotifySettings {
+    /// Which comments the moderator hears of.
+    pub on: NotifyOn,
+    /// The moderator's addresses.
+    pub email: Vec<String>,
+    /// The sender; defaults to `parlor@` the host of `base_url`.
+    pub from: String,
+    pub smtp_host: String,
+    /// 0: the TLS mode's usual port (25, 587 or 465).
+    pub smtp_port: u16,
+    pub smtp_tls: SmtpTls,
+    /// Empty: no login.
+    pub smtp_user: String,
+    /// A URL that gets a signed JSON POST for each notification.
+    pub webhook: String,
+    /// More than 0: one message every this many minutes, holding all the
+    /// comments that came in that time, instead of one each.
+    pub digest_minutes: u32,
+    /// The first retry of a failed send waits this long; each next one
+    /// twice as long, up to an hour.
+    pub retry_seconds: u64,
+    /// The one-click moderation links expire after this many days.
+    pub link_days: u32,
+    /// Reply notifications one address receives in an hour, at most.
+    pub reply_limit_per_hour: u32,
+}
+
+impl Default for NotifySettings {
+    fn default() -> Self {
+        NotifySettings {
+            on: NotifyOn::Decisions,
+            email: Vec::new(),
+            from: String::new(),
+            smtp_host: "localhost".into(),
+            smtp_port: 0,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_user: String::new(),
+            webhook: String::new(),
+            digest_minutes: 0,
+            retry_seconds: 30,
+            link_days: 7,
+            reply_limit_per_hour: 5,
+        }
+    }
+}
+
+impl NotifySettings {
+    /// Whether any notification can be sent at all.
+    pub fn enabled(&self) -> bool {
+        !self.email.is_empty() || !self.webhook.is_empty()
+    }
+
+    /// The SMTP port: the setting, else the TLS mode's usual one.
+    pub fn port(&self) -> u16 {
+        match (self.smtp_port, self.smtp_tls) {
+            (0, SmtpTls::None) => 25,
+            (0, SmtpTls::Starttls) => 587,
+            (0, SmtpTls::Tls) => 465,
+            (port, _) => port,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NotifyOn {
+    /// Comments that wait for a decision (pending, held).
+    Decisions,
+    /// Every comment that arrives.
+    All,
+    /// None: only replies to subscribers are sent.
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain SMTP (a relay on the same machine).
+    None,
+    /// Plain, upgraded with STARTTLS (required).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+/// `[publish]`: `parlor intake` rebuilding the site when a comment's status
+/// changes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct PublishSettings {
+    /// Publish without `--publish`.
+    pub enabled: bool,
+    /// The output folder; defaults to `public` in the site.
+    pub output: String,
+    /// Run (by `sh -c`, in the site folder) after each successful build.
+    pub command: String,
+    /// Changes this close together give one build.
+    pub debounce_ms: u64,
+}
+
+impl Default for PublishSettings {
+    fn default() -> Self {
+        PublishSettings { enabled: false, output: String::new(), command: String::new(), debounce_ms: 300 }
     }
 }
 
@@ -381,6 +514,9 @@ impl Config {
                 "1 shows no replies nested; 5 is WordPress's default",
             );
         }
+        for (key, problem) in self.notify_problems() {
+            err(key, problem, "see `[notify]` in README.md");
+        }
         for (id, author) in &self.authors {
             if author.name.trim().is_empty() {
                 err(
@@ -415,6 +551,49 @@ impl Config {
                 )
             })
             .collect()
+    }
+
+    /// What cannot work in `[notify]`: by key.
+    fn notify_problems(&self) -> Vec<(&'static str, String)> {
+        let n = &self.notify;
+        let mut problems = Vec::new();
+        for address in &n.email {
+            if address.parse::<lettre::Address>().is_err() {
+                problems.push(("email", format!("`{address}` in `[notify] email` is not an email address")));
+            }
+        }
+        if !n.from.is_empty() && n.from.parse::<lettre::message::Mailbox>().is_err() {
+            problems.push((
+                "from",
+                format!("`[notify] from` is not an address: `{}` (e.g. `Blog <blog@example.org>`)", n.from),
+            ));
+        }
+        if !n.webhook.is_empty() && !(n.webhook.starts_with("https://") || n.webhook.starts_with("http://")) {
+            problems.push((
+                "webhook",
+                format!("`[notify] webhook` must be an http(s) URL, found `{}`", n.webhook),
+            ));
+        }
+        if n.retry_seconds == 0 {
+            problems.push(("retry_seconds", "`retry_seconds` must be at least 1".into()));
+        }
+        if n.link_days == 0 {
+            problems.push(("link_days", "`link_days` must be at least 1".into()));
+        }
+        problems
+    }
+
+    /// The sender of the site's mail: `[notify] from`, else `parlor@` the
+    /// host of `base_url`.
+    pub fn mail_from(&self) -> String {
+        if !self.notify.from.is_empty() {
+            return self.notify.from.clone();
+        }
+        let host = url::Url::parse(&self.base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "localhost".into());
+        format!("{} <parlor@{host}>", self.title.replace(['<', '>', '"', ','], ""))
     }
 
     /// The site root URL with a trailing slash.
@@ -456,6 +635,8 @@ fn unknown_config_key(text: &str, path: &str) -> Diagnostic {
         (Some(&"comments"), 2) => COMMENTS_KEYS,
         (Some(&"moderation"), 2) => MODERATION_KEYS,
         (Some(&"feeds"), 2) => FEEDS_KEYS,
+        (Some(&"notify"), 2) => NOTIFY_KEYS,
+        (Some(&"publish"), 2) => PUBLISH_KEYS,
         _ => TOP_KEYS,
     };
     Diagnostic::error(CONFIG_FILE, format!("unknown key `{path}`"))

@@ -60,21 +60,38 @@ fn mac(secret: &[u8]) -> HmacSha256 {
         .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"))
 }
 
+/// HMAC-SHA256 of `message` for `purpose`, in hex. Each purpose (the
+/// comment form, moderation links, reply subscriptions) signs its own
+/// messages: a signature made for one is never valid for another.
+pub fn sign(secret: &[u8], purpose: &str, message: &str) -> String {
+    hex::encode(purpose_mac(secret, purpose, message).finalize().into_bytes())
+}
+
+/// Whether `signature` is `sign(secret, purpose, message)` (compared in
+/// constant time).
+pub fn verify(secret: &[u8], purpose: &str, message: &str, signature: &str) -> bool {
+    let Ok(bytes) = hex::decode(signature.trim()) else { return false };
+    purpose_mac(secret, purpose, message).verify_slice(&bytes).is_ok()
+}
+
+fn purpose_mac(secret: &[u8], purpose: &str, message: &str) -> HmacSha256 {
+    let mut m = mac(secret);
+    m.update(purpose.as_bytes());
+    m.update(b"\0");
+    m.update(message.as_bytes());
+    m
+}
+
+const FORM_PURPOSE: &str = "parlor comment form";
+
 /// The token the build writes into the form of the post `slug`.
 pub fn form_token(secret: &[u8], slug: &str) -> String {
-    let mut m = mac(secret);
-    m.update(b"parlor comment form\0");
-    m.update(slug.as_bytes());
-    hex::encode(m.finalize().into_bytes())
+    sign(secret, FORM_PURPOSE, slug)
 }
 
 /// Whether `token` is the form token of `slug` (compared in constant time).
 pub fn verify_form_token(secret: &[u8], slug: &str, token: &str) -> bool {
-    let Ok(bytes) = hex::decode(token.trim()) else { return false };
-    let mut m = mac(secret);
-    m.update(b"parlor comment form\0");
-    m.update(slug.as_bytes());
-    m.verify_slice(&bytes).is_ok()
+    verify(secret, FORM_PURPOSE, slug, token)
 }
 
 /// Reads the secret for a build, creating it if needed; never fails the

@@ -25,6 +25,7 @@ pub mod load;
 pub mod model;
 pub mod moderate;
 pub mod moderator;
+pub mod notify;
 pub mod output;
 pub mod parse;
 pub mod progress;

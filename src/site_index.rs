@@ -16,6 +16,7 @@ use crate::moderate::PostFacts;
 /// A post as the moderator and comment intake see it.
 #[derive(Debug, Clone)]
 pub struct PostInfo {
+    pub title: String,
     pub facts: PostFacts,
     /// The URL path under the site's `permalink` pattern.
     pub url: String,
@@ -49,7 +50,7 @@ impl SiteIndex {
                 );
                 let published = crate::model::is_published(head.draft, Some(&head.date), now);
                 let facts = PostFacts { comments: head.comments, date: head.date };
-                (head.slug, PostInfo { facts, url, published })
+                (head.slug, PostInfo { title: head.title, facts, url, published })
             })
             .collect();
         SiteIndex { posts }

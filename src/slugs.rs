@@ -35,7 +35,8 @@ pub fn shortened(name: &str) -> Option<String> {
     (full.len() > MAX_SLUG_BYTES).then(|| bound(full))
 }
 
-fn short_hash(text: &str) -> String {
+/// Eight hex digits of `text`'s SHA-256.
+pub fn short_hash(text: &str) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(text.as_bytes());
     hex::encode(&digest[..HASH_DIGITS / 2])

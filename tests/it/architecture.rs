@@ -13,6 +13,7 @@ const STACK: &[&str] = &[
     "cli",
     "serve",
     "intake",
+    "notify",
     "moderator",
     "import",
     "scaffold",
