@@ -568,7 +568,8 @@ impl Config {
                 format!("`[notify] from` is not an address: `{}` (e.g. `Blog <blog@example.org>`)", n.from),
             ));
         }
-        if !n.webhook.is_empty() && !(n.webhook.starts_with("https://") || n.webhook.starts_with("http://")) {
+        let web = |u: &str| u.starts_with("https://") || u.starts_with("http://");
+        if !n.webhook.is_empty() && !web(&n.webhook) {
             problems.push((
                 "webhook",
                 format!("`[notify] webhook` must be an http(s) URL, found `{}`", n.webhook),

@@ -109,6 +109,13 @@ pub struct IntakeArgs {
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     #[arg(long)]
     pub trust_forwarded_for: bool,
+    /// Rebuild the site into its output folder whenever a comment's status changes
+    /// (also `[publish] enabled = true`).
+    #[arg(long)]
+    pub publish: bool,
+    /// The folder to publish into (default: `[publish] output`, else `public` in the site).
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

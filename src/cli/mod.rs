@@ -146,8 +146,24 @@ fn run(cli: &Cli, now: jiff::Timestamp) -> anyhow::Result<ExitCode> {
 /// `parlor intake`: the comment intake alone, for production.
 fn intake(cli: &Cli, args: &IntakeArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let addr = std::net::SocketAddr::new(args.bind, args.port);
-    runtime.block_on(crate::intake::run(&cli.root, addr, args.trust_forwarded_for))?;
+    let diags = crate::diag::Diagnostics::new();
+    let publish = crate::config::Config::load(&cli.root, &diags).map(|c| c.publish).unwrap_or_default();
+    let publish = (args.publish || publish.enabled).then(|| crate::intake::PublishOptions {
+        root: cli.root.clone(),
+        output: args.output.clone().unwrap_or_else(|| match publish.output.as_str() {
+            "" => cli.root.join("public"),
+            dir => cli.root.join(dir),
+        }),
+        command: Some(publish.command).filter(|c| !c.trim().is_empty()),
+        debounce: std::time::Duration::from_millis(publish.debounce_ms),
+    });
+    let options = crate::intake::IntakeOptions {
+        root: cli.root.clone(),
+        addr: std::net::SocketAddr::new(args.bind, args.port),
+        trust_forwarded_for: args.trust_forwarded_for,
+        publish,
+    };
+    runtime.block_on(crate::intake::run(options))?;
     Ok(ExitCode::SUCCESS)
 }
 

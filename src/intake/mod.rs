@@ -9,6 +9,9 @@
 
 pub mod http;
 pub mod members;
+mod moderation;
+mod page;
+pub mod publish;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -22,14 +25,17 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 
 use crate::forms::{self, HONEYPOT_FIELD};
 use crate::moderate::{self, Context};
 use crate::moderator::Queue;
+use crate::notify::Notifier;
+use crate::notify::links::UsedLinks;
 use crate::parse::CommentsMode;
 use crate::parse::comment::{Comment, Decision, Recorded, Status};
 use members::Members;
+pub use publish::{PublishOptions, Publisher};
 
 /// How often `parlor intake` re-reads the site (new posts, approved
 /// comments, members), in the background: requests never wait for it.
@@ -140,6 +146,22 @@ pub struct IntakeState {
     /// Take the client address from `X-Forwarded-For` (behind a proxy).
     trust_forwarded_for: bool,
     limits: Limits,
+    services: Services,
+    used_links: UsedLinks,
+    /// What of the comments is published (`Index::published`), when the
+    /// index was last read: a change made outside intake (the CLI, a `git
+    /// pull`) is seen by the next re-read, and published.
+    published: Mutex<u64>,
+}
+
+/// What intake tells and runs when comments come and are decided; none of
+/// it in `parlor serve`.
+#[derive(Default)]
+pub struct Services {
+    /// Tells the moderator (and subscribers) by mail and webhook.
+    pub notifier: Option<Arc<Notifier>>,
+    /// Rebuilds the site when a comment's status changes.
+    pub publisher: Option<Publisher>,
 }
 
 struct Index {
@@ -157,8 +179,20 @@ impl IntakeState {
         trust_forwarded_for: bool,
         limits: Limits,
     ) -> Result<Arc<IntakeState>> {
+        IntakeState::load_with(root, extra_origins, trust_forwarded_for, limits, Services::default())
+    }
+
+    /// `load`, with the notifier and publisher that `parlor intake` runs.
+    pub fn load_with(
+        root: &Path,
+        extra_origins: Vec<String>,
+        trust_forwarded_for: bool,
+        limits: Limits,
+        services: Services,
+    ) -> Result<Arc<IntakeState>> {
         let secret = forms::load_or_create(root)?;
         let index = Index::load(root, limits.clock.timestamp())?;
+        let published = index.published();
         let mut allowed_origins = extra_origins;
         allowed_origins.push(origin_of(&index.queue.config.base_url));
         allowed_origins.extend(
@@ -174,14 +208,46 @@ impl IntakeState {
             allowed_origins,
             trust_forwarded_for,
             limits,
+            services,
+            used_links: UsedLinks::open(root),
+            published: Mutex::new(published),
         }))
     }
 
     /// Re-reads posts, comments and members (after a rebuild, or when stale).
     pub fn reload(&self) -> Result<()> {
         let fresh = Index::load(&self.root, self.limits.clock.timestamp())?;
+        let published = fresh.published();
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+        let before =
+            std::mem::replace(&mut *self.published.lock().unwrap_or_else(|e| e.into_inner()), published);
+        if before != published
+            && let Some(publisher) = &self.services.publisher
+        {
+            publisher.changed();
+        }
         Ok(())
+    }
+
+    /// Records a moderator's decision on comment `id` (a one-click link):
+    /// the file rewritten as `parlor comments` does. `None` when no
+    /// comment has that id.
+    fn record_decision(&self, id: &str, status: Status, now: jiff::Timestamp) -> Result<Option<Comment>> {
+        let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
+        let Some(i) = index.queue.comments.iter().position(|c| c.id == id) else { return Ok(None) };
+        let mut decision = crate::moderator::manual_decision(status, None, now);
+        decision.by = "moderator (link)".into();
+        index.queue.record(i, &decision)?;
+        Ok(Some(index.queue.comments[i].clone()))
+    }
+
+    /// A comment's status changed here: the filter learns from it at the
+    /// next re-read, and the site is published.
+    fn comment_status_changed(&self) {
+        self.mark_stale();
+        if let Some(publisher) = &self.services.publisher {
+            publisher.changed();
+        }
     }
 
     /// Takes one comment from the site-wide budget; false when it is spent.
@@ -243,21 +309,70 @@ impl Index {
     fn load(root: &Path, now: jiff::Timestamp) -> Result<Index> {
         Ok(Index { queue: Queue::load(root, now)?, members: Members::load(root)? })
     }
+
+    /// A hash of what of the comments a build publishes: each approved
+    /// comment's file and text.
+    fn published(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for c in self.queue.comments.iter().filter(|c| c.status == Status::Approved) {
+            (&c.path, &c.body, &c.author, &c.reply_to).hash(&mut hasher);
+        }
+        hasher.finish()
+    }
 }
 
 fn origin_of(url: &str) -> String {
     url::Url::parse(url).map(|u| u.origin().ascii_serialization()).unwrap_or_default()
 }
 
-/// The router holding `POST /comments`.
+/// The router holding `POST /comments` and the moderation links.
 pub fn router(state: Arc<IntakeState>) -> Router {
-    Router::new().route("/comments", post(submit)).with_state(state)
+    Router::new()
+        .route("/comments", post(submit))
+        .route("/comments/moderate", get(moderation::confirm_page).post(moderation::apply))
+        .with_state(state)
+}
+
+/// What `parlor intake` runs with.
+pub struct IntakeOptions {
+    pub root: PathBuf,
+    pub addr: SocketAddr,
+    pub trust_forwarded_for: bool,
+    /// Rebuild the site when a comment's status changes (`--publish`).
+    pub publish: Option<PublishOptions>,
+}
+
+/// The notifier `[notify]` asks for, sending for real; `None` when it
+/// names no address and no webhook.
+pub fn network_notifier(root: &Path, config: &crate::config::Config) -> Result<Option<Arc<Notifier>>> {
+    if !config.notify.enabled() {
+        return Ok(None);
+    }
+    let transport = crate::notify::transport::Network::from_config(config)?;
+    let secret = forms::load_or_create(root)?;
+    Ok(Some(Arc::new(Notifier::start(root, config.clone(), secret, Box::new(transport)))))
 }
 
 /// Serves intake alone until Ctrl-C: `parlor intake`.
-pub async fn run(root: &Path, addr: SocketAddr, trust_forwarded_for: bool) -> Result<()> {
+pub async fn run(options: IntakeOptions) -> Result<()> {
+    let root = options.root.as_path();
     let limits = Limits::default();
-    let state = IntakeState::load(root, Vec::new(), trust_forwarded_for, limits.clone())?;
+    let diags = crate::diag::Diagnostics::new();
+    let Some(config) = crate::config::Config::load(root, &diags) else {
+        let lines: Vec<String> = diags.into_sorted().iter().map(|d| d.render(false)).collect();
+        anyhow::bail!("the site's config has problems:\n{}", lines.join(""));
+    };
+    let notifier = network_notifier(root, &config)?;
+    let publisher = options.publish.map(|p| Publisher::start(p, notifier.clone(), None));
+    if let Some(publisher) = &publisher {
+        // The live site starts as the comment files say.
+        publisher.changed();
+    }
+    let services = Services { notifier, publisher };
+    let state =
+        IntakeState::load_with(root, Vec::new(), options.trust_forwarded_for, limits.clone(), services)?;
+    let addr = options.addr;
     let refresher = Arc::clone(&state);
     tokio::spawn(async move {
         let mut every = tokio::time::interval(INDEX_MAX_AGE);
@@ -324,7 +439,7 @@ async fn submit(
     let result = handle(&state, peer, &headers, body).await;
     match result {
         Ok(accepted) => answer(accepted, wants_json, &state),
-        Err(refusal) => refusal_response(refusal, wants_json),
+        Err(refusal) => refusal_response(refusal, wants_json, &state),
     }
 }
 
@@ -365,20 +480,21 @@ async fn handle(
         })?;
     let form = Form::decode(&bytes, max_length)?;
     let client = client_address(state, peer, headers);
-    let (comment, text, path, post_path) = {
+    let (comment, text, path, post_path, post_title, verdict) = {
         let index = state
             .index
             .read()
             .map_err(|_| refuse(StatusCode::SERVICE_UNAVAILABLE, "the server is restarting"))?;
-        let (comment, text) = judge(state, &index, &form, client)?;
+        let (comment, text, verdict) = judge(state, &index, &form, client)?;
         let path = state
             .root
             .join(crate::load::COMMENTS_DIR)
             .join(&comment.post_slug)
             .join(format!("{}.md", comment.id));
-        let post_path =
-            index.queue.post(&comment.post_slug).map(|(_, p)| p.url.clone()).unwrap_or_else(|| "/".into());
-        (comment, text, path, post_path)
+        let post = index.queue.post(&comment.post_slug).map(|(_, p)| p);
+        let post_path = post.map(|p| p.url.clone()).unwrap_or_else(|| "/".into());
+        let post_title = post.map(|p| p.title.clone()).unwrap_or_default();
+        (comment, text, path, post_path, post_title, verdict)
     };
     let stored =
         tokio::task::spawn_blocking(move || crate::fsx::atomic_write(&path, text.as_bytes(), true)).await;
@@ -399,11 +515,49 @@ async fn handle(
         }
     }
     state.remember(client);
+    tell_of_arrival(state, &comment, &post_title, &post_path, &verdict).await;
+    if comment.status == Status::Approved {
+        state.comment_status_changed();
+    }
     let accepted = Accepted { id: comment.id.clone(), status: comment.status, post_path };
     if let Ok(mut index) = state.index.write() {
         index.queue.push(comment);
     }
     Ok(accepted)
+}
+
+/// Queues the moderator's notification of a stored comment, before the
+/// reader is answered (so a crash after the answer loses no mail). A
+/// notification that cannot be queued is logged: the comment is stored,
+/// and the reader is not refused for it.
+async fn tell_of_arrival(
+    state: &IntakeState,
+    comment: &Comment,
+    title: &str,
+    path: &str,
+    verdict: &Verdicts,
+) {
+    let Some(notifier) = state.services.notifier.clone() else { return };
+    let (comment, title, path, verdict) =
+        (comment.clone(), title.to_string(), path.to_string(), verdict.clone());
+    let now = state.limits.clock.timestamp();
+    let queued = tokio::task::spawn_blocking(move || {
+        let post = crate::notify::PostRef { title: &title, path: &path };
+        let reasons = verdict.reasons.iter().map(|(c, m)| (c.as_str(), m.clone())).collect();
+        let verdict = crate::notify::Verdict { verdict: &verdict.verdict, reasons };
+        notifier.comment_arrived(&comment, &post, &verdict, now)
+    })
+    .await;
+    if let Ok(Err(e)) = queued {
+        eprintln!("error: cannot queue the moderator's notification: {e:#}");
+    }
+}
+
+/// What the rules said of an arriving comment, owned.
+#[derive(Clone)]
+struct Verdicts {
+    verdict: String,
+    reasons: Vec<(String, String)>,
 }
 
 fn check_origin(state: &IntakeState, headers: &HeaderMap) -> Result<(), Refusal> {
@@ -535,7 +689,7 @@ fn judge(
     index: &Index,
     form: &Form,
     client: IpAddr,
-) -> Result<(Comment, String), Refusal> {
+) -> Result<(Comment, String, Verdicts), Refusal> {
     let queue = &index.queue;
     let config = &queue.config;
     // The slug is only ever a key into the site's own list of posts.
@@ -625,7 +779,11 @@ fn judge(
     let decision = crate::moderator::decision_from(&eval, config, now);
     comment.status = decision.status;
     let file = comment_file(&comment, &decision);
-    Ok((comment, file))
+    let verdicts = Verdicts {
+        verdict: eval.verdict.as_str().to_string(),
+        reasons: eval.findings().map(|r| (r.code.to_string(), r.check.message.to_string())).collect(),
+    };
+    Ok((comment, file, verdicts))
 }
 
 /// The comment file, as `parse::comment` reads it back.
@@ -701,16 +859,16 @@ fn answer(accepted: Accepted, wants_json: bool, state: &IntakeState) -> Response
     response
 }
 
-fn refusal_response(r: Refusal, wants_json: bool) -> Response {
+fn refusal_response(r: Refusal, wants_json: bool, state: &IntakeState) -> Response {
     let mut response = if wants_json {
         let body = serde_json::json!({ "error": r.message, "field": r.field });
         (r.status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
     } else {
         let message = crate::html::escape(&r.message);
-        let html = format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Comment not accepted</title></head><body><main><h1>Your comment was not accepted</h1><p>{message}</p><p>Use your browser's Back button: what you wrote is still in the form.</p></main></body></html>"
+        let body = format!(
+            "<p class=\"comment-refused\">{message}</p><p>Use your browser's Back button: what you wrote is still in the form.</p>"
         );
-        (r.status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+        page::render(state, r.status, "Your comment was not accepted", &body)
     };
     if let Some(seconds) = r.retry_after {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));

@@ -205,6 +205,9 @@ impl Notifier {
             t.push_str(&format!("Website: {site}\n"));
         }
         t.push_str(&format!("Status: {} (the rules said: {})\n", c.status.as_str(), verdict.verdict));
+        if verdict.reasons.is_empty() {
+            t.push_str("  No rule found anything against it.\n");
+        }
         for (code, message) in &verdict.reasons {
             t.push_str(&format!("  - {code}: {message}\n"));
         }

@@ -15,6 +15,7 @@ mod hostile;
 mod import;
 mod intake;
 mod moderation;
+mod notify;
 mod security;
 mod serve;
 mod snapshots;
