@@ -7,6 +7,7 @@
 //! with create-new, fsync and rename *before* the answer goes out. A
 //! comment that cannot be stored gets 503, never a 2xx.
 
+mod explain;
 pub mod http;
 pub mod members;
 mod moderation;
@@ -167,6 +168,8 @@ pub struct Services {
 struct Index {
     queue: Queue,
     members: Members,
+    /// The site's theme, for intake's own pages.
+    theme: Option<crate::render::notice::NoticeTheme>,
 }
 
 impl IntakeState {
@@ -307,7 +310,9 @@ impl IntakeState {
 
 impl Index {
     fn load(root: &Path, now: jiff::Timestamp) -> Result<Index> {
-        Ok(Index { queue: Queue::load(root, now)?, members: Members::load(root)? })
+        let queue = Queue::load(root, now)?;
+        let theme = crate::render::notice::NoticeTheme::load(root, &queue.config);
+        Ok(Index { queue, members: Members::load(root)?, theme })
     }
 
     /// A hash of what of the comments a build publishes: each approved
@@ -423,6 +428,9 @@ struct Accepted {
     id: String,
     status: Status,
     post_path: String,
+    /// Rejected by the site's policy alone: the reader is told why.
+    explained: Option<Vec<explain::Reason>>,
+    form: Form,
 }
 
 async fn submit(
@@ -514,12 +522,21 @@ async fn handle(
             ));
         }
     }
-    state.remember(client);
+    // A reader told to fix their comment may send it again at once.
+    if verdict.explained.is_none() {
+        state.remember(client);
+    }
     tell_of_arrival(state, &comment, &post_title, &post_path, &verdict).await;
     if comment.status == Status::Approved {
         state.comment_status_changed();
     }
-    let accepted = Accepted { id: comment.id.clone(), status: comment.status, post_path };
+    let accepted = Accepted {
+        id: comment.id.clone(),
+        status: comment.status,
+        post_path,
+        explained: verdict.explained.clone(),
+        form,
+    };
     if let Ok(mut index) = state.index.write() {
         index.queue.push(comment);
     }
@@ -558,6 +575,8 @@ async fn tell_of_arrival(
 struct Verdicts {
     verdict: String,
     reasons: Vec<(String, String)>,
+    /// The policy's reasons, when they are to be told to the reader.
+    explained: Option<Vec<explain::Reason>>,
 }
 
 fn check_origin(state: &IntakeState, headers: &HeaderMap) -> Result<(), Refusal> {
@@ -782,6 +801,7 @@ fn judge(
     let verdicts = Verdicts {
         verdict: eval.verdict.as_str().to_string(),
         reasons: eval.findings().map(|r| (r.code.to_string(), r.check.message.to_string())).collect(),
+        explained: explain::reasons(&eval, &config.moderation),
     };
     Ok((comment, file, verdicts))
 }
@@ -838,6 +858,9 @@ fn web_address(w: &str) -> Option<String> {
 }
 
 fn answer(accepted: Accepted, wants_json: bool, state: &IntakeState) -> Response {
+    if let Some(reasons) = &accepted.explained {
+        return explain::response(state, &accepted.form, reasons, wants_json);
+    }
     if wants_json {
         let body = serde_json::json!({ "id": accepted.id, "status": accepted.status.as_str() });
         return (StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json")], body.to_string())

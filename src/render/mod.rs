@@ -6,6 +6,7 @@ pub mod feeds;
 mod fingerprint;
 pub mod links;
 mod memo;
+pub mod notice;
 mod sitemap;
 pub mod view;
 

@@ -23,6 +23,20 @@ pub struct SiteView<'a> {
     pub extra: &'a toml::Table,
 }
 
+impl<'a> SiteView<'a> {
+    pub fn of_config(c: &'a crate::config::Config, nav: Vec<Link<'a>>) -> SiteView<'a> {
+        SiteView {
+            title: &c.title,
+            description: &c.description,
+            base_url: c.root_url(),
+            language: &c.language,
+            nav,
+            generator: concat!("parlor ", env!("CARGO_PKG_VERSION")),
+            extra: &c.extra,
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub struct Link<'a> {
     pub title: &'a str,
@@ -114,6 +128,21 @@ pub struct CommentFormView<'a> {
     pub max_length: usize,
     /// Comments one can reply to, in reading order.
     pub replies: Vec<ReplyOption<'a>>,
+    /// What the reader sent, when intake gives the form back to be edited;
+    /// empty in the build.
+    pub values: FormValues,
+}
+
+/// A comment form's fields as a reader filled them in.
+#[derive(Serialize, Default, Debug, Clone)]
+pub struct FormValues {
+    pub author: String,
+    pub email: String,
+    pub website: String,
+    pub body: String,
+    pub reply_to: String,
+    /// "Email me replies to my comment" was ticked.
+    pub notify_replies: bool,
 }
 
 #[derive(Serialize)]
@@ -253,6 +282,7 @@ impl<'m> Views<'m> {
             honeypot: crate::forms::HONEYPOT_FIELD,
             max_length: self.model.config.moderation.max_length,
             replies,
+            values: FormValues::default(),
         })
     }
 
@@ -275,22 +305,13 @@ impl<'m> Views<'m> {
     }
 
     pub fn site(&self) -> SiteView<'m> {
-        let c = &self.model.config;
         let nav = self
             .model
             .pages
             .iter()
             .zip(&self.model.page_urls)
             .map(|(p, u)| Link { title: &p.title, url: self.href(u) });
-        SiteView {
-            title: &c.title,
-            description: &c.description,
-            base_url: c.root_url(),
-            language: &c.language,
-            nav: nav.collect(),
-            generator: concat!("parlor ", env!("CARGO_PKG_VERSION")),
-            extra: &c.extra,
-        }
+        SiteView::of_config(&self.model.config, nav.collect())
     }
 
     fn term_link(&self, base: &str, name: &'m str) -> TermLink<'m> {

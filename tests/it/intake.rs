@@ -488,3 +488,97 @@ fn an_oversized_body_sent_whole_before_reading_gets_the_413_page() {
     assert_eq!(resp.status().as_u16(), 413);
     assert_eq!(stored(&site, "p").len(), 2);
 }
+
+#[test]
+fn issue_18_a_policy_rejection_names_the_rule_and_gives_the_form_back_filled() {
+    let site = site("");
+    let app = app(&site);
+    let body = "Great post, thanks!";
+    let a = app.send(&with(&good("p", &token("p")), "body", body), false);
+    assert_eq!(a.status, 422, "{}", a.body);
+    let page = scraper::Html::parse_document(&a.body);
+    let select = |css: &str| scraper::Selector::parse(css).unwrap();
+    // The reason, said with its rule and how to fix the comment.
+    let reasons: Vec<String> =
+        page.select(&select("ul.comment-reasons li")).map(|li| li.text().collect()).collect();
+    assert!(!reasons.is_empty(), "{}", a.body);
+    let rules: Vec<&str> =
+        page.select(&select("ul.comment-reasons li")).filter_map(|li| li.attr("data-rule")).collect();
+    assert!(rules.iter().all(|r| ["generic_praise", "too_short"].contains(r)), "{rules:?}");
+    assert!(reasons.iter().any(|r| r.contains("words") || r.contains("post itself")), "{reasons:?}");
+    // The form, filled with what the reader sent, in the site's theme.
+    let textarea: String =
+        page.select(&select("form#comment-form textarea[name=body]")).next().unwrap().text().collect();
+    assert_eq!(textarea, body);
+    let author = page.select(&select("input[name=author]")).next().unwrap();
+    assert_eq!(author.attr("value"), Some("Reader"));
+    let email = page.select(&select("input[name=email]")).next().unwrap();
+    assert_eq!(email.attr("value"), Some("reader@private.example"));
+    let token_field = page.select(&select("input[name=token]")).next().unwrap();
+    assert_eq!(token_field.attr("value"), Some(token("p").as_str()));
+    assert!(
+        page.select(&select("body.kind-intake header.site-header a.site-title")).next().is_some(),
+        "themed"
+    );
+    // The reader may send the edited comment at once (no flood wait).
+    let edited =
+        "Great post: the part about callbacks matched what our bank did after the outage last spring.";
+    let again = app.send(&with(&good("p", &token("p")), "body", edited), false);
+    assert_eq!(again.status, 303, "{}", again.body);
+    // An API client gets the reasons as JSON (after the flood wait the
+    // accepted comment started).
+    app.clock.advance(Duration::from_secs(60));
+    let json = app.send(&with(&good("p", &token("p")), "body", "Nice article, thank you!"), true);
+    assert_eq!(json.status, 422);
+    let v: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(v["status"], "rejected");
+    assert!(v["reasons"][0]["fix"].as_str().is_some_and(|f| !f.is_empty()), "{v}");
+}
+
+#[test]
+fn issue_18_spam_gets_the_neutral_notice_and_learns_nothing() {
+    let site = site("");
+    let app = app(&site);
+    let spam =
+        "Make money online from home, GET PAID UP TO $30 AN HOUR: visit bit.ly/xyz and sub to my channel";
+    let a = app.send(&with(&good("p", &token("p")), "body", spam), false);
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert!(a.location.as_deref().unwrap().ends_with("#comment-pending"), "{:?}", a.location);
+    let json = app.send(&with(&with(&good("p", &token("p")), "body", spam), "author", "Other"), true);
+    assert!(!json.body.contains("money_offer") && !json.body.contains("reasons"), "{}", json.body);
+}
+
+#[test]
+fn issue_18_an_expired_or_malformed_moderation_link_changes_nothing() {
+    use parlor::notify::links::{Purpose, SignedLink};
+    let site = site("");
+    let app = app(&site);
+    let now = app.clock.timestamp().as_second();
+    let expired = SignedLink::new(SECRET.as_bytes(), Purpose::Moderate, "c2", "approve", now - 1).unwrap();
+    let fresh = SignedLink::new(SECRET.as_bytes(), Purpose::Moderate, "c2", "approve", now + 60).unwrap();
+    let get = |query: &str| {
+        app.call(Request::get(format!("/comments/moderate?{query}")).body(Body::empty()).unwrap())
+    };
+    let post = |query: &str| {
+        app.call(
+            Request::post("/comments/moderate")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(query.to_string()))
+                .unwrap(),
+        )
+    };
+    assert_eq!(get(&expired.query()).status, 403);
+    assert!(get(&expired.query()).body.contains("expired"));
+    assert_eq!(post(&expired.query()).status, 403);
+    assert_eq!(get("c=c2&a=approve").status, 403);
+    assert_eq!(post("").status, 403);
+    // Moved past its expiry, a link that worked no longer does.
+    assert_eq!(get(&fresh.query()).status, 200);
+    app.clock.advance(Duration::from_secs(61));
+    assert_eq!(post(&fresh.query()).status, 403);
+    assert!(site.source("content/comments/p/c2.md").contains("status: pending"));
+    // A link for an action that is not one.
+    let odd = SignedLink::new(SECRET.as_bytes(), Purpose::Moderate, "c2", "delete", now + 600).unwrap();
+    assert_eq!(post(&odd.query()).status, 403);
+    assert!(site.source("content/comments/p/c2.md").contains("status: pending"));
+}
