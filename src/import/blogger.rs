@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::xml::{Node, XmlStream};
-use super::{CommentOut, ImportError, ImportReport, PostOut, SiteInfo, Staging, html};
+use super::{CommentOut, ImportError, ImportReport, PostOut, SiteInfo, SlugFor, Staging, html};
 use crate::parse::comment::Status;
 
 #[derive(Default)]
@@ -130,7 +130,7 @@ pub(super) fn import(
                 .filter(|s| !s.is_empty())
                 .or(Some(title).filter(|s| !s.is_empty()))
                 .unwrap_or_else(|| format!("post-{}", short_id(&id)));
-            slugs.insert(id, staging.claim(&base, false));
+            slugs.insert(id, staging.claim(&base, SlugFor::Post));
         }
         Ok(())
     })?;
@@ -181,7 +181,7 @@ fn write_post(
         tags: e.labels.clone(),
         summary: None,
         draft: e.draft,
-        closed: false,
+        comments: None,
         markdown: html::post_to_markdown(get("content")),
     };
     staging.write(PathBuf::from("content/posts").join(format!("{slug}.md")), &out.file_text(false))?;

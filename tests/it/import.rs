@@ -221,3 +221,55 @@ fn a_blogger_export_imports_with_drafts_labels_and_threads() {
     let page = site.page("/posts/warteschleife/");
     assert_eq!(page.count("#comment-bl-9002 > ol.comment-replies > #comment-bl-9003"), 1, "threading kept");
 }
+
+/// A WordPress export whose FAQ page takes comments and has a post of the
+/// same name, and whose about page is closed but holds a comment.
+const PAGES_WITH_COMMENTS: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+	<title>Pages</title><link>https://pages.example.org</link>
+	<item>
+		<title>FAQ post</title><content:encoded>A post.</content:encoded>
+		<wp:post_id>1</wp:post_id><wp:post_date_gmt>2019-01-01 00:00:00</wp:post_date_gmt>
+		<wp:post_name>faq</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+	</item>
+	<item>
+		<title>FAQ</title><content:encoded>Questions.</content:encoded>
+		<wp:post_id>2</wp:post_id><wp:post_date_gmt>2019-01-01 00:00:00</wp:post_date_gmt><wp:comment_status>open</wp:comment_status>
+		<wp:post_name>faq</wp:post_name><wp:status>publish</wp:status><wp:post_type>page</wp:post_type>
+		<wp:comment><wp:comment_id>201</wp:comment_id><wp:comment_author>Asker</wp:comment_author><wp:comment_date_gmt>2019-02-01 10:00:00</wp:comment_date_gmt><wp:comment_content>Is shipping refunded too, both ways?</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>
+		<wp:comment><wp:comment_id>202</wp:comment_id><wp:comment_author>Owner</wp:comment_author><wp:comment_date_gmt>2019-02-02 10:00:00</wp:comment_date_gmt><wp:comment_content>Yes, both ways.</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>201</wp:comment_parent></wp:comment>
+	</item>
+	<item>
+		<title>About</title><content:encoded>Us.</content:encoded>
+		<wp:post_id>3</wp:post_id><wp:post_date_gmt>2019-01-01 00:00:00</wp:post_date_gmt><wp:comment_status>closed</wp:comment_status>
+		<wp:post_name>about</wp:post_name><wp:status>publish</wp:status><wp:post_type>page</wp:post_type>
+		<wp:comment><wp:comment_id>301</wp:comment_id><wp:comment_author>Fan</wp:comment_author><wp:comment_date_gmt>2019-02-03 10:00:00</wp:comment_date_gmt><wp:comment_content>A friendly team, and a good page about it.</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>
+	</item>
+</channel>
+</rss>
+"#;
+
+#[test]
+fn comments_on_wordpress_pages_are_kept_in_a_folder_no_post_shares() {
+    let site = empty_site();
+    site.file("export.xml", PAGES_WITH_COMMENTS);
+    let run = import(&site, &site.root().join("export.xml"), &[]);
+    run.assert_ok();
+    assert!(run.stdout().contains("3 comments: 3 approved"), "{}", run.stdout());
+    assert!(!run.stdout().contains("comments on pages"), "{}", run.stdout());
+    // The post took `faq` first: the page that takes comments gets its own slug.
+    let faq = read(&site, "content/pages/faq-2.md");
+    assert_eq!(crate::support::key(&faq, "comments"), "open", "{faq}");
+    assert!(site.root().join("content/comments/faq-2/wp-202.md").exists());
+    let about = read(&site, "content/pages/about.md");
+    assert!(!about.contains("comments:"), "closed is a page's default: {about}");
+    site.build().assert_ok();
+    let page = site.page("/faq-2/");
+    assert_eq!(page.count("#comment-wp-201 > ol.comment-replies > #comment-wp-202"), 1, "threading kept");
+    assert_eq!(page.count("form.comment-form"), 1);
+    let about = site.page("/about/");
+    assert_eq!(about.texts("#comments-title"), ["One comment"]);
+    assert_eq!(about.texts(".comments-closed"), ["Comments are closed."]);
+    assert_eq!(site.page("/posts/faq/").texts("#comments-title"), ["No comments yet."]);
+}

@@ -15,6 +15,7 @@ mod hostile;
 mod import;
 mod intake;
 mod moderation;
+mod page_comments;
 mod security;
 mod serve;
 mod snapshots;
