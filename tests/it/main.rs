@@ -7,6 +7,7 @@ mod browser;
 mod build;
 mod cache;
 mod cli;
+mod comment_pages;
 mod comments;
 mod crash;
 mod errors;
