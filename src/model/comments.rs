@@ -192,10 +192,13 @@ pub fn thread(comments: &[Arc<Comment>], indices: &[usize], settings: &CommentSe
 
 /// `roots` top-level comments in pages of `per_page` (0: all on one).
 fn split_pages(roots: usize, per_page: usize) -> Vec<std::ops::Range<usize>> {
-    if per_page == 0 || roots <= per_page {
-        return vec![0..roots];
+    let per_page = if per_page == 0 { roots.max(1) } else { per_page };
+    let mut pages: Vec<std::ops::Range<usize>> =
+        (0..roots).step_by(per_page).map(|start| start..(start + per_page).min(roots)).collect();
+    if pages.is_empty() {
+        pages.push(0..0);
     }
-    (0..roots).step_by(per_page).map(|start| start..(start + per_page).min(roots)).collect()
+    pages
 }
 
 /// Comment `i` at `depth` (1 for the top level) with its replies.

@@ -273,3 +273,53 @@ fn comments_on_wordpress_pages_are_kept_in_a_folder_no_post_shares() {
     assert_eq!(about.texts(".comments-closed"), ["Comments are closed."]);
     assert_eq!(site.page("/posts/faq/").texts("#comments-title"), ["No comments yet."]);
 }
+
+/// A Blogger export with a post and a page of the same name; the page
+/// holds a comment, listed before it.
+const BLOGGER_PAGE: &str = r#"<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns='http://www.w3.org/2005/Atom' xmlns:thr='http://purl.org/syndication/thread/1.0'>
+  <title type='text'>Pages on Blogger</title>
+  <link rel='alternate' type='text/html' href='https://pages.example.net/'/>
+  <entry>
+    <id>tag:blogger.com,1999:blog-7.post-501</id>
+    <published>2021-02-02T08:00:00.000Z</published>
+    <category scheme='http://schemas.google.com/g/2005#kind' term='http://schemas.google.com/blogger/2008/kind#comment'/>
+    <content type='html'>Where do I send a broken kettle back?</content>
+    <author><name>Reader</name></author>
+    <thr:in-reply-to ref='tag:blogger.com,1999:blog-7.page-300'/>
+  </entry>
+  <entry>
+    <id>tag:blogger.com,1999:blog-7.post-200</id>
+    <published>2021-02-01T08:00:00.000Z</published>
+    <category scheme='http://schemas.google.com/g/2005#kind' term='http://schemas.google.com/blogger/2008/kind#post'/>
+    <title type='text'>Contact</title>
+    <content type='html'>A post.</content>
+    <link rel='alternate' type='text/html' href='https://pages.example.net/2021/02/contact.html'/>
+  </entry>
+  <entry>
+    <id>tag:blogger.com,1999:blog-7.page-300</id>
+    <published>2021-01-01T08:00:00.000Z</published>
+    <category scheme='http://schemas.google.com/g/2005#kind' term='http://schemas.google.com/blogger/2008/kind#page'/>
+    <title type='text'>Contact</title>
+    <content type='html'>Write to us.</content>
+    <link rel='alternate' type='text/html' href='https://pages.example.net/p/contact.html'/>
+  </entry>
+</feed>
+"#;
+
+#[test]
+fn blogger_pages_are_imported_with_their_comments() {
+    let site = empty_site();
+    site.file("blog.xml", BLOGGER_PAGE);
+    let run = site.run(&["import", "blogger", site.root().join("blog.xml").to_str().unwrap()]);
+    run.assert_ok();
+    assert!(run.stdout().contains("imported 1 post, 1 page"), "{}", run.stdout());
+    assert!(run.stdout().contains("1 comment: 1 approved"), "{}", run.stdout());
+    assert!(site.root().join("content/posts/contact.md").exists());
+    assert!(site.root().join("content/comments/contact-2/bl-501.md").exists());
+    site.build().assert_ok();
+    let page = site.page("/contact-2/");
+    assert_eq!(page.texts("#comments-title"), ["One comment"]);
+    assert_eq!(page.texts(".comments-closed"), ["Comments are closed."]);
+    assert_eq!(site.page("/posts/contact/").texts("#comments-title"), ["No comments yet."]);
+}
