@@ -169,7 +169,7 @@ fn main() {
     let settings = Moderation::default();
     let comment_settings = CommentSettings::default();
     let known = HashSet::new();
-    let post = PostFacts { comments: CommentsMode::Open, date: PostDate::parse("2020-01-01").unwrap() };
+    let post = PostFacts { comments: CommentsMode::Open, date: Some(PostDate::parse("2020-01-01").unwrap()) };
     let posts: Vec<&[Comment]> = comments.chunks(PER_POST).collect();
     let (history_median, history_min, history_max) = five(|| {
         let start = Instant::now();

@@ -32,6 +32,7 @@ const AUTHOR_KEYS: &[&str] = &["name", "bio", "url", "avatar"];
 const FEEDS_KEYS: &[&str] = &["items", "full_content", "atom", "json", "guid_domain"];
 const COMMENTS_KEYS: &[&str] = &[
     "order",
+    "per_page",
     "threading_depth",
     "close_after_days",
     "members_only",
@@ -254,6 +255,9 @@ impl Default for PublishSettings {
 pub struct CommentSettings {
     /// `oldest` (first) or `newest` (first).
     pub order: CommentOrder,
+    /// Top-level comments on each comment page (replies go with theirs);
+    /// 0: every comment on the post's own page.
+    pub per_page: usize,
     /// Replies nest this deep; deeper replies attach to the deepest level.
     pub threading_depth: usize,
     /// Posts older than this many days take no new comments; 0: never close.
@@ -282,6 +286,7 @@ impl Default for CommentSettings {
     fn default() -> Self {
         CommentSettings {
             order: CommentOrder::Oldest,
+            per_page: 0,
             threading_depth: 5,
             close_after_days: 0,
             members_only: false,

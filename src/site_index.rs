@@ -1,8 +1,10 @@
-//! The site's posts as the moderator and comment intake need them: each
-//! post's comment mode, date, URL and whether it is published, by slug.
-//! Built from the same front matter reading as the build
-//! (`parse::post_head`) and the same permalinks (`model::permalink`), so
-//! the three never disagree; no Markdown is rendered.
+//! The site's posts and pages as the moderator and comment intake need
+//! them: each one's comment mode, date, URL and whether it is published,
+//! by slug. Built from the same front matter reading as the build
+//! (`parse::post_head`, `parse::page_head`) and the same permalinks
+//! (`model::permalink`), so the three never disagree; no Markdown is
+//! rendered. A comment folder names a post, else a page: where a page and
+//! a post share a slug, the slug is the post's (as in the build).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,7 +15,7 @@ use crate::config::Config;
 use crate::diag::Diagnostics;
 use crate::moderate::PostFacts;
 
-/// A post as the moderator and comment intake see it.
+/// A post or page as the moderator and comment intake see it.
 #[derive(Debug, Clone)]
 pub struct PostInfo {
     pub title: String,
@@ -24,9 +26,9 @@ pub struct PostInfo {
     pub published: bool,
 }
 
-/// Every post that parses, by slug. A post with errors is left out, its
-/// problems reported (as the build reports them), and until it is fixed
-/// it takes no comments.
+/// Every post and page that parses, by slug. One with errors is left out,
+/// its problems reported (as the build reports them), and until it is
+/// fixed it takes no comments.
 #[derive(Debug, Default)]
 pub struct SiteIndex {
     posts: HashMap<String, PostInfo>,
@@ -49,11 +51,29 @@ impl SiteIndex {
                     head.author.as_deref(),
                 );
                 let published = crate::model::is_published(head.draft, Some(&head.date), now);
-                let facts = PostFacts { comments: head.comments, date: head.date };
+                let facts = PostFacts { comments: head.comments, date: Some(head.date) };
                 (head.slug, PostInfo { title: head.title, facts, url, published })
             })
             .collect();
-        SiteIndex { posts }
+        let mut index = SiteIndex { posts };
+        index.add_pages(root, now, diags);
+        index
+    }
+
+    /// The pages whose slug no post has.
+    fn add_pages(&mut self, root: &Path, now: jiff::Timestamp, diags: &Diagnostics) {
+        let sources = crate::load::read_markdown_dir(root, crate::load::PAGES_DIR, diags);
+        let heads: Vec<crate::parse::PageHead> = sources
+            .par_iter()
+            .filter_map(|file| crate::parse::page_head(file).map_err(|errors| diags.extend(errors)).ok())
+            .collect();
+        for head in heads {
+            let url = crate::model::permalink::page_url(&head.slug);
+            // Pages are out unless drafts, whatever their date (as in the build).
+            let published = crate::model::is_published(head.draft, None, now);
+            let facts = PostFacts { comments: head.comments, date: head.date };
+            self.posts.entry(head.slug).or_insert(PostInfo { title: head.title, facts, url, published });
+        }
     }
 
     pub fn get(&self, slug: &str) -> Option<&PostInfo> {

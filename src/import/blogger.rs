@@ -1,12 +1,13 @@
-//! Blogger's Atom export, read as a stream twice: once for the posts' ids
-//! and slugs (comments may come before their post), once to write. Element
+//! Blogger's Atom export, read as a stream twice: once for the posts' and
+//! pages' ids and slugs (comments may come before their post), once to
+//! write. Element
 //! names are taken without their prefix: exports use `ns0:` or none.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::xml::{Node, XmlStream};
-use super::{CommentOut, ImportError, ImportReport, PostOut, SiteInfo, Staging, html};
+use super::{CommentOut, ImportError, ImportReport, PostOut, SiteInfo, SlugFor, Staging, html};
 use crate::parse::comment::Status;
 
 #[derive(Default)]
@@ -115,10 +116,17 @@ pub(super) fn import(
     staging: &mut Staging,
     report: &mut ImportReport,
 ) -> Result<SiteInfo, ImportError> {
-    // Pass 1: the slug of every post, by id.
-    let mut slugs: HashMap<String, String> = HashMap::new();
+    // Pass 1: the slug of every post and page, by id; posts first, then
+    // pages (a page with comments takes a slug no post has).
+    let mut bases: Vec<(bool, String, String)> = Vec::new();
+    let mut commented: std::collections::HashSet<String> = std::collections::HashSet::new();
     entries(path, |e| {
-        if e.kind == "post" {
+        if e.kind == "comment"
+            && let Some(parent) = &e.in_reply_to
+        {
+            commented.insert(parent.trim().to_string());
+        }
+        if e.kind == "post" || e.kind == "page" {
             let id = e.fields.get("id").cloned().unwrap_or_default();
             let from_link = e
                 .alternate
@@ -129,16 +137,26 @@ pub(super) fn import(
             let base = from_link
                 .filter(|s| !s.is_empty())
                 .or(Some(title).filter(|s| !s.is_empty()))
-                .unwrap_or_else(|| format!("post-{}", short_id(&id)));
-            slugs.insert(id, staging.claim(&base, false));
+                .unwrap_or_else(|| format!("{}-{}", e.kind, short_id(&id)));
+            bases.push((e.kind == "page", id, base));
         }
         Ok(())
     })?;
+    bases.sort_by_key(|(page, _, _)| *page);
+    let mut slugs: HashMap<String, String> = HashMap::new();
+    for (page, id, base) in bases {
+        let what = match (page, commented.contains(&id)) {
+            (false, _) => SlugFor::Post,
+            (true, false) => SlugFor::Page,
+            (true, true) => SlugFor::CommentedPage,
+        };
+        slugs.insert(id, staging.claim(&base, what));
+    }
     // Pass 2: write.
     entries(path, |e| match e.kind.as_str() {
-        "post" => write_post(&e, &slugs, staging, report),
+        "post" | "page" => write_post(&e, &slugs, staging, report),
         "comment" => write_comment(&e, &slugs, staging, report),
-        "settings" | "template" | "page" => {
+        "settings" | "template" => {
             report.skip(format!("Blogger `{}` entries", e.kind));
             Ok(())
         }
@@ -167,7 +185,8 @@ fn write_post(
     if date.is_none() {
         report.skip(format!("dates missing (imported as drafts dated 1970-01-01; give them a date): {slug}"));
     }
-    let name = get("author.name");
+    let page = e.kind == "page";
+    let name = if page { "" } else { get("author.name") };
     let author = (!name.is_empty()).then(|| {
         let id = crate::slugs::slugify(name);
         report.authors.entry(id.clone()).or_insert_with(|| name.to_string());
@@ -181,14 +200,20 @@ fn write_post(
         tags: e.labels.clone(),
         summary: None,
         draft: e.draft,
-        closed: false,
+        // Posts open, pages closed (showing the comments they have).
+        comments: None,
         markdown: html::post_to_markdown(get("content")),
     };
-    staging.write(PathBuf::from("content/posts").join(format!("{slug}.md")), &out.file_text(false))?;
-    report.posts += 1;
+    let dir = if page { "content/pages" } else { "content/posts" };
+    staging.write(PathBuf::from(dir).join(format!("{slug}.md")), &out.file_text(page))?;
     if out.draft || out.date.is_none() {
         report.drafts += 1;
     }
+    if page {
+        report.pages += 1;
+        return Ok(());
+    }
+    report.posts += 1;
     report.tags.extend(e.labels.iter().cloned());
     Ok(())
 }

@@ -165,6 +165,19 @@ struct Staging {
     /// Post and page slugs taken so far, so two never collide.
     post_slugs: HashSet<String>,
     page_slugs: HashSet<String>,
+    /// Slugs of pages that take or hold comments: their comment folders,
+    /// which no post may share.
+    commented_page_slugs: HashSet<String>,
+}
+
+/// What a slug is claimed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SlugFor {
+    Post,
+    Page,
+    /// A page that takes or holds comments: its slug is also a comment
+    /// folder, so it is kept apart from every post's too.
+    CommentedPage,
 }
 
 impl Staging {
@@ -174,7 +187,13 @@ impl Staging {
             .prefix(".parlor-import-")
             .tempdir_in(into)
             .with_context(|| format!("cannot create a staging folder in `{}`", into.display()))?;
-        Ok(Staging { dir, files: Vec::new(), post_slugs: HashSet::new(), page_slugs: HashSet::new() })
+        Ok(Staging {
+            dir,
+            files: Vec::new(),
+            post_slugs: HashSet::new(),
+            page_slugs: HashSet::new(),
+            commented_page_slugs: HashSet::new(),
+        })
     }
 
     fn write(&mut self, relative: PathBuf, text: &str) -> Result<()> {
@@ -189,14 +208,28 @@ impl Staging {
     }
 
     /// A slug free among posts (or pages): `base`, else `base-2`, ...
-    fn claim(&mut self, base: &str, page: bool) -> String {
-        let taken = if page { &mut self.page_slugs } else { &mut self.post_slugs };
+    /// A post's slug and a commented page's never meet, so the two never
+    /// share a folder in `content/comments/`.
+    fn claim(&mut self, base: &str, what: SlugFor) -> String {
+        let free = |s: &Staging, slug: &String| match what {
+            SlugFor::Post => !s.post_slugs.contains(slug) && !s.commented_page_slugs.contains(slug),
+            SlugFor::Page => !s.page_slugs.contains(slug),
+            SlugFor::CommentedPage => !s.page_slugs.contains(slug) && !s.post_slugs.contains(slug),
+        };
         let mut slug = base.to_string();
         let mut n = 2;
-        while !taken.insert(slug.clone()) {
+        while !free(self, &slug) {
             slug = format!("{base}-{n}");
             n += 1;
         }
+        match what {
+            SlugFor::Post => self.post_slugs.insert(slug.clone()),
+            SlugFor::Page => self.page_slugs.insert(slug.clone()),
+            SlugFor::CommentedPage => {
+                self.commented_page_slugs.insert(slug.clone());
+                self.page_slugs.insert(slug.clone())
+            }
+        };
         slug
     }
 
@@ -315,7 +348,9 @@ struct PostOut {
     tags: Vec<String>,
     summary: Option<String>,
     draft: bool,
-    closed: bool,
+    /// `comments:` when the export's setting is not parlor's default
+    /// (posts open, pages closed).
+    comments: Option<&'static str>,
     markdown: String,
 }
 
@@ -352,7 +387,7 @@ impl PostOut {
             author: post(self.author.as_deref()),
             category: post(self.category.as_deref()),
             tags: if page { &[] } else { &self.tags },
-            comments: post(self.closed.then_some("closed")),
+            comments: self.comments,
             summary: self.summary.as_deref(),
             draft: self.draft || self.date.is_none(),
             imported: true,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::xml::{Node, XmlStream};
-use super::{CommentOut, ImportError, ImportReport, PostOut, SiteInfo, Staging, html};
+use super::{CommentOut, ImportError, ImportReport, PostOut, SiteInfo, SlugFor, Staging, html};
 use crate::parse::comment::Status;
 
 #[derive(Default)]
@@ -153,7 +153,13 @@ fn write_item(
             format!("{kind}-{}", crate::slugs::slugify(get("wp:post_id")).if_empty("untitled"))
         });
     let page = kind == "page";
-    let slug = staging.claim(&base, page);
+    let status = get("wp:comment_status");
+    let slug_for = match (page, status == "open" || !item.comments.is_empty()) {
+        (false, _) => SlugFor::Post,
+        (true, false) => SlugFor::Page,
+        (true, true) => SlugFor::CommentedPage,
+    };
+    let slug = staging.claim(&base, slug_for);
     let date = date(f, &["wp:post_date_gmt", "wp:post_date", "pubDate"]);
     if date.is_none() {
         report.skip(format!("dates missing (imported as drafts dated 1970-01-01; give them a date): {slug}"));
@@ -188,7 +194,12 @@ fn write_item(
         tags: tags.clone(),
         summary: (!excerpt.is_empty()).then(|| html::comment_to_markdown(excerpt).trim().to_string()),
         draft,
-        closed: get("wp:comment_status") == "closed",
+        // Pages are closed unless open in WordPress, posts open unless closed.
+        comments: match (page, status) {
+            (true, "open") => Some("open"),
+            (false, "closed") => Some("closed"),
+            _ => None,
+        },
         markdown: html::post_to_markdown(f.get("content:encoded").map(String::as_str).unwrap_or("")),
     };
     let dir = if page { "content/pages" } else { "content/posts" };
@@ -204,7 +215,7 @@ fn write_item(
         report.drafts += 1;
     }
     for c in &item.comments {
-        write_comment(c, &slug, page, staging, report)?;
+        write_comment(c, &slug, staging, report)?;
     }
     Ok(())
 }
@@ -212,7 +223,6 @@ fn write_item(
 fn write_comment(
     c: &HashMap<String, String>,
     post: &str,
-    page: bool,
     staging: &mut Staging,
     report: &mut ImportReport,
 ) -> Result<(), ImportError> {
@@ -223,10 +233,6 @@ fn write_comment(
             return Ok(());
         }
         _ => {}
-    }
-    if page {
-        report.skip("comments on pages (parlor pages take no comments)");
-        return Ok(());
     }
     let status = match get("wp:comment_approved") {
         "1" | "approve" | "approved" => Status::Approved,

@@ -725,7 +725,7 @@ fn judge(
     }
     let now = state.limits.clock.timestamp();
     let member = form.member_token.as_deref().and_then(|t| index.members.check(t)).is_some();
-    match post.facts.comments.at(&post.facts.date, &config.comments, now) {
+    match post.facts.comments.at(post.facts.date.as_ref(), &config.comments, now) {
         CommentsMode::Closed => {
             return Err(refuse(StatusCode::FORBIDDEN, "comments on this post are closed"));
         }

@@ -59,7 +59,7 @@ pub fn load(root: &Path, theme_name: &str, cache: Option<&LoadCache>, diags: &Di
         || {
             rayon::join(
                 || read_markdown_dir_cached(root, POSTS_DIR, cache, diags),
-                || read_markdown_dir_cached(root, "content/pages", cache, diags),
+                || read_markdown_dir_cached(root, PAGES_DIR, cache, diags),
             )
         },
         || read_comments_cached(root, cache, diags),
@@ -200,6 +200,8 @@ fn list_markdown_dir(base: &Path, dir: &str, diags: &Diagnostics) -> Vec<Markdow
 pub const COMMENTS_DIR: &str = "content/comments";
 /// Where posts live, under the site root.
 pub const POSTS_DIR: &str = "content/posts";
+/// Where pages live, under the site root.
+pub const PAGES_DIR: &str = "content/pages";
 
 /// A comment file as read from disk.
 #[derive(Debug, Clone)]

@@ -26,9 +26,33 @@ pub struct CommentNode {
 pub struct Thread {
     pub roots: Vec<CommentNode>,
     pub count: usize,
+    /// The top-level comments of each comment page, as ranges of `roots`:
+    /// one page (holding them all) unless `[comments] per_page` splits
+    /// them. A reply is always on its top-level comment's page.
+    pub pages: Vec<std::ops::Range<usize>>,
 }
 
 impl Thread {
+    /// How many comment pages the thread fills: at least one.
+    pub fn page_count(&self) -> usize {
+        self.pages.len().max(1)
+    }
+
+    /// The top-level comments of comment page `n` (1-based).
+    pub fn page(&self, n: usize) -> &[CommentNode] {
+        self.pages.get(n.wrapping_sub(1)).map_or(&[], |r| &self.roots[r.clone()])
+    }
+
+    /// The comment page (1-based) holding comment `ci`; 1 when it is not in
+    /// the thread.
+    pub fn page_of(&self, ci: usize) -> usize {
+        fn holds(n: &CommentNode, ci: usize) -> bool {
+            n.comment == ci || n.children.iter().any(|c| holds(c, ci))
+        }
+        let Some(root) = self.roots.iter().position(|n| holds(n, ci)) else { return 1 };
+        self.pages.iter().position(|r| r.contains(&root)).map_or(1, |p| p + 1)
+    }
+
     /// Every comment of the thread, in reading order.
     pub fn all(&self) -> Vec<usize> {
         fn walk(nodes: &[CommentNode], out: &mut Vec<usize>) {
@@ -74,8 +98,8 @@ pub fn validate(
             found.push(warn(
                 c,
                 1,
-                format!("comment on post `{}`, but no post has that slug", c.post_slug),
-                "move the file to `content/comments/<slug>/` of an existing post",
+                format!("comment on post `{}`, but no post or page has that slug", c.post_slug),
+                "move the file to `content/comments/<slug>/` of an existing post or page",
             ));
             problems.insert(i);
         }
@@ -160,8 +184,21 @@ pub fn thread(comments: &[Arc<Comment>], indices: &[usize], settings: &CommentSe
     }
     let mut number = 0;
     let depth = settings.threading_depth.max(1);
-    let roots = roots.iter().map(|&i| node(comments, i, &children, 1, depth, &mut number)).collect();
-    Thread { roots, count: approved.len() }
+    let roots: Vec<CommentNode> =
+        roots.iter().map(|&i| node(comments, i, &children, 1, depth, &mut number)).collect();
+    let pages = split_pages(roots.len(), settings.per_page);
+    Thread { roots, count: approved.len(), pages }
+}
+
+/// `roots` top-level comments in pages of `per_page` (0: all on one).
+fn split_pages(roots: usize, per_page: usize) -> Vec<std::ops::Range<usize>> {
+    let per_page = if per_page == 0 { roots.max(1) } else { per_page };
+    let mut pages: Vec<std::ops::Range<usize>> =
+        (0..roots).step_by(per_page).map(|start| start..(start + per_page).min(roots)).collect();
+    if pages.is_empty() {
+        pages.push(0..0);
+    }
+    pages
 }
 
 /// Comment `i` at `depth` (1 for the top level) with its replies.
@@ -285,6 +322,27 @@ mod tests {
     }
 
     #[test]
+    fn pages_hold_top_level_comments_with_their_replies() {
+        let cs = chain();
+        let all: Vec<usize> = (0..cs.len()).collect();
+        let paged = CommentSettings { per_page: 2, ..settings(5, CommentOrder::Oldest) };
+        let t = thread(&cs, &all, &paged);
+        assert_eq!(t.page_count(), 2);
+        assert_eq!(shape(&cs, t.page(1)), "a(1)[b(2)[c(3)[d(4)]] f(5)] e(6)");
+        assert_eq!(shape(&cs, t.page(2)), "y(7)");
+        let id = |id: &str| cs.iter().position(|c| c.id == id).unwrap();
+        assert_eq!((t.page_of(id("d")), t.page_of(id("e")), t.page_of(id("y"))), (1, 1, 2));
+        assert!(t.page(3).is_empty());
+        let newest = CommentSettings { per_page: 2, ..settings(5, CommentOrder::Newest) };
+        let t = thread(&cs, &all, &newest);
+        assert_eq!(shape(&cs, t.page(1)), "y(1) e(2)");
+        assert_eq!(t.page_of(id("d")), 2);
+        let one = thread(&cs, &all, &settings(5, CommentOrder::Oldest));
+        assert_eq!((one.page_count(), one.page(1).len()), (1, 3));
+        assert_eq!(Thread::default().page_count(), 1);
+    }
+
+    #[test]
     fn newest_first_orders_the_top_level_only() {
         let cs = chain();
         let all: Vec<usize> = (0..cs.len()).collect();
@@ -309,7 +367,7 @@ mod tests {
         let d = diags.into_sorted();
         assert!(d.iter().all(|d| d.severity == crate::diag::Severity::Warning));
         let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
-        assert!(messages.iter().any(|m| m.contains("no post has that slug")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("no post or page has that slug")), "{messages:?}");
         assert!(
             messages.iter().any(|m| m.contains("`reply_to: nope`: no comment has that id")),
             "{messages:?}"

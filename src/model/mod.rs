@@ -106,6 +106,11 @@ pub struct SiteModel {
     /// closed by age, or members only): a value of the model, so that a
     /// page showing it changes when it does.
     pub comment_modes: Vec<CommentsMode>,
+    /// The published comments of `pages[i]`, threaded (empty when a post
+    /// has the page's slug: the comment folder is the post's).
+    pub page_threads: Vec<Thread>,
+    /// Who may comment on each page at the build's `now`.
+    pub page_comment_modes: Vec<CommentsMode>,
     pub comment_stats: CommentStats,
     pub static_files: Vec<Asset>,
     pub theme: Theme,
@@ -113,7 +118,83 @@ pub struct SiteModel {
     pub hidden_posts: usize,
 }
 
+/// What comments are on: `posts[i]` or `pages[i]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Owner {
+    Post(usize),
+    Page(usize),
+}
+
 impl SiteModel {
+    /// Every post and page, posts first: everything comments can be on.
+    pub fn owners(&self) -> impl Iterator<Item = Owner> {
+        (0..self.posts.len()).map(Owner::Post).chain((0..self.pages.len()).map(Owner::Page))
+    }
+
+    pub fn thread(&self, owner: Owner) -> &Thread {
+        match owner {
+            Owner::Post(i) => &self.threads[i],
+            Owner::Page(i) => &self.page_threads[i],
+        }
+    }
+
+    /// Who may comment on `owner` at the build's `now`.
+    pub fn comment_mode(&self, owner: Owner) -> CommentsMode {
+        match owner {
+            Owner::Post(i) => self.comment_modes[i],
+            Owner::Page(i) => self.page_comment_modes[i],
+        }
+    }
+
+    /// Its URL path (its first comment page's).
+    pub fn url_of(&self, owner: Owner) -> &str {
+        match owner {
+            Owner::Post(i) => &self.post_urls[i],
+            Owner::Page(i) => &self.page_urls[i],
+        }
+    }
+
+    pub fn title_of(&self, owner: Owner) -> &str {
+        match owner {
+            Owner::Post(i) => &self.posts[i].title,
+            Owner::Page(i) => &self.pages[i].title,
+        }
+    }
+
+    pub fn slug_of(&self, owner: Owner) -> &str {
+        match owner {
+            Owner::Post(i) => &self.posts[i].slug,
+            Owner::Page(i) => &self.pages[i].slug,
+        }
+    }
+
+    /// The file it was read from.
+    pub fn fingerprint_of(&self, owner: Owner) -> u128 {
+        match owner {
+            Owner::Post(i) => self.posts[i].fingerprint,
+            Owner::Page(i) => self.pages[i].fingerprint,
+        }
+    }
+
+    /// Whether a page shows a comment section: it takes comments, or has
+    /// some from before it closed. Posts always do.
+    pub fn has_comment_section(&self, owner: Owner) -> bool {
+        match owner {
+            Owner::Post(_) => true,
+            Owner::Page(_) => {
+                self.comment_mode(owner) != CommentsMode::Closed || self.thread(owner).count > 0
+            }
+        }
+    }
+
+    /// The URL of the comment page holding comment `ci` (an index into
+    /// `comments`) of `owner`, with its anchor.
+    pub fn comment_url(&self, owner: Owner, ci: usize) -> String {
+        let page = self.thread(owner).page_of(ci);
+        let id = &self.comments[ci].id;
+        format!("{}#comment-{id}", permalink::comment_page(self.url_of(owner), page))
+    }
+
     /// `posts[i]`'s neighbours: (older, newer).
     pub fn neighbours(&self, i: usize) -> (Option<usize>, Option<usize>) {
         let older = (i + 1 < self.posts.len()).then_some(i + 1);
@@ -129,22 +210,26 @@ pub fn is_published(draft: bool, date: Option<&crate::parse::PostDate>, now: jif
 }
 
 pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diagnostics) -> SiteModel {
-    let Parsed { posts, pages, comments, broken_comments, static_files, theme } = parsed;
+    let Parsed { posts: all_posts, pages, comments, broken_comments, static_files, theme } = parsed;
     let now = options.now;
     let visible = |draft: bool, date: Option<&crate::parse::PostDate>| {
         options.include_drafts || is_published(draft, date, now)
     };
-    let total_posts = posts.len();
-    // Comments are checked against every post (a draft's comments are not
-    // broken) while the posts are ordered and grouped.
+    let total_posts = all_posts.len();
+    // Comments are checked against every post and page (a draft's comments
+    // are not broken) while the posts are ordered and grouped.
     let ((comments, invalid), (posts, post_urls, tags, categories, authors, years, listings)) = rayon::join(
         || {
-            let all_slugs: foldhash::HashSet<&str> = posts.iter().map(|p| p.slug.as_str()).collect();
+            let all_slugs: foldhash::HashSet<&str> = all_posts
+                .iter()
+                .map(|p| p.slug.as_str())
+                .chain(pages.iter().map(|p| p.slug.as_str()))
+                .collect();
             comments::validate(comments, &all_slugs, diags)
         },
         || {
             let mut posts: Vec<Arc<Post>> =
-                posts.iter().filter(|p| visible(p.draft, Some(&p.date))).cloned().collect();
+                all_posts.iter().filter(|p| visible(p.draft, Some(&p.date))).cloned().collect();
             // Newest first; ties broken by slug so the order never depends on threads.
             posts.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
             let post_urls: Vec<String> =
@@ -160,10 +245,18 @@ pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diag
     );
     let comment_stats = comments::stats(&comments, broken_comments + invalid);
     let hidden_posts = total_posts - posts.len();
+    let post_slugs: foldhash::HashSet<&str> = all_posts.iter().map(|p| p.slug.as_str()).collect();
+    check_shared_comment_folders(&pages, &post_slugs, diags);
     let pages: Vec<Arc<Page>> = pages.into_iter().filter(|p| visible(p.draft, None)).collect();
-    let page_urls: Vec<String> = pages.iter().map(|p| format!("/{}/", p.slug)).collect();
-    let threads = thread_all(&posts, &comments, &config);
-    let comment_modes = posts.iter().map(|p| p.comments.at(&p.date, &config.comments, now)).collect();
+    let page_urls: Vec<String> = pages.iter().map(|p| permalink::page_url(&p.slug)).collect();
+    let threads = thread_all(posts.iter().map(|p| p.slug.as_str()), &comments, &config);
+    // A folder a post and a page share is the post's.
+    let page_slugs = pages.iter().map(|p| if post_slugs.contains(p.slug.as_str()) { "" } else { &p.slug });
+    let page_threads = thread_all(page_slugs, &comments, &config);
+    drop(post_slugs);
+    let comment_modes = posts.iter().map(|p| p.comments.at(Some(&p.date), &config.comments, now)).collect();
+    let page_comment_modes =
+        pages.iter().map(|p| p.comments.at(p.date.as_ref(), &config.comments, now)).collect();
 
     let model = SiteModel {
         config,
@@ -179,6 +272,8 @@ pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diag
         comments,
         threads,
         comment_modes,
+        page_threads,
+        page_comment_modes,
         comment_stats,
         static_files,
         theme,
@@ -188,11 +283,39 @@ pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diag
     model
 }
 
-/// Each post's published comments, threaded.
-fn thread_all(posts: &[Arc<Post>], comments: &[Arc<Comment>], config: &Config) -> Vec<Thread> {
+/// A page that asks for comments (`comments:` in its front matter) while a
+/// post has its slug: the comment folder `content/comments/<slug>/` and a
+/// form's `post` field would name both, so the page is refused comments.
+fn check_shared_comment_folders(
+    pages: &[Arc<Page>],
+    post_slugs: &foldhash::HashSet<&str>,
+    diags: &Diagnostics,
+) {
+    for page in pages.iter().filter(|p| post_slugs.contains(p.slug.as_str())) {
+        let Some(line) = page.comments_line else { continue };
+        let message = format!(
+            "this page asks for comments, but a post has its slug `{}`: comments in `content/comments/{}/` are the post's",
+            page.slug, page.slug
+        );
+        diags.push(
+            Diagnostic::error(&page.path, message)
+                .at_line_of_file(line)
+                .with_help("give the page another `slug` (its comments then live in `content/comments/<that slug>/`), or remove `comments:`"),
+        );
+    }
+}
+
+/// The published comments of each of `slugs` (an empty slug has none),
+/// threaded.
+fn thread_all<'s>(
+    slugs: impl Iterator<Item = &'s str>,
+    comments: &[Arc<Comment>],
+    config: &Config,
+) -> Vec<Thread> {
+    let slugs: Vec<&str> = slugs.collect();
     // Comments come grouped by post (`load` lists them so): a run of one
     // post's comments is one map lookup, not one per comment.
-    let mut by_post: HashMap<&str, Vec<usize>> = HashMap::with_capacity(posts.len());
+    let mut by_post: HashMap<&str, Vec<usize>> = HashMap::with_capacity(slugs.len());
     let mut start = 0;
     while start < comments.len() {
         let slug = comments[start].post_slug.as_str();
@@ -201,11 +324,12 @@ fn thread_all(posts: &[Arc<Post>], comments: &[Arc<Comment>], config: &Config) -
         by_post.entry(slug).or_default().extend(start..end);
         start = end;
     }
-    posts
+    slugs
         .par_iter()
-        .map(|p| {
+        .map(|slug| {
             by_post
-                .get(p.slug.as_str())
+                .get(slug)
+                .filter(|_| !slug.is_empty())
                 .map_or_else(Thread::default, |ix| comments::thread(comments, ix, &config.comments))
         })
         .collect()

@@ -50,6 +50,18 @@ pub fn output_path(url: &str) -> String {
     }
 }
 
+/// The URL path of the page whose slug is `slug`.
+pub fn page_url(slug: &str) -> String {
+    format!("/{slug}/")
+}
+
+/// The URL of comment page `n` (1-based) of the post or page at `url`: the
+/// first is the post itself, then `comments/2/`, `comments/3/`... below it,
+/// as a list's later pages sit below its first.
+pub fn comment_page(url: &str, n: usize) -> String {
+    if n <= 1 { url.to_string() } else { format!("{url}comments/{n}/") }
+}
+
 /// The URL of page `n` (1-based) of a list whose first page is `base`.
 pub fn paginated(base: &str, n: usize) -> String {
     if n <= 1 { base.to_string() } else { format!("{base}page/{n}/") }

@@ -85,11 +85,12 @@ impl Check {
     }
 }
 
-/// The post a comment is on, as the rules need it.
+/// The post (or page) a comment is on, as the rules need it.
 #[derive(Debug, Clone, Copy)]
 pub struct PostFacts {
     pub comments: CommentsMode,
-    pub date: PostDate,
+    /// `None` for a page without a date: it never closes by age.
+    pub date: Option<PostDate>,
 }
 
 /// Everything a rule may look at.

@@ -74,8 +74,11 @@ impl Rule for CommentsClosed {
         if cx.post.comments == CommentsMode::Closed {
             return Check::hit("comments on this post are closed", vec![]);
         }
-        if cx.comment_settings.closes_by_age(cx.post.date.timestamp, cx.comment.date.timestamp) {
-            let days = (cx.comment.date.timestamp.as_second() - cx.post.date.timestamp.as_second()) / 86_400;
+        let posted = cx.post.date.map(|d| d.timestamp);
+        if let Some(posted) = posted
+            && cx.comment_settings.closes_by_age(posted, cx.comment.date.timestamp)
+        {
+            let days = (cx.comment.date.timestamp.as_second() - posted.as_second()) / 86_400;
             let limit = cx.comment_settings.close_after_days;
             let message = format!(
                 "sent {} after the post; comments close after {limit} days",

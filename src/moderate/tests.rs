@@ -276,7 +276,7 @@ fn comment(id: &str, body: &str) -> Comment {
 fn run(setup: Setup, body: &str) -> Evaluation {
     let mut settings = Moderation::default();
     let mut comment_settings = CommentSettings::default();
-    let mut post = PostFacts { comments: CommentsMode::Open, date: date("2020-06-01T09:00:00Z") };
+    let mut post = PostFacts { comments: CommentsMode::Open, date: Some(date("2020-06-01T09:00:00Z")) };
     let mut c = comment("c2", body);
     let mut known = HashSet::new();
     let mut flood = None;
@@ -286,7 +286,7 @@ fn run(setup: Setup, body: &str) -> Evaluation {
         Open => {}
         ClosedPost => post.comments = CommentsMode::Closed,
         OldPost => {
-            post.date = date("2019-04-29T09:00:00Z");
+            post.date = Some(date("2019-04-29T09:00:00Z"));
             comment_settings.close_after_days = 365;
         }
         MembersPost => post.comments = CommentsMode::Members,
@@ -385,7 +385,7 @@ fn a_rule_can_be_softened_or_turned_off() {
     let c = comment("c9", body);
     let cs = CommentSettings::default();
     let known = HashSet::new();
-    let post = PostFacts { comments: CommentsMode::Open, date: date("2020-01-01") };
+    let post = PostFacts { comments: CommentsMode::Open, date: Some(date("2020-01-01")) };
     let eval = |s: &Moderation| {
         evaluate(&Context {
             comment: &c,

@@ -26,7 +26,7 @@ pub use date::PostDate;
 pub use front_matter::SourceAttribution;
 use markdown::RenderedMarkdown;
 
-/// Who may comment on a post.
+/// Who may comment on a post or a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CommentsMode {
@@ -36,17 +36,19 @@ pub enum CommentsMode {
 }
 
 impl CommentsMode {
-    /// Who may comment at `at` on a post written with this mode and
-    /// published at `posted`: age can close it, and the site can make every
-    /// post members-only. Pages and comment intake decide with this.
+    /// Who may comment at `at` on a post (or page) written with this mode
+    /// and published at `posted`: age can close it (a page without a date
+    /// never closes by age), and the site can make every post members-only.
+    /// The build and comment intake decide with this.
     pub fn at(
         self,
-        posted: &PostDate,
+        posted: Option<&PostDate>,
         settings: &crate::config::CommentSettings,
         at: jiff::Timestamp,
     ) -> CommentsMode {
+        let aged = posted.is_some_and(|p| settings.closes_by_age(p.timestamp, at));
         match self {
-            CommentsMode::Open if settings.closes_by_age(posted.timestamp, at) => CommentsMode::Closed,
+            CommentsMode::Open if aged => CommentsMode::Closed,
             CommentsMode::Open if settings.members_only => CommentsMode::Members,
             mode => mode,
         }
@@ -103,6 +105,11 @@ pub struct Page {
     pub content_html: String,
     pub summary_html: String,
     pub draft: bool,
+    /// Who may comment: `closed` unless the front matter says otherwise.
+    pub comments: CommentsMode,
+    /// The line of `comments:` when the front matter has one: a page that
+    /// asks for comments must not share its comment folder with a post.
+    pub comments_line: Option<usize>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub assets: Vec<Asset>,
     /// The source file's `fingerprint`: what changed and what did not.
@@ -298,6 +305,24 @@ impl<'a> Document<'a> {
             .ok()
     }
 
+    /// `comments:`, or `default` when the front matter has none.
+    fn comments_mode(&self, default: CommentsMode, errors: &mut Vec<Diagnostic>) -> CommentsMode {
+        match self.front.comments.as_deref() {
+            None => default,
+            Some("open") => CommentsMode::Open,
+            Some("closed") => CommentsMode::Closed,
+            Some("members") => CommentsMode::Members,
+            Some(other) => {
+                errors.push(self.error(
+                    "comments",
+                    format!("`comments: {other}` is not known"),
+                    "use `open`, `closed` or `members`",
+                ));
+                default
+            }
+        }
+    }
+
     fn slug_line(&self) -> usize {
         if self.front.slug.is_some() { key_location(self.front_region, "slug").line } else { 1 }
     }
@@ -397,19 +422,7 @@ fn read_head(doc: &Document, config: &Config) -> Result<PostHead, Vec<Diagnostic
     {
         errors.push(unknown_author(doc, author, config));
     }
-    let comments = match doc.front.comments.as_deref() {
-        None | Some("open") => CommentsMode::Open,
-        Some("closed") => CommentsMode::Closed,
-        Some("members") => CommentsMode::Members,
-        Some(other) => {
-            errors.push(doc.error(
-                "comments",
-                format!("`comments: {other}` is not known"),
-                "use `open`, `closed` or `members`",
-            ));
-            CommentsMode::Open
-        }
-    };
+    let comments = doc.comments_mode(CommentsMode::Open, &mut errors);
     let tags = clean_terms(&doc.front.tags);
     let category = doc.front.category.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(String::from);
     if let Some(source) = &doc.front.source
@@ -500,19 +513,39 @@ fn render_body(doc: &Document) -> RenderedMarkdown {
     rendered
 }
 
-fn parse_page(file: &SourceFile, content: &cache::ContentCache) -> Result<Page, Vec<Diagnostic>> {
+/// A page's front matter, checked: what the site index (moderator,
+/// intake) needs of a page, read as the build reads it.
+#[derive(Debug, Clone)]
+pub struct PageHead {
+    pub title: String,
+    pub slug: String,
+    pub date: Option<PostDate>,
+    pub updated: Option<PostDate>,
+    pub draft: bool,
+    pub comments: CommentsMode,
+    pub comments_line: Option<usize>,
+}
+
+/// A page's front matter alone, for those who need no body.
+pub fn page_head(file: &SourceFile) -> Result<PageHead, Vec<Diagnostic>> {
     let doc = Document::read(file)?;
+    read_page_head(&doc)
+}
+
+fn read_page_head(doc: &Document) -> Result<PageHead, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let title = doc.title(&mut errors);
     let slug = doc.slug(&mut errors);
     let date = doc.date("date", doc.front.date.as_ref(), &mut errors);
     let updated = doc.date("updated", doc.front.updated.as_ref(), &mut errors);
-    for key in ["category", "tags", "author", "comments", "source"] {
+    // Pages take no comments unless they ask to (WordPress's default for pages).
+    let comments = doc.comments_mode(CommentsMode::Closed, &mut errors);
+    let comments_line = doc.front.comments.is_some().then(|| key_location(doc.front_region, "comments").line);
+    for key in ["category", "tags", "author", "source"] {
         let set = match key {
             "category" => doc.front.category.is_some(),
             "tags" => !doc.front.tags.is_empty(),
             "author" => doc.front.author.is_some(),
-            "comments" => doc.front.comments.is_some(),
             _ => doc.front.source.is_some(),
         };
         if set {
@@ -526,6 +559,12 @@ fn parse_page(file: &SourceFile, content: &cache::ContentCache) -> Result<Page, 
     if !errors.is_empty() {
         return Err(errors);
     }
+    Ok(PageHead { title, slug, date, updated, draft: doc.front.draft, comments, comments_line })
+}
+
+fn parse_page(file: &SourceFile, content: &cache::ContentCache) -> Result<Page, Vec<Diagnostic>> {
+    let doc = Document::read(file)?;
+    let PageHead { title, slug, date, updated, draft, comments, comments_line } = read_page_head(&doc)?;
     let fingerprint = fingerprint(&file.text);
     let rendered = content.get_or(cache::Kind::Page, fingerprint, || render_body(&doc));
     let slug_line = doc.slug_line();
@@ -540,7 +579,9 @@ fn parse_page(file: &SourceFile, content: &cache::ContentCache) -> Result<Page, 
         updated,
         content_html: rendered.html,
         summary_html: rendered.summary_html,
-        draft: front.draft,
+        draft,
+        comments,
+        comments_line,
         extra: front.extra,
         assets: file.assets.clone(),
         fingerprint,

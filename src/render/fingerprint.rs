@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::Job;
 use super::view::Views;
-use crate::model::SiteModel;
+use crate::model::{Owner, SiteModel};
 
 /// The fingerprints every output builds on, made once per build: the
 /// global one, and each post as each kind of page shows it.
@@ -26,6 +26,8 @@ pub(crate) struct Prints {
     entry: Vec<u64>,
     /// Its published comments, in thread order.
     thread: Vec<u64>,
+    /// Each page's published comments, in thread order.
+    page_thread: Vec<u64>,
 }
 
 impl Prints {
@@ -33,15 +35,11 @@ impl Prints {
         let each = |i: usize| {
             let p = &model.posts[i];
             let (url, count) = (&model.post_urls[i], model.threads[i].count);
-            let mut thread = DefaultHasher::new();
-            for ci in model.threads[i].all() {
-                model.comments[ci].fingerprint.hash(&mut thread);
-            }
             (
                 one((p.fingerprint, url, count, model.comment_modes[i])),
                 one((&p.title, url)),
                 one((&p.title, url, &p.date, count)),
-                thread.finish(),
+                thread_print(model, Owner::Post(i)),
             )
         };
         let mut prints = Prints {
@@ -50,6 +48,7 @@ impl Prints {
             link: Vec::new(),
             entry: Vec::new(),
             thread: Vec::new(),
+            page_thread: (0..model.pages.len()).map(|i| thread_print(model, Owner::Page(i))).collect(),
         };
         let all: Vec<_> = (0..model.posts.len()).into_par_iter().map(each).collect();
         for (post, link, entry, thread) in all {
@@ -61,10 +60,24 @@ impl Prints {
         prints
     }
 
-    /// Post `i`'s comments, for its page and its comment feed.
-    pub(crate) fn thread(&self, i: usize) -> u64 {
-        self.thread[i]
+    /// The comments of a post or page, for its pages and its comment feed.
+    pub(crate) fn thread(&self, owner: Owner) -> u64 {
+        match owner {
+            Owner::Post(i) => self.thread[i],
+            Owner::Page(i) => self.page_thread[i],
+        }
     }
+}
+
+/// `owner`'s published comments in thread order, and how they are paged.
+fn thread_print(model: &SiteModel, owner: Owner) -> u64 {
+    let thread = model.thread(owner);
+    let mut h = DefaultHasher::new();
+    for ci in thread.all() {
+        model.comments[ci].fingerprint.hash(&mut h);
+    }
+    thread.pages.hash(&mut h);
+    h.finish()
 }
 
 fn one(value: impl Hash) -> u64 {
@@ -92,12 +105,15 @@ pub(super) fn job(job: Job, views: &Views, prints: &Prints) -> u64 {
     let mut h = DefaultHasher::new();
     prints.global.hash(&mut h);
     match job {
-        Job::Post(i) => {
-            (prints.post[i], prints.thread[i], views.comments_mode(i)).hash(&mut h);
+        Job::Post(i, n) => {
+            (n, prints.post[i], prints.thread[i], views.comments_mode(i)).hash(&mut h);
             let (older, newer) = model.neighbours(i);
             (older.map(|n| prints.link[n]), newer.map(|n| prints.link[n])).hash(&mut h);
         }
-        Job::Page(i) => model.pages[i].fingerprint.hash(&mut h),
+        Job::Page(i, n) => {
+            let owner = Owner::Page(i);
+            (n, model.pages[i].fingerprint, prints.thread(owner), model.comment_mode(owner)).hash(&mut h);
+        }
         Job::Listing(l) => {
             let listing = &model.listings[l];
             (&listing.url, listing.number, listing.total, listing.total_posts).hash(&mut h);

@@ -18,7 +18,7 @@ use tera::{Context, Tera};
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::load::{Theme, ThemeFile};
-use crate::model::{ListKind, SiteModel, permalink::output_path};
+use crate::model::{ListKind, Owner, SiteModel, permalink::comment_page, permalink::output_path};
 use crate::parse::highlight;
 pub use memo::RenderMemo;
 use view::{Link, Views};
@@ -90,8 +90,8 @@ impl Sink for KeepAll {
 /// The URL a job's page is written at.
 fn job_url(job: Job, model: &SiteModel) -> String {
     match job {
-        Job::Post(i) => model.post_urls[i].clone(),
-        Job::Page(i) => model.page_urls[i].clone(),
+        Job::Post(i, n) => comment_page(&model.post_urls[i], n),
+        Job::Page(i, n) => comment_page(&model.page_urls[i], n),
         Job::Listing(i) => model.listings[i].url.clone(),
         Job::TermList(Taxonomy::Tags) => "/tags/".into(),
         Job::TermList(Taxonomy::Categories) => "/categories/".into(),
@@ -105,8 +105,10 @@ fn job_url(job: Job, model: &SiteModel) -> String {
 /// One page to render.
 #[derive(Debug, Clone, Copy)]
 enum Job {
-    Post(usize),
-    Page(usize),
+    /// Post `i` with its comment page `n` (1: the post's own URL).
+    Post(usize, usize),
+    /// Page `i` with its comment page `n`.
+    Page(usize, usize),
     Listing(usize),
     TermList(Taxonomy),
     Archive,
@@ -198,8 +200,14 @@ pub fn render(
 }
 
 fn jobs(model: &SiteModel) -> Vec<Job> {
-    let mut jobs: Vec<Job> = (0..model.posts.len()).map(Job::Post).collect();
-    jobs.extend((0..model.pages.len()).map(Job::Page));
+    let mut jobs: Vec<Job> = Vec::with_capacity(model.posts.len() + model.pages.len() + model.listings.len());
+    for owner in model.owners() {
+        let pages = model.thread(owner).page_count();
+        jobs.extend((1..=pages).map(|n| match owner {
+            Owner::Post(i) => Job::Post(i, n),
+            Owner::Page(i) => Job::Page(i, n),
+        }));
+    }
     jobs.extend((0..model.listings.len()).map(Job::Listing));
     jobs.extend([
         Job::TermList(Taxonomy::Tags),
@@ -228,30 +236,31 @@ fn page_context(base: &Context, views: &Views, kind: &str, title: &str, url: &st
 fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::TeraResult<Vec<u8>> {
     let model = views.model;
     let (template, ctx) = match job {
-        Job::Post(i) => {
-            let post = views.post(i, true);
-            let mut ctx = page_context(base, views, "post", &model.posts[i].title, &model.post_urls[i]);
+        Job::Post(i, n) => {
+            let title = comment_page_title(&model.posts[i].title, n);
+            let mut ctx = page_context(base, views, "post", &title, &job_url(job, model));
             let (older, newer) = model.neighbours(i);
-            ctx.insert("post", &post);
+            // A later comment page shows the post's header, not its text
+            // again (whose relative links are the first page's).
+            ctx.insert("post", &views.post(i, n == 1));
             ctx.insert("older", &older.map(|o| views.post_link(o)));
             ctx.insert("newer", &newer.map(|n| views.post_link(n)));
             ctx.insert("share", &views.share_links(i));
-            ctx.insert("comments", &views.comments(i));
-            let comment_feed = feeds::post_comments_link(model, views, i);
-            let mut links = feeds::links_for(model, views, None);
-            links.push(comment_feed.clone());
-            ctx.insert("feeds", &links);
-            ctx.insert("comment_feed", &comment_feed);
-            ctx.insert("comment_form", &views.comment_form(i));
-            ctx.insert("comment_policy", &views.policy());
+            insert_discussion(&mut ctx, views, Owner::Post(i), n);
             if let Some(source) = &model.posts[i].source {
                 ctx.insert("canonical_url", &source.url);
             }
             ("post.html", ctx)
         }
-        Job::Page(i) => {
-            let mut ctx = page_context(base, views, "page", &model.pages[i].title, &model.page_urls[i]);
+        Job::Page(i, n) => {
+            let title = comment_page_title(&model.pages[i].title, n);
+            let mut ctx = page_context(base, views, "page", &title, &job_url(job, model));
             ctx.insert("page", &views.page(i));
+            if model.has_comment_section(Owner::Page(i)) {
+                insert_discussion(&mut ctx, views, Owner::Page(i), n);
+            } else {
+                ctx.insert("discussion", &None::<view::DiscussionView>);
+            }
             ("page.html", ctx)
         }
         Job::Listing(i) => listing_job(&model.listings[i], views, base),
@@ -315,6 +324,27 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             Ok(out)
         }
     }
+}
+
+/// A post's (or page's) title on its comment page `n`.
+fn comment_page_title(title: &str, n: usize) -> String {
+    if n > 1 { format!("{title} (comments, page {n})") } else { title.to_string() }
+}
+
+/// `owner`'s comment section on its comment page `n`: the comments, the
+/// pages' navigation, the feed, the form and the policy.
+fn insert_discussion(ctx: &mut Context, views: &Views, owner: Owner, n: usize) {
+    let model = views.model;
+    ctx.insert("discussion", &views.discussion(owner));
+    ctx.insert("comments", &views.comments(owner, n));
+    ctx.insert("comment_pages", &views.comment_pages(owner, n));
+    let comment_feed = feeds::comments_link(model, views, owner);
+    let mut links = feeds::links_for(model, views, None);
+    links.push(comment_feed.clone());
+    ctx.insert("feeds", &links);
+    ctx.insert("comment_feed", &comment_feed);
+    ctx.insert("comment_form", &views.comment_form(owner));
+    ctx.insert("comment_policy", &views.policy());
 }
 
 /// The default theme's archive: ~16 KB around the list, ~280 bytes a post.

@@ -7,7 +7,7 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
 use crate::model::comments::CommentNode;
-use crate::model::{Listing, SiteModel, Term};
+use crate::model::{Listing, Owner, SiteModel, Term};
 use crate::parse::{CommentsMode, PostDate, SourceAttribution};
 
 #[derive(Serialize)]
@@ -114,12 +114,35 @@ pub struct PostView<'a> {
     pub draft: bool,
 }
 
-/// The comment form of a post.
+/// The comment section of a post or page, whichever it is.
+#[derive(Serialize)]
+pub struct DiscussionView {
+    /// `post` or `page`.
+    pub kind: &'static str,
+    /// Who may comment now: `open`, `closed` or `members`.
+    pub comments: CommentsMode,
+    /// Published comments, on every comment page together.
+    pub comment_count: usize,
+}
+
+/// Where one comment page sits among its post's comment pages.
+#[derive(Serialize)]
+pub struct CommentPagesView {
+    /// 1-based.
+    pub number: usize,
+    pub total: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    /// Every comment page, first to last.
+    pub urls: Vec<String>,
+}
+
+/// The comment form of a post or page.
 #[derive(Serialize)]
 pub struct CommentFormView<'a> {
     /// Where the form posts.
     pub action: String,
-    /// The post's slug (the `post` field).
+    /// The post's (or page's) slug (the `post` field).
     pub post: &'a str,
     /// The form token (the `token` field).
     pub token: String,
@@ -169,7 +192,8 @@ pub struct CommentView<'a> {
     pub website: Option<&'a str>,
     pub member: bool,
     pub date: DateView,
-    /// The comment's permalink: the post's URL with `#comment-<id>`.
+    /// The comment's permalink: its comment page's URL (the post's own,
+    /// unless `per_page` splits the comments) with `#comment-<id>`.
     pub url: String,
     pub body_html: &'a str,
     pub replies: Vec<CommentView<'a>>,
@@ -184,6 +208,10 @@ pub struct PageView<'a> {
     pub updated: Option<DateView>,
     pub content_html: &'a str,
     pub summary_html: &'a str,
+    /// Who may comment now: `closed` unless the page says otherwise.
+    pub comments: CommentsMode,
+    /// Published comments.
+    pub comment_count: usize,
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
@@ -254,9 +282,9 @@ impl<'m> Views<'m> {
         self
     }
 
-    /// The comment form of post `i`, when anyone may comment on it.
-    pub fn comment_form(&self, i: usize) -> Option<CommentFormView<'m>> {
-        if self.comments_mode(i) != CommentsMode::Open {
+    /// The comment form of `owner`, when anyone may comment on it.
+    pub fn comment_form(&self, owner: Owner) -> Option<CommentFormView<'m>> {
+        if self.model.comment_mode(owner) != CommentsMode::Open {
             return None;
         }
         let c = &self.model.config.comments;
@@ -265,8 +293,10 @@ impl<'m> Views<'m> {
         } else {
             self.href(&c.intake_url)
         };
-        let slug = &self.model.posts[i].slug;
-        let replies = self.model.threads[i]
+        let slug = self.model.slug_of(owner);
+        let replies = self
+            .model
+            .thread(owner)
             .all()
             .into_iter()
             .map(|ci| {
@@ -371,13 +401,38 @@ impl<'m> Views<'m> {
         self.model.comment_modes[i]
     }
 
-    /// Post `i`'s published comments, threaded.
-    pub fn comments(&self, i: usize) -> Vec<CommentView<'m>> {
-        let post_url = self.href(&self.model.post_urls[i]);
-        self.model.threads[i].roots.iter().map(|n| self.comment(n, &post_url)).collect()
+    /// The published comments of `owner`'s comment page `n`, threaded.
+    pub fn comments(&self, owner: Owner, n: usize) -> Vec<CommentView<'m>> {
+        let page_url = self.href(&crate::model::permalink::comment_page(self.model.url_of(owner), n));
+        self.model.thread(owner).page(n).iter().map(|c| self.comment(c, &page_url)).collect()
     }
 
-    fn comment(&self, node: &'m CommentNode, post_url: &str) -> CommentView<'m> {
+    /// `owner`'s comment section.
+    pub fn discussion(&self, owner: Owner) -> DiscussionView {
+        DiscussionView {
+            kind: if matches!(owner, Owner::Post(_)) { "post" } else { "page" },
+            comments: self.model.comment_mode(owner),
+            comment_count: self.model.thread(owner).count,
+        }
+    }
+
+    /// Where comment page `n` of `owner` sits; `None` when there is one.
+    pub fn comment_pages(&self, owner: Owner, n: usize) -> Option<CommentPagesView> {
+        let total = self.model.thread(owner).page_count();
+        if total <= 1 {
+            return None;
+        }
+        let url = |k: usize| self.href(&crate::model::permalink::comment_page(self.model.url_of(owner), k));
+        Some(CommentPagesView {
+            number: n,
+            total,
+            prev_url: (n > 1).then(|| url(n - 1)),
+            next_url: (n < total).then(|| url(n + 1)),
+            urls: (1..=total).map(url).collect(),
+        })
+    }
+
+    fn comment(&self, node: &'m CommentNode, page_url: &str) -> CommentView<'m> {
         let c = &self.model.comments[node.comment];
         CommentView {
             id: &c.id,
@@ -386,9 +441,9 @@ impl<'m> Views<'m> {
             website: c.website.as_deref(),
             member: c.member,
             date: DateView::new(&c.date),
-            url: format!("{post_url}#comment-{}", c.id),
+            url: format!("{page_url}#comment-{}", c.id),
             body_html: &c.html,
-            replies: node.children.iter().map(|n| self.comment(n, post_url)).collect(),
+            replies: node.children.iter().map(|n| self.comment(n, page_url)).collect(),
         }
     }
 
@@ -407,6 +462,8 @@ impl<'m> Views<'m> {
             updated: p.updated.as_ref().map(DateView::new),
             content_html: &p.content_html,
             summary_html: &p.summary_html,
+            comments: self.model.page_comment_modes[i],
+            comment_count: self.model.page_threads[i].count,
             extra: &p.extra,
         }
     }

@@ -152,7 +152,7 @@ fn hostile_comments_run_no_script_in_the_browser() {
     }
     site.build().assert_ok();
     let profile = tempfile::tempdir().unwrap();
-    for page in ["posts/p/index.html", "index.html"] {
+    for page in ["posts/p/index.html", "index.html", "archive/index.html", "2020/index.html"] {
         let dom = rendered_dom(profile.path(), &site.public(page));
         assert_ne!(texts(&dom, "title")[0], "PWNED", "{page}: a script ran");
         assert!(texts(&dom, "body")[0].len() > 100, "{page} rendered");
@@ -260,6 +260,24 @@ impl Browser {
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
         false
+    }
+}
+
+impl Browser {
+    /// The value `script` returns, run in the page.
+    fn execute(&self, script: &str) -> serde_json::Value {
+        let body = serde_json::json!({ "script": script, "args": [] });
+        call("POST", &self.url("/execute/sync"), Some(body))["value"].clone()
+    }
+
+    /// Lays pages out as a phone `width` CSS pixels wide would (a window
+    /// cannot be made that narrow).
+    fn emulate_width(&self, width: u32) {
+        let params = serde_json::json!({
+            "width": width, "height": 800, "deviceScaleFactor": 1, "mobile": false
+        });
+        let body = serde_json::json!({ "cmd": "Emulation.setDeviceMetricsOverride", "params": params });
+        call("POST", &self.url("/goog/cdp/execute"), Some(body));
     }
 }
 
@@ -426,4 +444,43 @@ fn walk_files(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+#[test]
+#[ignore = "needs Chromium and chromedriver (installed by .ci/run)"]
+fn long_words_code_and_urls_in_comments_stay_inside_a_phone_screen() {
+    let site = SiteTest::new();
+    let title = format!("A title with {}", "Unbreakable".repeat(12));
+    site.file("content/posts/p.md", &format!("---\ntitle: {title}\ndate: 2020-01-01\n---\nA plain body.\n"));
+    let word = "w".repeat(300);
+    let log = format!(
+        "2020-01-02T10:00:00Z ERROR [checkout] payment gateway timed out after 30000 ms; retrying order={} with backoff",
+        "x".repeat(120)
+    );
+    let url = format!("https://example.org/support/tickets/{}?ref=comment", "a1b2c3d4".repeat(20));
+    let body = format!("{word}\n\n```\n{log}\n```\n\nSee {url} for the log.\n");
+    site.file(
+        "content/comments/p/long.md",
+        &crate::hostile::comment_file("long", "Linda", None, None, &body),
+    );
+    let base = format!("file://{}", site.public("").display());
+    site.run(&["build", "--base-url", &base]).assert_ok();
+    let browser = Browser::start();
+    browser.emulate_width(320);
+    for page in ["posts/p/index.html", "index.html", "archive/index.html", "2020/index.html"] {
+        browser.goto(&format!("file://{}", site.public(page).display()));
+        let widths = browser.execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth, document.documentElement.clientWidth];",
+        );
+        eprintln!("{page}: [scrollWidth, innerWidth, clientWidth] = {widths}");
+        assert_eq!(widths[1], 320, "{page}: the viewport is a phone's");
+        assert_eq!(widths[0], widths[1], "{page}: the page is wider than the screen");
+        assert_eq!(widths[0], widths[2], "{page}");
+    }
+    browser.goto(&format!("file://{}", site.public("posts/p/index.html").display()));
+    let code = browser.execute(
+        "const pre = document.querySelector('.comment-body pre'); \
+         return [pre.scrollWidth > pre.clientWidth, getComputedStyle(pre).overflowX];",
+    );
+    assert_eq!(code, serde_json::json!([true, "auto"]), "the log line scrolls inside its box");
 }

@@ -221,3 +221,105 @@ fn a_blogger_export_imports_with_drafts_labels_and_threads() {
     let page = site.page("/posts/warteschleife/");
     assert_eq!(page.count("#comment-bl-9002 > ol.comment-replies > #comment-bl-9003"), 1, "threading kept");
 }
+
+/// A WordPress export whose FAQ page takes comments and has a post of the
+/// same name, and whose about page is closed but holds a comment.
+const PAGES_WITH_COMMENTS: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+	<title>Pages</title><link>https://pages.example.org</link>
+	<item>
+		<title>FAQ post</title><content:encoded>A post.</content:encoded>
+		<wp:post_id>1</wp:post_id><wp:post_date_gmt>2019-01-01 00:00:00</wp:post_date_gmt>
+		<wp:post_name>faq</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+	</item>
+	<item>
+		<title>FAQ</title><content:encoded>Questions.</content:encoded>
+		<wp:post_id>2</wp:post_id><wp:post_date_gmt>2019-01-01 00:00:00</wp:post_date_gmt><wp:comment_status>open</wp:comment_status>
+		<wp:post_name>faq</wp:post_name><wp:status>publish</wp:status><wp:post_type>page</wp:post_type>
+		<wp:comment><wp:comment_id>201</wp:comment_id><wp:comment_author>Asker</wp:comment_author><wp:comment_date_gmt>2019-02-01 10:00:00</wp:comment_date_gmt><wp:comment_content>Is shipping refunded too, both ways?</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>
+		<wp:comment><wp:comment_id>202</wp:comment_id><wp:comment_author>Owner</wp:comment_author><wp:comment_date_gmt>2019-02-02 10:00:00</wp:comment_date_gmt><wp:comment_content>Yes, both ways.</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>201</wp:comment_parent></wp:comment>
+	</item>
+	<item>
+		<title>About</title><content:encoded>Us.</content:encoded>
+		<wp:post_id>3</wp:post_id><wp:post_date_gmt>2019-01-01 00:00:00</wp:post_date_gmt><wp:comment_status>closed</wp:comment_status>
+		<wp:post_name>about</wp:post_name><wp:status>publish</wp:status><wp:post_type>page</wp:post_type>
+		<wp:comment><wp:comment_id>301</wp:comment_id><wp:comment_author>Fan</wp:comment_author><wp:comment_date_gmt>2019-02-03 10:00:00</wp:comment_date_gmt><wp:comment_content>A friendly team, and a good page about it.</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>
+	</item>
+</channel>
+</rss>
+"#;
+
+#[test]
+fn comments_on_wordpress_pages_are_kept_in_a_folder_no_post_shares() {
+    let site = empty_site();
+    site.file("export.xml", PAGES_WITH_COMMENTS);
+    let run = import(&site, &site.root().join("export.xml"), &[]);
+    run.assert_ok();
+    assert!(run.stdout().contains("3 comments: 3 approved"), "{}", run.stdout());
+    assert!(!run.stdout().contains("comments on pages"), "{}", run.stdout());
+    // The post took `faq` first: the page that takes comments gets its own slug.
+    let faq = read(&site, "content/pages/faq-2.md");
+    assert_eq!(crate::support::key(&faq, "comments"), "open", "{faq}");
+    assert!(site.root().join("content/comments/faq-2/wp-202.md").exists());
+    let about = read(&site, "content/pages/about.md");
+    assert!(!about.contains("comments:"), "closed is a page's default: {about}");
+    site.build().assert_ok();
+    let page = site.page("/faq-2/");
+    assert_eq!(page.count("#comment-wp-201 > ol.comment-replies > #comment-wp-202"), 1, "threading kept");
+    assert_eq!(page.count("form.comment-form"), 1);
+    let about = site.page("/about/");
+    assert_eq!(about.texts("#comments-title"), ["One comment"]);
+    assert_eq!(about.texts(".comments-closed"), ["Comments are closed."]);
+    assert_eq!(site.page("/posts/faq/").texts("#comments-title"), ["No comments yet."]);
+}
+
+/// A Blogger export with a post and a page of the same name; the page
+/// holds a comment, listed before it.
+const BLOGGER_PAGE: &str = r#"<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns='http://www.w3.org/2005/Atom' xmlns:thr='http://purl.org/syndication/thread/1.0'>
+  <title type='text'>Pages on Blogger</title>
+  <link rel='alternate' type='text/html' href='https://pages.example.net/'/>
+  <entry>
+    <id>tag:blogger.com,1999:blog-7.post-501</id>
+    <published>2021-02-02T08:00:00.000Z</published>
+    <category scheme='http://schemas.google.com/g/2005#kind' term='http://schemas.google.com/blogger/2008/kind#comment'/>
+    <content type='html'>Where do I send a broken kettle back?</content>
+    <author><name>Reader</name></author>
+    <thr:in-reply-to ref='tag:blogger.com,1999:blog-7.page-300'/>
+  </entry>
+  <entry>
+    <id>tag:blogger.com,1999:blog-7.post-200</id>
+    <published>2021-02-01T08:00:00.000Z</published>
+    <category scheme='http://schemas.google.com/g/2005#kind' term='http://schemas.google.com/blogger/2008/kind#post'/>
+    <title type='text'>Contact</title>
+    <content type='html'>A post.</content>
+    <link rel='alternate' type='text/html' href='https://pages.example.net/2021/02/contact.html'/>
+  </entry>
+  <entry>
+    <id>tag:blogger.com,1999:blog-7.page-300</id>
+    <published>2021-01-01T08:00:00.000Z</published>
+    <category scheme='http://schemas.google.com/g/2005#kind' term='http://schemas.google.com/blogger/2008/kind#page'/>
+    <title type='text'>Contact</title>
+    <content type='html'>Write to us.</content>
+    <link rel='alternate' type='text/html' href='https://pages.example.net/p/contact.html'/>
+  </entry>
+</feed>
+"#;
+
+#[test]
+fn blogger_pages_are_imported_with_their_comments() {
+    let site = empty_site();
+    site.file("blog.xml", BLOGGER_PAGE);
+    let run = site.run(&["import", "blogger", site.root().join("blog.xml").to_str().unwrap()]);
+    run.assert_ok();
+    assert!(run.stdout().contains("imported 1 post, 1 page"), "{}", run.stdout());
+    assert!(run.stdout().contains("1 comment: 1 approved"), "{}", run.stdout());
+    assert!(site.root().join("content/posts/contact.md").exists());
+    assert!(site.root().join("content/comments/contact-2/bl-501.md").exists());
+    site.build().assert_ok();
+    let page = site.page("/contact-2/");
+    assert_eq!(page.texts("#comments-title"), ["One comment"]);
+    assert_eq!(page.texts(".comments-closed"), ["Comments are closed."]);
+    assert_eq!(site.page("/posts/contact/").texts("#comments-title"), ["No comments yet."]);
+}

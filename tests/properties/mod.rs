@@ -255,7 +255,7 @@ pub fn moderation(data: &[u8]) {
     assert_normal_form_points_into(body);
     let comment_settings = CommentSettings::default();
     let known: HashSet<(String, String)> = HashSet::new();
-    let post = PostFacts { comments: CommentsMode::Open, date };
+    let post = PostFacts { comments: CommentsMode::Open, date: Some(date) };
     let cx = Context {
         comment: &comment,
         post,

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use super::fingerprint::Prints;
 use super::view::Views;
 use super::{OutputContent, OutputFile, RenderMemo, Sink};
-use crate::model::{SiteModel, Term};
+use crate::model::{Owner, SiteModel, Term};
 use crate::parse::PostDate;
 
 /// One feed, in no particular format.
@@ -93,8 +93,8 @@ struct Spec {
 #[derive(Clone, Copy)]
 enum ItemRef {
     Post(usize),
-    /// (post, comment)
-    Comment(usize, usize),
+    /// (what it is on, comment)
+    Comment(Owner, usize),
 }
 
 /// Every feed of the site, each handed to `sink` as it is made: what the
@@ -113,10 +113,12 @@ pub(crate) fn feeds(
         let fingerprint = memo.map(|(_, prints)| spec_fingerprint(&spec, model, prints.global));
         writer.formats(&spec.dir, spec.names, fingerprint, || &spec)
     });
-    let per_post = (0..model.posts.len()).into_par_iter().flat_map_iter(|i| {
-        let fingerprint = memo.map(|(_, prints)| post_comments_fingerprint(model, i, prints));
-        let dir = model.post_urls[i].trim_start_matches('/');
-        writer.formats(dir, COMMENT_FEED_NAMES, fingerprint, || post_comments_spec(model, views, i))
+    // Every post has a comment feed; a page, when it has a comment section.
+    let owners: Vec<Owner> = model.owners().filter(|&o| model.has_comment_section(o)).collect();
+    let per_post = owners.into_par_iter().flat_map_iter(|owner| {
+        let fingerprint = memo.map(|(_, prints)| comments_fingerprint(model, owner, prints));
+        let dir = model.url_of(owner).trim_start_matches('/');
+        writer.formats(dir, COMMENT_FEED_NAMES, fingerprint, || comments_spec(model, views, owner))
     });
     let made = std::sync::atomic::AtomicUsize::new(0);
     let kept = shared
@@ -175,12 +177,13 @@ impl Writer<'_> {
     }
 }
 
-/// What a post's comment feed shows: the post's title and URL and its
+/// What a post's (or page's) comment feed shows: its title and URL and its
 /// published comments (the items are some of them, in another order).
-fn post_comments_fingerprint(model: &SiteModel, i: usize, prints: &Prints) -> u64 {
+fn comments_fingerprint(model: &SiteModel, owner: Owner, prints: &Prints) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (prints.global, "comments of", &model.posts[i].title, &model.post_urls[i], prints.thread(i)).hash(&mut h);
+    let (title, url) = (model.title_of(owner), model.url_of(owner));
+    (prints.global, "comments of", title, url, prints.thread(owner)).hash(&mut h);
     h.finish()
 }
 
@@ -191,8 +194,9 @@ fn spec_fingerprint(spec: &Spec, model: &SiteModel, global: u64) -> u64 {
     for item in &spec.items {
         match *item {
             ItemRef::Post(i) => (model.posts[i].fingerprint, &model.post_urls[i]).hash(&mut h),
-            ItemRef::Comment(p, c) => {
-                (model.comments[c].fingerprint, &model.post_urls[p], &model.posts[p].title).hash(&mut h)
+            ItemRef::Comment(o, c) => {
+                let page = model.thread(o).page_of(c);
+                (model.comments[c].fingerprint, model.url_of(o), model.title_of(o), page).hash(&mut h)
             }
         }
     }
@@ -232,13 +236,9 @@ fn specs(model: &SiteModel, views: &Views) -> Vec<Spec> {
             posts(&a.posts),
         ));
     }
-    // Published comments of published posts, newest first.
-    let all: Vec<(usize, usize)> = model
-        .threads
-        .iter()
-        .enumerate()
-        .flat_map(|(p, t)| t.all().into_iter().map(move |ci| (p, ci)))
-        .collect();
+    // Published comments of published posts and pages, newest first.
+    let all: Vec<(Owner, usize)> =
+        model.owners().flat_map(|o| model.thread(o).all().into_iter().map(move |ci| (o, ci))).collect();
     let recent = newest(model, all, n);
     specs.push(Spec {
         title: format!("{} \u{2013} recent comments", c.title),
@@ -254,10 +254,10 @@ fn specs(model: &SiteModel, views: &Views) -> Vec<Spec> {
 /// The `n` newest comments of `list`, newest first; equal dates and ids
 /// keep the order of `list`. Only those `n` are sorted: the site's feed
 /// picks its few from every comment.
-fn newest(model: &SiteModel, mut list: Vec<(usize, usize)>, n: usize) -> Vec<(usize, usize)> {
-    let order = |a: &(usize, usize), b: &(usize, usize)| {
+fn newest(model: &SiteModel, mut list: Vec<(Owner, usize)>, n: usize) -> Vec<(Owner, usize)> {
+    let order = |a: &(Owner, usize), b: &(Owner, usize)| {
         let (ca, cb) = (&model.comments[a.1], &model.comments[b.1]);
-        (cb.date, &cb.id).cmp(&(ca.date, &ca.id)).then_with(|| a.cmp(b))
+        (cb.date, &cb.id).cmp(&(ca.date, &ca.id)).then_with(|| a.1.cmp(&b.1))
     };
     if n == 0 {
         return Vec::new();
@@ -270,17 +270,17 @@ fn newest(model: &SiteModel, mut list: Vec<(usize, usize)>, n: usize) -> Vec<(us
     list
 }
 
-/// A post's comment feed: its newest published comments.
-fn post_comments_spec(model: &SiteModel, views: &Views, i: usize) -> Spec {
+/// A post's (or page's) comment feed: its newest published comments.
+fn comments_spec(model: &SiteModel, views: &Views, owner: Owner) -> Spec {
     let c = &model.config;
-    let p = &model.posts[i];
+    let (title, url) = (model.title_of(owner), model.url_of(owner));
     let on_post =
-        newest(model, model.threads[i].all().into_iter().map(|ci| (i, ci)).collect(), c.feeds.items);
+        newest(model, model.thread(owner).all().into_iter().map(|ci| (owner, ci)).collect(), c.feeds.items);
     Spec {
-        title: format!("Comments on \u{201c}{}\u{201d}", p.title),
-        link: views.absolute(&model.post_urls[i]),
-        description: format!("Comments on \u{201c}{}\u{201d} at {}", p.title, c.title),
-        dir: model.post_urls[i].trim_start_matches('/').to_string(),
+        title: format!("Comments on \u{201c}{title}\u{201d}"),
+        link: views.absolute(url),
+        description: format!("Comments on \u{201c}{title}\u{201d} at {}", c.title),
+        dir: url.trim_start_matches('/').to_string(),
         names: COMMENT_FEED_NAMES,
         items: on_post.iter().take(c.feeds.items).map(|&(p, ci)| ItemRef::Comment(p, ci)).collect(),
     }
@@ -355,11 +355,11 @@ pub fn links_for(model: &SiteModel, views: &Views, own: Option<(&str, String)>) 
     links
 }
 
-/// The comment feed link of post `i`, for its page.
-pub fn post_comments_link(model: &SiteModel, views: &Views, i: usize) -> FeedLink {
+/// The comment feed link of a post or page, for its page.
+pub fn comments_link(model: &SiteModel, views: &Views, owner: Owner) -> FeedLink {
     FeedLink {
-        title: format!("Comments on \u{201c}{}\u{201d}", model.posts[i].title),
-        url: views.href(&format!("{}{}", model.post_urls[i], COMMENT_FEED_NAMES.rss)),
+        title: format!("Comments on \u{201c}{}\u{201d}", model.title_of(owner)),
+        url: views.href(&format!("{}{}", model.url_of(owner), COMMENT_FEED_NAMES.rss)),
         r#type: "application/rss+xml",
     }
 }
@@ -402,13 +402,13 @@ fn post_item(model: &SiteModel, views: &Views, bodies: &PostBodies, i: usize) ->
     }
 }
 
-fn comment_item(model: &SiteModel, views: &Views, post: usize, ci: usize) -> Item {
+fn comment_item(model: &SiteModel, views: &Views, owner: Owner, ci: usize) -> Item {
     let c = &model.comments[ci];
     let author = if c.author.is_empty() { "Anonymous" } else { &c.author };
-    let title = format!("Comment on \u{201c}{}\u{201d} by {author}", model.posts[post].title);
+    let title = format!("Comment on \u{201c}{}\u{201d} by {author}", model.title_of(owner));
     Item {
         title: clean(&title),
-        link: views.absolute(&format!("{}#comment-{}", model.post_urls[post], c.id)),
+        link: views.absolute(&model.comment_url(owner, ci)),
         guid: tag_uri(model, &c.date, &format!("comment/{}", c.id)),
         date: c.date,
         updated: None,
