@@ -53,6 +53,7 @@ const NOTIFY_KEYS: &[&str] = &[
     "retry_seconds",
     "link_days",
     "reply_limit_per_hour",
+    "replies",
 ];
 const PUBLISH_KEYS: &[&str] = &["enabled", "output", "command", "debounce_ms"];
 const MODERATION_KEYS: &[&str] = &[
@@ -168,6 +169,9 @@ pub struct NotifySettings {
     pub link_days: u32,
     /// Reply notifications one address receives in an hour, at most.
     pub reply_limit_per_hour: u32,
+    /// The comment form offers "Email me replies to my comment" (sent by
+    /// SMTP, after the reader confirms by mail).
+    pub replies: bool,
 }
 
 impl Default for NotifySettings {
@@ -185,6 +189,7 @@ impl Default for NotifySettings {
             retry_seconds: 30,
             link_days: 7,
             reply_limit_per_hour: 5,
+            replies: false,
         }
     }
 }
@@ -192,7 +197,7 @@ impl Default for NotifySettings {
 impl NotifySettings {
     /// Whether any notification can be sent at all.
     pub fn enabled(&self) -> bool {
-        !self.email.is_empty() || !self.webhook.is_empty()
+        !self.email.is_empty() || !self.webhook.is_empty() || self.replies
     }
 
     /// The SMTP port: the setting, else the TLS mode's usual one.

@@ -181,7 +181,27 @@ pub fn check(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     let rendered = run.render(&model, &tera, None, None, &render::KeepAll, &NoProgress);
     render::links::check_internal_links(&options.root, &model, &rendered, &run.diags);
     run.lap("links");
+    check_subscriptions(&options.root, &run.diags);
     Ok(run.finish())
+}
+
+/// `content/comments/subscriptions.toml`, when there is one, must parse:
+/// intake never overwrites a file it cannot read, so a broken one would
+/// stop every subscription.
+fn check_subscriptions(root: &std::path::Path, diags: &Diagnostics) {
+    let path = root.join(parse::subscriptions::SUBSCRIPTIONS_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            if let Err(d) = parse::subscriptions::Subscriptions::parse(&text) {
+                diags.push(d);
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => diags.push(Diagnostic::error(
+            parse::subscriptions::SUBSCRIPTIONS_FILE,
+            format!("cannot read it: {e}"),
+        )),
+    }
 }
 
 /// Builds the site into memory (for `serve`), reusing what `incremental`

@@ -126,8 +126,9 @@ fn refilled_form<'a>(state: &IntakeState, form: &'a Form) -> Option<CommentFormV
             website: form.website.clone().unwrap_or_default(),
             body: form.body.clone(),
             reply_to: form.reply_to.clone().unwrap_or_default(),
-            notify_replies: false,
+            notify_replies: form.notify_replies,
         },
+        reply_mail: config.notify.replies,
     })
 }
 

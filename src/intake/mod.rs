@@ -13,8 +13,9 @@ pub mod members;
 mod moderation;
 mod page;
 pub mod publish;
+mod subscriptions;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -153,6 +154,12 @@ pub struct IntakeState {
     /// index was last read: a change made outside intake (the CLI, a `git
     /// pull`) is seen by the next re-read, and published.
     published: Mutex<u64>,
+    /// The approved comments' ids when the index was last read: a reply
+    /// approved since is mailed to its subscriber.
+    approved: Mutex<HashSet<String>>,
+    /// One re-read at a time.
+    reloading: Mutex<()>,
+    subscriptions: subscriptions::Store,
 }
 
 /// What intake tells and runs when comments come and are decided; none of
@@ -196,6 +203,7 @@ impl IntakeState {
         let secret = forms::load_or_create(root)?;
         let index = Index::load(root, limits.clock.timestamp())?;
         let published = index.published();
+        let approved = subscriptions::approved_ids(&index);
         let mut allowed_origins = extra_origins;
         allowed_origins.push(origin_of(&index.queue.config.base_url));
         allowed_origins.extend(
@@ -214,17 +222,33 @@ impl IntakeState {
             services,
             used_links: UsedLinks::open(root),
             published: Mutex::new(published),
+            approved: Mutex::new(approved),
+            reloading: Mutex::new(()),
+            subscriptions: subscriptions::Store::open(root),
         }))
     }
 
     /// Re-reads posts, comments and members (after a rebuild, or when stale).
     pub fn reload(&self) -> Result<()> {
+        self.reread(true)
+    }
+
+    /// Re-reads the site; mails the replies published since the last
+    /// read, and (with `publish_changes`) publishes when what is published
+    /// of the comments changed.
+    fn reread(&self, publish_changes: bool) -> Result<()> {
+        let _one = self.reloading.lock().unwrap_or_else(|e| e.into_inner());
         let fresh = Index::load(&self.root, self.limits.clock.timestamp())?;
         let published = fresh.published();
+        let approved = subscriptions::approved_ids(&fresh);
+        let approved_before =
+            std::mem::replace(&mut *self.approved.lock().unwrap_or_else(|e| e.into_inner()), approved);
+        subscriptions::mail_new_replies(self, &fresh, &approved_before);
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = fresh;
         let before =
             std::mem::replace(&mut *self.published.lock().unwrap_or_else(|e| e.into_inner()), published);
-        if before != published
+        if publish_changes
+            && before != published
             && let Some(publisher) = &self.services.publisher
         {
             publisher.changed();
@@ -244,12 +268,23 @@ impl IntakeState {
         Ok(Some(index.queue.comments[i].clone()))
     }
 
-    /// A comment's status changed here: the filter learns from it at the
-    /// next re-read, and the site is published.
-    fn comment_status_changed(&self) {
-        self.mark_stale();
+    /// A comment's status changed here: the site is published, and the
+    /// site re-read at once in the background (the filter learns from the
+    /// decision; a reply now published is mailed to its subscriber).
+    fn comment_status_changed(self: &Arc<Self>) {
         if let Some(publisher) = &self.services.publisher {
             publisher.changed();
+        }
+        let state = Arc::clone(self);
+        let reread = move || {
+            if let Err(e) = state.reread(false) {
+                state.mark_stale();
+                eprintln!("warning: comment intake could not re-read the site: {e:#}");
+            }
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => drop(runtime.spawn_blocking(reread)),
+            Err(_) => reread(),
         }
     }
 
@@ -336,6 +371,7 @@ pub fn router(state: Arc<IntakeState>) -> Router {
     Router::new()
         .route("/comments", post(submit))
         .route("/comments/moderate", get(moderation::confirm_page).post(moderation::apply))
+        .route("/comments/subscription", get(subscriptions::link_page).post(subscriptions::apply))
         .with_state(state)
 }
 
@@ -452,7 +488,7 @@ async fn submit(
 }
 
 async fn handle(
-    state: &IntakeState,
+    state: &Arc<IntakeState>,
     peer: SocketAddr,
     headers: &HeaderMap,
     body: Body,
@@ -527,6 +563,17 @@ async fn handle(
         state.remember(client);
     }
     tell_of_arrival(state, &comment, &post_title, &post_path, &verdict).await;
+    if form.notify_replies {
+        let (worker, stored) = (Arc::clone(state), comment.clone());
+        let (title, path) = (post_title.clone(), post_path.clone());
+        let subscribed = tokio::task::spawn_blocking(move || {
+            subscriptions::subscribe(&worker, &stored, &crate::notify::PostRef { title: &title, path: &path })
+        })
+        .await;
+        if let Ok(Err(e)) = subscribed {
+            eprintln!("error: cannot record a subscription to replies: {e:#}");
+        }
+    }
     if comment.status == Status::Approved {
         state.comment_status_changed();
     }
@@ -620,6 +667,8 @@ pub struct Form {
     pub reply_to: Option<String>,
     pub member_token: Option<String>,
     pub token: String,
+    /// "Email me replies to my comment" was ticked (needs `email`).
+    pub notify_replies: bool,
 }
 
 /// Decodes a `POST /comments` body (form-encoded) and checks each field's
@@ -682,6 +731,10 @@ impl Form {
         if reply_to.as_ref().is_some_and(not_an_id) {
             return Err(bad_field("reply_to", "`reply_to` is not a comment id"));
         }
+        let notify_replies = get("notify_replies").is_some_and(|v| matches!(v, "yes" | "on" | "1" | "true"));
+        if notify_replies && email.is_none() {
+            return Err(bad_field("email", "give your email address to be emailed replies to your comment"));
+        }
         let token = get("token").ok_or_else(|| {
             refuse(
                 StatusCode::FORBIDDEN,
@@ -697,6 +750,7 @@ impl Form {
             reply_to,
             member_token: get("member_token").map(str::to_string),
             token: token.to_string(),
+            notify_replies,
         })
     }
 }

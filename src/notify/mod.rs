@@ -7,6 +7,7 @@
 
 pub mod links;
 pub mod outbox;
+pub mod replies;
 pub mod transport;
 
 use std::path::Path;
@@ -53,6 +54,8 @@ pub struct Notifier {
     config: Config,
     secret: Vec<u8>,
     wake: mpsc::Sender<()>,
+    /// Reply mails sent lately, for the rate limits.
+    sent: std::sync::Mutex<replies::Sent>,
 }
 
 impl Notifier {
@@ -69,7 +72,7 @@ impl Notifier {
             .spawn(move || run_worker(&worker, transport.as_ref(), retry, &woken))
             .map_err(|e| eprintln!("error: cannot start the mail worker: {e}"))
             .ok();
-        Notifier { outbox, config, secret, wake }
+        Notifier { outbox, config, secret, wake, sent: Default::default() }
     }
 
     /// Tells the moderator of `comment`, which arrived and was given
@@ -133,7 +136,7 @@ impl Notifier {
     }
 
     /// Queues a mail to one reader (reply notifications, confirmations).
-    pub fn mail_reader(&self, id: &str, mail: Mail, now: jiff::Timestamp) -> Result<bool> {
+    fn mail_reader(&self, id: &str, mail: Mail, now: jiff::Timestamp) -> Result<bool> {
         let item = item(id.to_string(), Message::Mail(mail), now, None);
         let queued = self.outbox.enqueue(&item)?;
         let _ = self.wake.send(());

@@ -9,6 +9,7 @@ pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
 mod memo;
+pub mod subscriptions;
 pub mod untrusted;
 
 pub use memo::ParseCache;

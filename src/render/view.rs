@@ -154,6 +154,8 @@ pub struct CommentFormView<'a> {
     /// What the reader sent, when intake gives the form back to be edited;
     /// empty in the build.
     pub values: FormValues,
+    /// Offer "Email me replies to my comment" (`[notify] replies`).
+    pub reply_mail: bool,
 }
 
 /// A comment form's fields as a reader filled them in.
@@ -313,6 +315,7 @@ impl<'m> Views<'m> {
             max_length: self.model.config.moderation.max_length,
             replies,
             values: FormValues::default(),
+            reply_mail: self.model.config.notify.replies,
         })
     }
 

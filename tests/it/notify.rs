@@ -262,3 +262,180 @@ fn issue_18_a_mail_queued_before_a_crash_goes_out_once_when_the_server_is_back()
     assert!(all[1].text.contains("called back the next morning"));
     drop(smtp);
 }
+
+/// The mails to `to` whose subject holds `about`.
+fn mails_to(folder: &Path, to: &str, about: &str) -> Vec<Mail> {
+    mails(folder).into_iter().filter(|m| m.to == to && m.subject.contains(about)).collect()
+}
+
+/// The one link in `text` that starts with `prefix`, sent to `server`.
+fn link_after(text: &str, prefix: &str, server: &Server) -> String {
+    let url = text
+        .split_whitespace()
+        .find(|w| w.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix} in {text}"));
+    format!("{}{}", server.base, url.strip_prefix("https://blog.example.org").unwrap())
+}
+
+/// Posts a comment; with `email`, asks for replies by mail.
+fn submit_full(server: &Server, author: &str, email: &str, body: &str, reply_to: Option<&str>) -> u16 {
+    let token = parlor::forms::form_token(SECRET.as_bytes(), "refunds");
+    let mut form = vec![("post", "refunds"), ("author", author), ("body", body), ("token", token.as_str())];
+    form.extend([("email", email), ("notify_replies", "yes")]);
+    if let Some(parent) = reply_to {
+        form.push(("reply_to", parent));
+    }
+    agent().post(format!("{}/comments", server.base)).send_form(form).unwrap().status().as_u16()
+}
+
+/// Approves the comment whose moderation mail holds `text`, by its link.
+fn approve_by_mail(mailbox: &Path, text: &str, server: &Server) -> String {
+    let mail = until(Duration::from_secs(20), "the moderator's mail", || {
+        mails_to(mailbox, "moderator@example.org", "awaits").into_iter().find(|m| m.text.contains(text))
+    });
+    let approve = link(&mail, "Approve", server);
+    let (status, page) = get(&approve);
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(confirm(&approve, &confirm_fields(&page)).0, 200);
+    let id =
+        mail.text.lines().find_map(|l| l.strip_prefix("On the server: parlor comments approve ")).unwrap();
+    id.trim().to_string()
+}
+
+/// Follows the confirmation in the last mail to `to`.
+fn confirm_subscription(mailbox: &Path, to: &str, server: &Server) {
+    let mail =
+        until(Duration::from_secs(20), "the confirmation mail", || mails_to(mailbox, to, "Confirm").pop());
+    let url = link_after(&mail.text, "https://blog.example.org/comments/subscription?c=", server);
+    assert!(url.contains("a=confirm"), "the first link confirms: {url}");
+    let (status, page) = get(&url);
+    assert_eq!(status, 200, "{page}");
+    let (status, page) = confirm(&url, &confirm_fields(&page));
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Confirmed"), "{page}");
+}
+
+#[test]
+fn issue_18_a_subscriber_gets_one_mail_per_reply_and_none_after_unsubscribing() {
+    let smtp_port = free_port();
+    let mailbox = tempfile::tempdir().unwrap();
+    let _smtp = SmtpSink::start(smtp_port, mailbox.path());
+    let site = site(smtp_port);
+    // Every reader here sends from 127.0.0.1: no wait between comments.
+    let config =
+        site.source("site.toml").replace("retry_seconds = 1\n", "retry_seconds = 1\nreplies = true\n")
+            + "\n[moderation]\nflood_seconds = 0\n";
+    site.file("site.toml", &config);
+    let mb = mailbox.path();
+    let server = start_with(&site, &[]);
+    // Ann asks for replies; she is asked to confirm, and does.
+    assert_eq!(
+        submit_full(
+            &server,
+            "Ann",
+            "ann@example.net",
+            "Holding for two hours taught me to ask for a callback.",
+            None
+        ),
+        303
+    );
+    let ann = approve_by_mail(mb, "ask for a callback", &server);
+    confirm_subscription(mb, "ann@example.net", &server);
+    let subs = site.source("content/comments/subscriptions.toml");
+    assert!(subs.contains("ann@example.net") && subs.contains("confirmed = "), "{subs}");
+    // Ben replies to her and asks for replies too; a GET of his
+    // confirmation link changes nothing.
+    assert_eq!(
+        submit_full(
+            &server,
+            "Ben",
+            "ben@example.net",
+            "Same here: the callback came within the hour.",
+            Some(&ann)
+        ),
+        303
+    );
+    let ben = approve_by_mail(mb, "within the hour", &server);
+    let to_ann = until(Duration::from_secs(20), "the reply mail", || {
+        mails_to(mb, "ann@example.net", "replied to your comment").pop()
+    });
+    assert!(to_ann.text.contains("Same here: the callback came within the hour."), "{}", to_ann.text);
+    assert!(to_ann.text.contains(&format!("/posts/refunds/#comment-{ben}")), "{}", to_ann.text);
+    confirm_subscription(mb, "ben@example.net", &server);
+    // Ann stops with one click (RFC 8058: a POST of the link).
+    let raw = std::fs::read_dir(mb)
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .find(|t| t.contains("replied to your comment") && t.contains("ann@example.net"))
+        .unwrap();
+    assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "{raw}");
+    let unsubscribe = raw
+        .lines()
+        .find_map(|l| l.strip_prefix("List-Unsubscribe: <"))
+        .map(|u| u.trim_end_matches('>').to_string())
+        .unwrap();
+    let one_click =
+        format!("{}{}", server.base, unsubscribe.strip_prefix("https://blog.example.org").unwrap());
+    let r = agent()
+        .post(&one_click)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send("List-Unsubscribe=One-Click")
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(!site.source("content/comments/subscriptions.toml").contains("ann@example.net"));
+    // Cy replies to Ann, Dee to Ben. Ben's mail comes; Ann's never does.
+    assert_eq!(
+        submit_full(
+            &server,
+            "Cy",
+            "cy@example.net",
+            "A callback saved my afternoon as well, thanks Ann.",
+            Some(&ann)
+        ),
+        303
+    );
+    approve_by_mail(mb, "saved my afternoon", &server);
+    assert_eq!(
+        submit_full(
+            &server,
+            "Dee",
+            "dee@example.net",
+            "Ben, which number did you call for the callback?",
+            Some(&ben)
+        ),
+        303
+    );
+    approve_by_mail(mb, "which number", &server);
+    let to_ben = until(Duration::from_secs(20), "Ben's reply mail", || {
+        mails_to(mb, "ben@example.net", "replied to your comment").pop()
+    });
+    assert!(to_ben.text.contains("which number"), "{}", to_ben.text);
+    assert_eq!(mails_to(mb, "ann@example.net", "replied to your comment").len(), 1, "Ann unsubscribed");
+    assert_eq!(mails_to(mb, "ben@example.net", "replied to your comment").len(), 1);
+}
+
+#[test]
+fn issue_18_check_reports_a_broken_subscriptions_file_at_its_line() {
+    let site = site(25);
+    site.file(
+        "content/comments/subscriptions.toml",
+        "[[reader]]\nemail = \"ann@example.net\"\ncomments = \"c1\"\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(run.stderr().contains("content/comments/subscriptions.toml:3"), "{}", run.stderr());
+    // The build does not publish it.
+    site.file(
+        "content/comments/subscriptions.toml",
+        "[[reader]]\nemail = \"ann@example.net\"\ncomments = [\"c1\"]\n",
+    );
+    site.run(&["check"]).assert_ok();
+    site.build().assert_ok();
+    let published = walkdir::WalkDir::new(site.root().join("public"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .any(|e| std::fs::read(e.path()).unwrap().windows(15).any(|w| w == b"ann@example.net"));
+    assert!(!published, "a subscriber's address is in the output");
+}
