@@ -920,15 +920,22 @@ fn answer(accepted: Accepted, wants_json: bool, state: &IntakeState) -> Response
         return (StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json")], body.to_string())
             .into_response();
     }
-    let base_path = state
+    // Back to the post: by its path when intake is on the site's own
+    // origin (`intake_url = "/comments"`), else by the site's full URL.
+    let base = state
         .index
         .read()
-        .ok()
-        .and_then(|i| url::Url::parse(&i.queue.config.base_url).ok())
-        .map(|u| u.path().trim_end_matches('/').to_string())
+        .map(|i| {
+            let config = &i.queue.config;
+            let own_origin = config.comments.intake_url.starts_with('/');
+            match url::Url::parse(&config.base_url) {
+                Ok(u) if own_origin => u.path().trim_end_matches('/').to_string(),
+                _ => config.base_url.clone(),
+            }
+        })
         .unwrap_or_default();
     let anchor = if accepted.status == Status::Approved { "comment-published" } else { "comment-pending" };
-    let location = format!("{base_path}{}#{anchor}", accepted.post_path);
+    let location = format!("{base}{}#{anchor}", accepted.post_path);
     let mut response = StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, v);

@@ -484,3 +484,193 @@ fn long_words_code_and_urls_in_comments_stay_inside_a_phone_screen() {
     );
     assert_eq!(code, serde_json::json!([true, "auto"]), "the log line scrolls inside its box");
 }
+
+/// The URL on the line after `label:` in a mail (the moderation links).
+fn link_in(text: &str, label: &str) -> String {
+    let mut lines = text.lines();
+    lines.find(|l| l.trim() == format!("{label}:")).unwrap_or_else(|| panic!("no {label} in {text}"));
+    lines.next().unwrap().trim().to_string()
+}
+
+/// Waits until the page at `url`, loaded afresh, has an element `css`;
+/// how long that took.
+fn reload_until(browser: &Browser, url: &str, css: &str, seconds: u64) -> std::time::Duration {
+    let start = std::time::Instant::now();
+    loop {
+        browser.goto(url);
+        if !browser.find_all(css).is_empty() {
+            return start.elapsed();
+        }
+        assert!(start.elapsed().as_secs() < seconds, "{css} never appeared on {url}");
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+}
+
+/// See: issue 18. The whole loop in a real browser, against `parlor intake
+/// --publish` and a real SMTP server: a reader comments on the published
+/// site; the moderator's mail arrives; its approve link, opened and
+/// confirmed in the browser, puts the comment on the published page. A
+/// reader who asked for replies confirms by mail and gets exactly one mail
+/// when a reply is published; a policy rejection shows its reason with the
+/// form filled in; spam gets the neutral notice.
+#[test]
+#[ignore = "needs Chromium, chromedriver and aiosmtpd (installed by .ci/run)"]
+fn issue_18_the_comment_loop_in_a_browser() {
+    use crate::notify::{SmtpSink, mails_to, until};
+    use std::time::Duration;
+    let (smtp_port, intake_port, web_port) =
+        (crate::intake::free_port(), crate::intake::free_port(), crate::intake::free_port());
+    let mailbox = tempfile::tempdir().unwrap();
+    let mb = mailbox.path();
+    let _smtp = SmtpSink::start(smtp_port, mb);
+    let web = format!("http://127.0.0.1:{web_port}");
+    let site = SiteTest::with_config(&format!(
+        "title = \"Loop Blog\"\nbase_url = \"{web}/\"\n\n[comments]\nintake_url = \"http://127.0.0.1:{intake_port}/comments\"\n\n[moderation]\nflood_seconds = 0\n\n[notify]\nemail = [\"moderator@example.org\"]\nsmtp_host = \"127.0.0.1\"\nsmtp_port = {smtp_port}\nsmtp_tls = \"none\"\nreplies = true\nretry_seconds = 1\n\n[publish]\ndebounce_ms = 50\n"
+    ));
+    site.file(
+        "content/posts/refunds.md",
+        "---\ntitle: Refunds that take weeks\ndate: 2024-03-01\n---\nWhy do refunds take so long?\n",
+    );
+    let log = std::fs::File::create(site.root().join("intake.log")).unwrap();
+    let mut intake = Command::new(env!("CARGO_BIN_EXE_parlor"))
+        .args([
+            "--root",
+            site.root().to_str().unwrap(),
+            "intake",
+            "--publish",
+            "--port",
+            &intake_port.to_string(),
+        ])
+        .env("PARLOR_SECRET", "browser-loop-secret")
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    until(Duration::from_secs(30), "the first publish", || {
+        site.exists("posts/refunds/index.html").then_some(())
+    });
+    // The published folder, served as nginx would serve it.
+    let mut web_server = Command::new("python3")
+        .args(["-m", "http.server", &web_port.to_string(), "--bind", "127.0.0.1", "--directory"])
+        .arg(site.root().join("public"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    crate::intake::wait_for(web_port);
+    let post_url = format!("{web}/posts/refunds/");
+    let browser = Browser::start();
+
+    // Ann comments and asks for replies.
+    browser.goto(&post_url);
+    browser.type_into("#c-author", "Ann");
+    browser.type_into("#c-email", "ann@example.net");
+    browser.type_into("#c-body", "Holding for two hours taught me to ask for a callback instead.");
+    browser.click("input[name=notify_replies]");
+    browser.click("form.comment-form button[type=submit]");
+    if !browser.wait_displayed("#comment-pending", 15) {
+        let url = call("GET", &browser.url("/url"), None);
+        let source = call("GET", &browser.url("/source"), None)["value"].as_str().unwrap_or("").to_string();
+        let log = std::fs::read_to_string(site.root().join("intake.log")).unwrap_or_default();
+        panic!("no pending notice at {url}\nlog:\n{log}\nsource:\n{}", &source[..source.len().min(3000)]);
+    }
+
+    // The moderator's mail; its approve link, opened and confirmed.
+    let mail = until(Duration::from_secs(20), "the moderator's mail", || {
+        mails_to(mb, "moderator@example.org", "awaits").into_iter().find(|m| m.text.contains("two hours"))
+    });
+    assert!(
+        mail.text.contains("Holding for two hours") && mail.text.contains("Status: pending"),
+        "{}",
+        mail.text
+    );
+    let ann_id = mail
+        .text
+        .lines()
+        .find_map(|l| l.strip_prefix("On the server: parlor comments approve "))
+        .unwrap()
+        .trim()
+        .to_string();
+    browser.goto(&link_in(&mail.text, "Approve"));
+    assert!(browser.find_all(&format!("#comment-{ann_id}")).is_empty());
+    browser.click("main form button[type=submit]");
+    let clicked = std::time::Instant::now();
+    let took = reload_until(&browser, &post_url, &format!("#comment-{ann_id}"), 20);
+    eprintln!(
+        "issue 18: approve click to comment on the published page: {} ms (the page reloaded until it showed it: {} ms)",
+        clicked.elapsed().as_millis(),
+        took.as_millis()
+    );
+
+    // Ann confirms her subscription in the browser.
+    let confirm = until(Duration::from_secs(20), "the confirmation", || {
+        mails_to(mb, "ann@example.net", "Confirm").pop()
+    });
+    let confirm_url = confirm.text.split_whitespace().find(|w| w.contains("a=confirm")).unwrap().to_string();
+    browser.goto(&confirm_url);
+    browser.click("main form button[type=submit]");
+    assert!(browser.wait_for(".intake-notice", 10));
+    assert!(
+        std::fs::read_to_string(site.root().join("content/comments/subscriptions.toml"))
+            .unwrap()
+            .contains("confirmed")
+    );
+
+    // Ben replies to her; once approved, Ann gets one mail.
+    browser.goto(&post_url);
+    browser.type_into("#c-author", "Ben");
+    browser.type_into("#c-body", "Same here: the callback came within the hour, and they apologised.");
+    browser.execute(&format!("document.querySelector('#c-reply-to').value = '{ann_id}'; return true;"));
+    browser.click("form.comment-form button[type=submit]");
+    assert!(browser.wait_displayed("#comment-pending", 15));
+    let to_moderator = until(Duration::from_secs(20), "Ben's moderation mail", || {
+        mails_to(mb, "moderator@example.org", "awaits")
+            .into_iter()
+            .find(|m| m.text.contains("within the hour"))
+    });
+    browser.goto(&link_in(&to_moderator.text, "Approve"));
+    browser.click("main form button[type=submit]");
+    let to_ann = until(Duration::from_secs(20), "the reply mail", || {
+        mails_to(mb, "ann@example.net", "replied to your comment").pop()
+    });
+    assert!(
+        to_ann.text.contains("Ben replied") && to_ann.text.contains("within the hour"),
+        "{}",
+        to_ann.text
+    );
+    assert_eq!(mails_to(mb, "ann@example.net", "replied").len(), 1);
+    // Her unsubscribe link, in the browser: she is forgotten.
+    let stop = to_ann.text.split_whitespace().find(|w| w.contains("a=stop")).unwrap().to_string();
+    browser.goto(&stop);
+    browser.click("main form button[type=submit]");
+    assert!(browser.wait_for(".intake-notice", 10));
+    assert!(
+        !std::fs::read_to_string(site.root().join("content/comments/subscriptions.toml"))
+            .unwrap()
+            .contains("ann@")
+    );
+
+    // A comment the policy rejects: its reason, and the form filled in.
+    browser.goto(&post_url);
+    browser.type_into("#c-author", "Cy");
+    browser.type_into("#c-body", "Great post, thanks!");
+    browser.click("form.comment-form button[type=submit]");
+    assert!(browser.wait_for("ul.comment-reasons li", 15), "the reason is shown");
+    let filled = browser.execute("return document.querySelector('#c-body').value;");
+    assert_eq!(filled, "Great post, thanks!");
+    // Spam: the neutral notice, as for any comment that waits.
+    browser.goto(&post_url);
+    browser.type_into("#c-author", "Promo");
+    browser.type_into(
+        "#c-body",
+        "Make money online from home, GET PAID UP TO $30 AN HOUR, visit bit.ly/xyz now",
+    );
+    browser.click("form.comment-form button[type=submit]");
+    assert!(browser.wait_displayed("#comment-pending", 15), "spam sees the same notice");
+    assert!(browser.find_all("ul.comment-reasons").is_empty());
+
+    let _ = web_server.kill();
+    let _ = web_server.wait();
+    let _ = intake.kill();
+    let _ = intake.wait();
+}

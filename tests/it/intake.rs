@@ -582,3 +582,12 @@ fn issue_18_an_expired_or_malformed_moderation_link_changes_nothing() {
     assert_eq!(post(&odd.query()).status, 403);
     assert!(site.source("content/comments/p/c2.md").contains("status: pending"));
 }
+
+#[test]
+fn issue_18_intake_on_another_origin_sends_the_reader_back_to_the_site() {
+    let site = site("\n[comments]\nintake_url = \"https://comments.example.net/comments\"\n");
+    let app = app(&site);
+    let a = app.send(&good("p", &token("p")), false);
+    assert_eq!(a.status, 303);
+    assert_eq!(a.location.as_deref(), Some("https://blog.example.org/posts/p/#comment-pending"));
+}

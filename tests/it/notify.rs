@@ -16,12 +16,12 @@ use crate::support::{CONFIG, SiteTest, post};
 const SECRET: &str = "test-secret-for-intake";
 
 /// aiosmtpd on a port, storing each message in a folder; stopped on drop.
-struct SmtpSink {
+pub(crate) struct SmtpSink {
     child: Child,
 }
 
 impl SmtpSink {
-    fn start(port: u16, folder: &Path) -> SmtpSink {
+    pub(crate) fn start(port: u16, folder: &Path) -> SmtpSink {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/smtp_sink.py");
         let mut child = Command::new("python3")
             .arg(script)
@@ -46,14 +46,14 @@ impl Drop for SmtpSink {
 }
 
 /// A received mail: its headers and its decoded text.
-struct Mail {
-    subject: String,
-    message_id: String,
-    text: String,
-    to: String,
+pub(crate) struct Mail {
+    pub(crate) subject: String,
+    pub(crate) message_id: String,
+    pub(crate) text: String,
+    pub(crate) to: String,
 }
 
-fn mails(folder: &Path) -> Vec<Mail> {
+pub(crate) fn mails(folder: &Path) -> Vec<Mail> {
     let mut names: Vec<PathBuf> = std::fs::read_dir(folder)
         .map(|d| {
             d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect()
@@ -76,7 +76,7 @@ fn mails(folder: &Path) -> Vec<Mail> {
 }
 
 /// Waits until `done` holds, checking every 20 ms, for at most `limit`.
-fn until<T>(limit: Duration, what: &str, mut done: impl FnMut() -> Option<T>) -> T {
+pub(crate) fn until<T>(limit: Duration, what: &str, mut done: impl FnMut() -> Option<T>) -> T {
     let start = Instant::now();
     loop {
         if let Some(value) = done() {
@@ -110,7 +110,7 @@ fn submit(server: &Server, author: &str, body: &str) -> u16 {
 
 /// The link labelled `label` in a moderation mail, sent to `server` as the
 /// site's reverse proxy would send it.
-fn link(mail: &Mail, label: &str, server: &Server) -> String {
+pub(crate) fn link(mail: &Mail, label: &str, server: &Server) -> String {
     let mut lines = mail.text.lines();
     lines
         .find(|l| l.trim() == format!("{label}:"))
@@ -122,7 +122,7 @@ fn link(mail: &Mail, label: &str, server: &Server) -> String {
 }
 
 /// The confirmation form's fields, from the page a link opens.
-fn confirm_fields(page: &str) -> Vec<(String, String)> {
+pub(crate) fn confirm_fields(page: &str) -> Vec<(String, String)> {
     let html = scraper::Html::parse_document(page);
     let inputs = scraper::Selector::parse("form[method=post] input[type=hidden]").unwrap();
     html.select(&inputs)
@@ -130,7 +130,7 @@ fn confirm_fields(page: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn get(url: &str) -> (u16, String) {
+pub(crate) fn get(url: &str) -> (u16, String) {
     let mut r = agent().get(url).call().unwrap();
     (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
 }
@@ -264,7 +264,7 @@ fn issue_18_a_mail_queued_before_a_crash_goes_out_once_when_the_server_is_back()
 }
 
 /// The mails to `to` whose subject holds `about`.
-fn mails_to(folder: &Path, to: &str, about: &str) -> Vec<Mail> {
+pub(crate) fn mails_to(folder: &Path, to: &str, about: &str) -> Vec<Mail> {
     mails(folder).into_iter().filter(|m| m.to == to && m.subject.contains(about)).collect()
 }
 
