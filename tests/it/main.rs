@@ -18,6 +18,7 @@ mod intake;
 mod moderation;
 mod notify;
 mod page_comments;
+mod production;
 mod security;
 mod serve;
 mod snapshots;
