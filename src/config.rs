@@ -33,6 +33,7 @@ const FEEDS_KEYS: &[&str] = &["items", "full_content", "atom", "json", "guid_dom
 const COMMENTS_KEYS: &[&str] = &[
     "order",
     "per_page",
+    "comments_per_page",
     "threading_depth",
     "close_after_days",
     "members_only",
@@ -262,6 +263,7 @@ pub struct CommentSettings {
     pub order: CommentOrder,
     /// Top-level comments on each comment page (replies go with theirs);
     /// 0: every comment on the post's own page.
+    #[serde(alias = "comments_per_page")]
     pub per_page: usize,
     /// Replies nest this deep; deeper replies attach to the deepest level.
     pub threading_depth: usize,

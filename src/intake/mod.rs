@@ -432,10 +432,27 @@ pub async fn run(options: IntakeOptions) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     println!("comment intake listening on http://{addr}/comments");
     http::serve(listener, router(state), &limits, async {
-        let _ = tokio::signal::ctrl_c().await;
+        stop_signal().await;
     })
     .await?;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM (`systemctl stop`): intake stops taking requests
+/// and finishes the ones it has.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// A refusal: status, message, and the field it is about.
