@@ -492,3 +492,85 @@ fn issue_18_a_failing_publish_keeps_the_live_site_and_tells_the_moderator() {
     });
     assert!(site.read("posts/refunds/index.html").contains("within a week"));
 }
+
+/// Takes one HTTP request on `listener` and answers `status`: its head
+/// (lower-cased header names) and body.
+fn receive_one(listener: &std::net::TcpListener, status: u16) -> (String, String) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let (stream, _) = listener.accept().unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        head.push_str(&line.to_ascii_lowercase());
+    }
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .map(|v| v.trim().parse().unwrap())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    let mut stream = stream;
+    write!(stream, "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
+    (head, String::from_utf8(body).unwrap())
+}
+
+#[test]
+fn issue_18_the_webhook_gets_a_signed_json_post_and_a_retry_after_a_5xx() {
+    let hook = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hook_port = hook.local_addr().unwrap().port();
+    let config = format!(
+        "{CONFIG}\n[notify]\nwebhook = \"http://127.0.0.1:{hook_port}/hook\"\nretry_seconds = 1\n\n[moderation]\nflood_seconds = 0\n"
+    );
+    let site = SiteTest::with_config(&config);
+    site.file("content/posts/refunds.md", &post("Refunds that take weeks", "2024-03-01", ""));
+    let port = free_port();
+    let _intake = Command::new(env!("CARGO_BIN_EXE_parlor"))
+        .args(["--root", site.root().to_str().unwrap(), "intake", "--port", &port.to_string()])
+        .env("PARLOR_SECRET", SECRET)
+        .env("PARLOR_WEBHOOK_SECRET", "hook-key")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map(KillOnDrop)
+        .unwrap();
+    crate::intake::wait_for(port);
+    let server_base = format!("http://127.0.0.1:{port}");
+    let token = parlor::forms::form_token(SECRET.as_bytes(), "refunds");
+    let form = [
+        ("post", "refunds"),
+        ("author", "Dana"),
+        ("body", "The refund came after I asked in writing."),
+        ("token", token.as_str()),
+    ];
+    assert_eq!(
+        agent().post(format!("{server_base}/comments")).send_form(form).unwrap().status().as_u16(),
+        303
+    );
+    // The receiver is down for a moment (503): the post comes again.
+    let (_, first) = receive_one(&hook, 503);
+    let (head, body) = receive_one(&hook, 200);
+    assert_eq!(first, body, "a retry sends the same body");
+    let signature = head.lines().find_map(|l| l.strip_prefix("x-parlor-signature: sha256=")).unwrap().trim();
+    assert_eq!(signature, parlor::notify::transport::signature(b"hook-key", &body));
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["event"]["type"], "comment");
+    assert_eq!(json["event"]["author"], "Dana");
+    assert_eq!(json["event"]["status"], "pending");
+    assert!(json["event"]["links"]["approve"].as_str().unwrap().contains("/comments/moderate?"));
+    assert!(json["id"].as_str().unwrap().starts_with("moderate-"));
+}
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
