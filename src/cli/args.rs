@@ -79,6 +79,10 @@ pub struct ImportArgs {
     /// Replace files that exist with other text.
     #[arg(long)]
     pub force: bool,
+    /// Leave out what was not public (password-protected, private, draft and
+    /// scheduled posts) instead of importing it as drafts.
+    #[arg(long)]
+    pub skip_private: bool,
 }
 
 #[derive(Debug, Args)]

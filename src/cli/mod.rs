@@ -90,6 +90,7 @@ fn run(cli: &Cli, now: jiff::Timestamp) -> anyhow::Result<ExitCode> {
                 file: args.file.clone(),
                 into: args.into.clone().unwrap_or_else(|| cli.root.clone()),
                 force: args.force,
+                skip_private: args.skip_private,
             };
             match crate::import::run(&options) {
                 Ok(report) => {

@@ -113,6 +113,7 @@ fn short_id(id: &str) -> String {
 
 pub(super) fn import(
     path: &Path,
+    skip_private: bool,
     staging: &mut Staging,
     report: &mut ImportReport,
 ) -> Result<SiteInfo, ImportError> {
@@ -138,6 +139,11 @@ pub(super) fn import(
                 .filter(|s| !s.is_empty())
                 .or(Some(title).filter(|s| !s.is_empty()))
                 .unwrap_or_else(|| format!("{}-{}", e.kind, short_id(&id)));
+            if skip_private && let Some(why) = withheld(&e) {
+                let dir = if e.kind == "page" { "content/pages" } else { "content/posts" };
+                report.withhold(format!("{dir}/{base}.md"), why, true);
+                return Ok(());
+            }
             bases.push((e.kind == "page", id, base));
         }
         Ok(())
@@ -173,6 +179,18 @@ fn rfc3339(raw: &str) -> Option<String> {
         .map(|d| d.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
+/// Why a Blogger entry was not public: a draft (`<app:draft>`, or the
+/// newer `<blogger:status>`), scheduled, or in the bin.
+fn withheld(e: &Entry) -> Option<&'static str> {
+    match e.fields.get("status").map(|s| s.trim()) {
+        Some("DRAFT") => Some("a draft"),
+        Some("SCHEDULED") => Some("scheduled"),
+        Some("SOFT_TRASHED" | "TRASHED") => Some("in the bin"),
+        _ if e.draft => Some("a draft"),
+        _ => None,
+    }
+}
+
 fn write_post(
     e: &Entry,
     slugs: &HashMap<String, String>,
@@ -181,11 +199,17 @@ fn write_post(
 ) -> Result<(), ImportError> {
     let get = |k: &str| e.fields.get(k).map(|s| s.trim()).unwrap_or("");
     let Some(slug) = slugs.get(get("id")) else { return Ok(()) };
+    let page = e.kind == "page";
+    let dir = if page { "content/pages" } else { "content/posts" };
+    // (Left out with `--skip-private`, it has no slug and never gets here.)
+    let withheld = withheld(e);
+    if let Some(why) = withheld {
+        report.withhold(format!("{dir}/{slug}.md"), why, false);
+    }
     let date = rfc3339(get("published")).or_else(|| rfc3339(get("updated")));
     if date.is_none() {
         report.skip(format!("dates missing (imported as drafts dated 1970-01-01; give them a date): {slug}"));
     }
-    let page = e.kind == "page";
     let name = if page { "" } else { get("author.name") };
     let author = (!name.is_empty()).then(|| {
         let id = crate::slugs::slugify(name);
@@ -199,12 +223,12 @@ fn write_post(
         category: None,
         tags: e.labels.clone(),
         summary: None,
-        draft: e.draft,
+        draft: withheld.is_some(),
+        withheld,
         // Posts open, pages closed (showing the comments they have).
         comments: None,
         markdown: html::post_to_markdown(get("content")),
     };
-    let dir = if page { "content/pages" } else { "content/posts" };
     staging.write(PathBuf::from(dir).join(format!("{slug}.md")), &out.file_text(page))?;
     if out.draft || out.date.is_none() {
         report.drafts += 1;
@@ -226,7 +250,7 @@ fn write_comment(
 ) -> Result<(), ImportError> {
     let get = |k: &str| e.fields.get(k).map(|s| s.trim()).unwrap_or("");
     let Some(post) = e.in_reply_to.as_deref().and_then(|r| slugs.get(r.trim())) else {
-        report.skip("comments whose post is not in the export");
+        report.skip("comments whose post is not in the export, or was left out");
         return Ok(());
     };
     let Some(date) = rfc3339(get("published")) else {

@@ -36,6 +36,9 @@ pub struct ImportOptions {
     pub into: PathBuf,
     /// Replace files that exist with other text.
     pub force: bool,
+    /// Leave out what was not public (password-protected and private
+    /// posts, drafts, scheduled posts) instead of keeping it as drafts.
+    pub skip_private: bool,
 }
 
 /// Why an import wrote nothing.
@@ -103,11 +106,22 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// Authors the existing `site.toml` lacks (it was not changed).
     pub authors_to_add: Vec<String>,
+    /// What was not public in the old blog: `(file, why)`, kept as drafts
+    /// (or, with `--skip-private`, left out).
+    pub withheld: Vec<(String, &'static str)>,
 }
 
 impl ImportReport {
     fn skip(&mut self, reason: impl Into<String>) {
         *self.skipped.entry(reason.into()).or_default() += 1;
+    }
+
+    /// Records an item that was not public; whether to write it (as a
+    /// draft) rather than leave it out.
+    fn withhold(&mut self, file: String, why: &'static str, skip_private: bool) -> bool {
+        let file = if skip_private { format!("{file} (left out)") } else { file };
+        self.withheld.push((file, why));
+        !skip_private
     }
 
     pub fn summary(&self) -> String {
@@ -138,6 +152,16 @@ impl ImportReport {
             crate::diag::plural(self.tags.len(), "tag"),
             crate::diag::plural(self.authors.len(), "author")
         );
+        if !self.withheld.is_empty() {
+            let _ = writeln!(
+                s,
+                "  {} not public in the old blog (never published here):",
+                crate::diag::plural(self.withheld.len(), "item")
+            );
+            for (file, why) in &self.withheld {
+                let _ = writeln!(s, "    {file}: {why}");
+            }
+        }
         for (reason, n) in &self.skipped {
             let _ = writeln!(s, "  skipped {n}: {reason}");
         }
@@ -279,8 +303,10 @@ pub fn run(options: &ImportOptions) -> Result<ImportReport, ImportError> {
     let mut staging = Staging::new(&options.into)?;
     let mut report = ImportReport::default();
     let site = match options.source {
-        Source::WordPress => wordpress::import(&options.file, &mut staging, &mut report)?,
-        Source::Blogger => blogger::import(&options.file, &mut staging, &mut report)?,
+        Source::WordPress => {
+            wordpress::import(&options.file, options.skip_private, &mut staging, &mut report)?
+        }
+        Source::Blogger => blogger::import(&options.file, options.skip_private, &mut staging, &mut report)?,
     };
     write_site_toml(&site, &options.into, &mut staging, &mut report)?;
     staging.commit(&options.into, options.force, &mut report)?;
@@ -348,6 +374,9 @@ struct PostOut {
     tags: Vec<String>,
     summary: Option<String>,
     draft: bool,
+    /// Why the post was not public in the old blog: written as a comment
+    /// in its front matter, beside `draft: true`.
+    withheld: Option<&'static str>,
     /// `comments:` when the export's setting is not parlor's default
     /// (posts open, pages closed).
     comments: Option<&'static str>,
@@ -394,7 +423,10 @@ impl PostOut {
         };
         let yaml = serde_norway::to_string(&front)
             .unwrap_or_else(|e| unreachable!("front matter of strings serialises to YAML: {e}"));
-        format!("---\n{yaml}---\n{}", self.markdown)
+        let note = self.withheld.map_or(String::new(), |why| {
+            format!("# Not public in the old blog ({why}): kept as a draft. Publishing it makes it public.\n")
+        });
+        format!("---\n{note}{yaml}---\n{}", self.markdown)
     }
 }
 

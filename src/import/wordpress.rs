@@ -18,6 +18,7 @@ struct Item {
 
 pub(super) fn import(
     path: &Path,
+    skip_private: bool,
     staging: &mut Staging,
     report: &mut ImportReport,
 ) -> Result<SiteInfo, ImportError> {
@@ -66,7 +67,7 @@ pub(super) fn import(
                     match name.as_str() {
                         "item" => {
                             if let Some(done) = item.take() {
-                                write_item(done, &display_names, staging, report)?;
+                                write_item(done, &display_names, skip_private, staging, report)?;
                             }
                         }
                         "category" => i
@@ -123,6 +124,7 @@ fn date(fields: &HashMap<String, String>, keys: &[&str]) -> Option<String> {
 fn write_item(
     item: Item,
     display_names: &HashMap<String, String>,
+    skip_private: bool,
     staging: &mut Staging,
     report: &mut ImportReport,
 ) -> Result<(), ImportError> {
@@ -136,9 +138,12 @@ fn write_item(
             return Ok(());
         }
     };
-    let draft = match get("wp:status") {
-        "" | "publish" => false,
-        "draft" | "pending" | "private" | "future" => true,
+    let withheld = match get("wp:status") {
+        "" | "publish" if get("wp:post_password").is_empty() => None,
+        "" | "publish" => Some("password-protected"),
+        "private" => Some("private"),
+        "draft" | "pending" | "auto-draft" => Some("a draft"),
+        "future" => Some("scheduled"),
         other => {
             report.skip(format!("items with status `{other}`"));
             return Ok(());
@@ -160,6 +165,13 @@ fn write_item(
         (true, true) => SlugFor::CommentedPage,
     };
     let slug = staging.claim(&base, slug_for);
+    let dir = if page { "content/pages" } else { "content/posts" };
+    if let Some(why) = withheld
+        && !report.withhold(format!("{dir}/{slug}.md"), why, skip_private)
+    {
+        return Ok(());
+    }
+    let draft = withheld.is_some();
     let date = date(f, &["wp:post_date_gmt", "wp:post_date", "pubDate"]);
     if date.is_none() {
         report.skip(format!("dates missing (imported as drafts dated 1970-01-01; give them a date): {slug}"));
@@ -194,6 +206,7 @@ fn write_item(
         tags: tags.clone(),
         summary: (!excerpt.is_empty()).then(|| html::comment_to_markdown(excerpt).trim().to_string()),
         draft,
+        withheld,
         // Pages are closed unless open in WordPress, posts open unless closed.
         comments: match (page, status) {
             (true, "open") => Some("open"),
@@ -202,7 +215,6 @@ fn write_item(
         },
         markdown: html::post_to_markdown(f.get("content:encoded").map(String::as_str).unwrap_or("")),
     };
-    let dir = if page { "content/pages" } else { "content/posts" };
     staging.write(PathBuf::from(dir).join(format!("{slug}.md")), &out.file_text(page))?;
     if page {
         report.pages += 1;

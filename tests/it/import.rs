@@ -323,3 +323,129 @@ fn blogger_pages_are_imported_with_their_comments() {
     assert_eq!(page.texts(".comments-closed"), ["Comments are closed."]);
     assert_eq!(site.page("/posts/contact/").texts("#comments-title"), ["No comments yet."]);
 }
+
+/// A WXR of `items` (each an `<item>`'s inner XML).
+fn wxr(items: &[String]) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:excerpt=\"http://wordpress.org/export/1.2/excerpt/\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:wp=\"http://wordpress.org/export/1.2/\">\n<channel><title>Private Test</title><link>https://old.example.org</link><wp:wxr_version>1.2</wp:wxr_version>\n{}\n</channel></rss>\n",
+        items.iter().map(|i| format!("<item>{i}</item>")).collect::<String>()
+    )
+}
+
+fn wp_post(slug: &str, status: &str, password: &str, text: &str, comment: &str) -> String {
+    format!(
+        "<title>{slug}</title><dc:creator>ines</dc:creator><content:encoded><![CDATA[<p>{text}</p>]]></content:encoded><wp:post_id>{}</wp:post_id><wp:post_date_gmt>2020-01-02 10:00:00</wp:post_date_gmt><wp:post_name>{slug}</wp:post_name><wp:status>{status}</wp:status><wp:post_type>post</wp:post_type><wp:post_password>{password}</wp:post_password><wp:comment_status>open</wp:comment_status><wp:comment><wp:comment_id>{}</wp:comment_id><wp:comment_author>Reader</wp:comment_author><wp:comment_date_gmt>2020-01-03 10:00:00</wp:comment_date_gmt><wp:comment_content><![CDATA[{comment}]]></wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_type>comment</wp:comment_type><wp:comment_parent>0</wp:comment_parent></wp:comment>",
+        slug.len(),
+        slug.len() + 100
+    )
+}
+
+/// See: issue 20. A password-protected post, a private one and a scheduled
+/// one were not public in WordPress: they arrive as drafts with a note,
+/// are listed in the report, and nothing of them (nor of their comments)
+/// is published; `--skip-private` leaves them out.
+#[test]
+fn issue_20_what_was_not_public_is_never_published() {
+    let export = tempfile::NamedTempFile::new().unwrap();
+    let items = [
+        wp_post("open-letter", "publish", "", "The public text of an open letter.", "A public comment here."),
+        wp_post(
+            "staff-only",
+            "publish",
+            "s3cret",
+            "PROTECTED-TEXT about salaries.",
+            "PROTECTED-COMMENT on it.",
+        ),
+        wp_post("diary", "private", "", "PRIVATE-TEXT of a diary.", "PRIVATE-COMMENT on it."),
+        wp_post("next-week", "future", "", "SCHEDULED-TEXT for next week.", "SCHEDULED-COMMENT on it."),
+    ];
+    std::fs::write(export.path(), wxr(&items)).unwrap();
+    let site = empty_site();
+    let run = import(&site, export.path(), &[]);
+    run.assert_ok();
+    let out = run.stdout();
+    assert!(out.contains("3 items not public in the old blog (never published here):"), "{out}");
+    for (file, why) in [
+        ("content/posts/staff-only.md", "password-protected"),
+        ("content/posts/diary.md", "private"),
+        ("content/posts/next-week.md", "scheduled"),
+    ] {
+        assert!(out.contains(&format!("    {file}: {why}")), "{file} in {out}");
+        let text = read(&site, file);
+        assert!(
+            text.contains("draft: true") && text.contains(&format!("# Not public in the old blog ({why})")),
+            "{text}"
+        );
+    }
+    site.build().assert_ok();
+    let mut published = String::new();
+    for entry in walkdir::WalkDir::new(site.root().join("public")).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            published.push_str(&String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()));
+        }
+    }
+    assert!(
+        published.contains("The public text of an open letter")
+            && published.contains("A public comment here")
+    );
+    for secret in ["PROTECTED-", "PRIVATE-", "SCHEDULED-"] {
+        assert!(!published.contains(secret), "{secret} is in the output");
+    }
+    // Left out altogether on request, with their comments.
+    let site = empty_site();
+    let run = import(&site, export.path(), &["--skip-private"]);
+    run.assert_ok();
+    assert!(
+        run.stdout().contains("content/posts/staff-only.md (left out): password-protected"),
+        "{}",
+        run.stdout()
+    );
+    assert!(!site.root().join("content/posts/staff-only.md").exists());
+    assert!(!site.root().join("content/comments/staff-only").exists());
+    assert!(site.root().join("content/posts/open-letter.md").exists());
+}
+
+/// See: issue 20. Blogger's drafts (either form) and scheduled posts are
+/// drafts here, listed in the report; with `--skip-private`, left out with
+/// their comments.
+#[test]
+fn issue_20_blogger_drafts_and_scheduled_posts_stay_unpublished() {
+    let entry = |id: &str, status: &str, text: &str| {
+        format!(
+            "<entry><id>tag:blogger.com,1999:blog-7.post-{id}</id><published>2021-02-01T09:15:00.000-08:00</published><category scheme='http://schemas.google.com/g/2005#kind' term='http://schemas.google.com/blogger/2008/kind#post'/><title type='text'>Post {id}</title><content type='html'>{text}</content>{status}<link rel='alternate' type='text/html' href='https://old.example.net/2021/02/post-{id}.html'/><author><name>Mara</name></author></entry>\
+             <entry><id>tag:blogger.com,1999:blog-7.post-9{id}</id><published>2021-02-03T08:00:00.000Z</published><category scheme='http://schemas.google.com/g/2005#kind' term='http://schemas.google.com/blogger/2008/kind#comment'/><content type='html'>Comment on {text}</content><author><name>Ana</name></author><thr:in-reply-to ref='tag:blogger.com,1999:blog-7.post-{id}'/></entry>"
+        )
+    };
+    let atom = format!(
+        "<?xml version='1.0' encoding='UTF-8'?><feed xmlns='http://www.w3.org/2005/Atom' xmlns:thr='http://purl.org/syndication/thread/1.0' xmlns:app='http://www.w3.org/2007/app' xmlns:blogger='http://schemas.google.com/blogger/2018'><title type='text'>Old</title><link rel='alternate' type='text/html' href='https://old.example.net/'/>{}{}{}{}</feed>",
+        entry("1", "<blogger:status>LIVE</blogger:status>", "LIVE-TEXT"),
+        entry("2", "<blogger:status>DRAFT</blogger:status>", "DRAFT-TEXT"),
+        entry("3", "<blogger:status>SCHEDULED</blogger:status>", "SCHEDULED-TEXT"),
+        entry("4", "<app:control><app:draft>yes</app:draft></app:control>", "OLDDRAFT-TEXT"),
+    );
+    let export = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(export.path(), atom).unwrap();
+    let site = empty_site();
+    let run = site.run(&["import", "blogger", export.path().to_str().unwrap()]);
+    run.assert_ok();
+    let out = run.stdout();
+    assert!(out.contains("3 items not public in the old blog"), "{out}");
+    assert!(out.contains("post-3.md: scheduled") && out.contains("post-2.md: a draft"), "{out}");
+    site.build().assert_ok();
+    let mut published = String::new();
+    for entry in walkdir::WalkDir::new(site.root().join("public")).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            published.push_str(&String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()));
+        }
+    }
+    assert!(published.contains("LIVE-TEXT"));
+    for hidden in ["DRAFT-TEXT", "SCHEDULED-TEXT", "OLDDRAFT-TEXT"] {
+        assert!(!published.contains(hidden), "{hidden} published");
+    }
+    let site = empty_site();
+    let run = site.run(&["import", "blogger", export.path().to_str().unwrap(), "--skip-private"]);
+    run.assert_ok();
+    assert!(run.stdout().contains("(left out): scheduled"), "{}", run.stdout());
+    let comments = walkdir::WalkDir::new(site.root().join("content/comments")).into_iter().flatten();
+    assert_eq!(comments.filter(|e| e.file_type().is_file()).count(), 1, "only the live post's comment");
+}

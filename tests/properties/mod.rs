@@ -361,7 +361,8 @@ fn import_export(data: &[u8], source: parlor::import::Source) -> (tempfile::Temp
     let file = dir.path().join("export.xml");
     std::fs::write(&file, data).expect("the export is written");
     let into = dir.path().join("site");
-    let options = parlor::import::ImportOptions { source, file, into: into.clone(), force: false };
+    let options =
+        parlor::import::ImportOptions { source, file, into: into.clone(), force: false, skip_private: false };
     let imported = parlor::import::run(&options).is_ok();
     (dir, into, imported)
 }
