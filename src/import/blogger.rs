@@ -173,10 +173,10 @@ pub(super) fn import(
     })
 }
 
+/// RFC 3339 with the offset the date was written with (Blogger gives the
+/// blog's: `2021-02-01T07:12:00.000-08:00` stays 07:12 -08:00).
 fn rfc3339(raw: &str) -> Option<String> {
-    crate::parse::PostDate::parse(raw.trim())
-        .ok()
-        .map(|d| d.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+    crate::parse::PostDate::parse(raw.trim()).ok().map(|d| d.rfc3339())
 }
 
 /// Why a Blogger entry was not public: a draft (`<app:draft>`, or the

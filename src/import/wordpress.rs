@@ -104,8 +104,20 @@ pub(super) fn import(
     Ok(site)
 }
 
-/// The first good date of `keys` in `fields`, as RFC 3339 (UTC).
+/// The item's date as RFC 3339, with the blog's offset at the time when
+/// the export gives both the local and the GMT date (`post_date`,
+/// `post_date_gmt`): a post written at 07:12 in Lisbon still says 07:12.
+/// Else the first good date of `keys`, in UTC.
 fn date(fields: &HashMap<String, String>, keys: &[&str]) -> Option<String> {
+    let civil = |key: &str| {
+        let raw = fields.get(key)?.trim();
+        jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", raw).ok()
+    };
+    if let (Some(local), Some(gmt)) = (civil("wp:post_date"), civil("wp:post_date_gmt"))
+        && let Some(with_offset) = local_with_offset(local, gmt)
+    {
+        return Some(with_offset);
+    }
     for key in keys {
         let Some(raw) = fields.get(*key).map(|s| s.trim()) else { continue };
         if raw.is_empty() || raw.starts_with("0000") {
@@ -115,10 +127,22 @@ fn date(fields: &HashMap<String, String>, keys: &[&str]) -> Option<String> {
             return Some(d.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
         }
         if let Ok(z) = jiff::fmt::rfc2822::parse(raw) {
-            return Some(z.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+            return Some(z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string());
         }
     }
     None
+}
+
+/// `local` with the offset that makes it `gmt`, when that is a real one
+/// (whole minutes, within ±14 hours).
+fn local_with_offset(local: jiff::civil::DateTime, gmt: jiff::civil::DateTime) -> Option<String> {
+    let seconds = local.duration_since(gmt).as_secs();
+    if seconds % 60 != 0 || seconds.abs() > 14 * 3600 || gmt.year() < 1000 {
+        return None;
+    }
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.abs() / 60;
+    Some(format!("{}{sign}{:02}:{:02}", local.strftime("%Y-%m-%dT%H:%M:%S"), minutes / 60, minutes % 60))
 }
 
 fn write_item(
@@ -150,7 +174,11 @@ fn write_item(
         }
     };
     let title = get("title").to_string();
-    let base = [get("wp:post_name"), title.as_str()]
+    // WordPress keeps a non-Latin slug percent-encoded (`%ce%b5%cf%80…`):
+    // decoded, it is slugified as the site slugifies titles.
+    let post_name =
+        percent_encoding::percent_decode_str(get("wp:post_name")).decode_utf8_lossy().into_owned();
+    let base = [post_name.as_str(), title.as_str()]
         .iter()
         .map(crate::slugs::slugify)
         .find(|s| !s.is_empty())
@@ -291,5 +319,47 @@ trait IfEmpty {
 impl IfEmpty for String {
     fn if_empty(self, fallback: &str) -> String {
         if self.is_empty() { fallback.to_string() } else { self }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(local: &str, gmt: &str) -> HashMap<String, String> {
+        [("wp:post_date", local), ("wp:post_date_gmt", gmt)]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .into()
+    }
+
+    #[test]
+    fn a_percent_encoded_slug_is_decoded_then_slugified() {
+        let name = "%ce%b5%cf%80%ce%af%cf%83%cf%84%cf%81%ce%bf%cf%86%ce%ae-%cf%87%cf%81%ce%b7%ce%bc%ce%ac%cf%84%cf%89%ce%bd";
+        let decoded = percent_encoding::percent_decode_str(name).decode_utf8_lossy().into_owned();
+        assert_eq!(decoded, "επίστροφή-χρημάτων");
+        assert_eq!(crate::slugs::slugify(&decoded), "epistrophe-khrematon");
+    }
+
+    #[test]
+    fn a_date_keeps_the_blogs_offset_at_the_time() {
+        let keys = &["wp:post_date_gmt", "wp:post_date"];
+        assert_eq!(
+            date(&fields("2019-03-04 07:12:00", "2019-03-04 15:12:00"), keys).unwrap(),
+            "2019-03-04T07:12:00-08:00"
+        );
+        assert_eq!(
+            date(&fields("2019-03-05 01:30:00", "2019-03-04 20:00:00"), keys).unwrap(),
+            "2019-03-05T01:30:00+05:30"
+        );
+        // No GMT date (WordPress writes zeros): the local one, as UTC.
+        assert_eq!(
+            date(&fields("2020-07-01 09:30:00", "0000-00-00 00:00:00"), keys).unwrap(),
+            "2020-07-01T09:30:00Z"
+        );
+        // An offset no place has (a clock set wrong): the GMT date.
+        assert_eq!(
+            date(&fields("2019-03-04 10:00:07", "2019-03-04 10:00:00"), keys).unwrap(),
+            "2019-03-04T10:00:00Z"
+        );
     }
 }
