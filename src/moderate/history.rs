@@ -168,18 +168,19 @@ impl History {
         seen.dedup();
         let earlier = |i: u32| {
             let s = &self.sent[i as usize];
-            s.id != comment.id
-                && match position {
-                    Some(own) => i < own,
-                    None if arriving => true,
-                    None => (s.at.0, s.at.1.as_str()) < at,
-                }
+            let before = match position {
+                Some(own) => i < own,
+                None if arriving => true,
+                None => (s.at.0, s.at.1.as_str()) < at,
+            };
+            // The cheap test first.
+            before && s.id != comment.id
         };
         let mut copies: Vec<&Sent> = seen
             .into_iter()
             .filter(|&i| earlier(i))
             .map(|i| &self.sent[i as usize])
-            .filter(|s| jaccard(&s.words, &words) >= SAME_TEXT)
+            .filter(|s| jaccard_at_least(&s.words, &words, SAME_TEXT))
             .filter(|s| s.post_slug != comment.post_slug || s.author_key != author_key())
             .collect();
         copies.sort_by(|a, b| a.at.cmp(&b.at));
@@ -235,7 +236,7 @@ fn content_words<'a>(
     let text = &normalized.text;
     text.split(char::is_whitespace)
         .filter(|chunk| {
-            !(chunk.contains('/') || chunk.contains("www") || (chunk.contains('.') && is_dotted_host(chunk)))
+            !(chunk.contains('/') || has_www(chunk) || (chunk.contains('.') && is_dotted_host(chunk)))
         })
         .flat_map(|chunk| chunk.split(|c: char| !c.is_alphanumeric()))
         .filter(|word| word.len() >= 2 && !is_function_word(word))
@@ -247,6 +248,12 @@ fn content_words<'a>(
                 !links.iter().any(|l| l.span.start <= from.start && from.end <= l.span.end)
             }
         })
+}
+
+/// Whether `chunk` has `www` in it (as `contains("www")`, without setting
+/// up a substring search for every word).
+fn has_www(chunk: &str) -> bool {
+    chunk.as_bytes().windows(3).any(|w| w == b"www")
 }
 
 /// `site.example`, `bit.ly`: letters, a dot, letters.
@@ -291,20 +298,98 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// |a ∩ b| / |a ∪ b| of two sorted sets.
-fn jaccard(a: &[u64], b: &[u64]) -> f64 {
-    let (mut i, mut j, mut both) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
+/// |a ∩ b| / |a ∪ b| of two sorted sets, from the size of the intersection.
+fn jaccard_of(a: usize, b: usize, both: usize) -> f64 {
+    let union = a + b - both;
+    if union == 0 { 0.0 } else { both as f64 / union as f64 }
+}
+
+/// The smallest intersection with which sets of `a` and `b` elements
+/// have a Jaccard index of at least `threshold`, if any can.
+fn least_intersection(a: usize, b: usize, threshold: f64) -> Option<usize> {
+    let reaches = |both: usize| jaccard_of(a, b, both) >= threshold;
+    // both / (a + b - both) >= t when both >= t (a + b) / (1 + t): a first
+    // guess, then a step or two for rounding (the index grows with `both`).
+    let mut both = ((threshold * (a + b) as f64) / (1.0 + threshold)).ceil().max(0.0) as usize;
+    both = both.min(a.min(b) + 1);
+    while both > 0 && reaches(both - 1) {
+        both -= 1;
+    }
+    while both <= a.min(b) && !reaches(both) {
+        both += 1;
+    }
+    (both <= a.min(b)).then_some(both)
+}
+
+/// Whether the Jaccard index of two sorted sets is at least `threshold`
+/// (exactly as `jaccard_of` computes it). Most candidates fall short:
+/// the merge stops once either set has more words the other lacks than
+/// the smallest intersection that reaches the threshold allows.
+fn jaccard_at_least(a: &[u64], b: &[u64], threshold: f64) -> bool {
+    let (la, lb) = (a.len(), b.len());
+    let Some(needed) = least_intersection(la, lb, threshold) else { return false };
+    let (mut a_only, mut b_only) = (0, 0);
+    let (mut i, mut j) = (0, 0);
+    while i < la && j < lb {
         match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Less => {
+                a_only += 1;
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                b_only += 1;
+                j += 1;
+            }
             std::cmp::Ordering::Equal => {
-                both += 1;
                 i += 1;
                 j += 1;
             }
         }
+        if a_only > la - needed || b_only > lb - needed {
+            return false;
+        }
     }
-    let union = a.len() + b.len() - both;
-    if union == 0 { 0.0 } else { both as f64 / union as f64 }
+    // What one set has left over, the other lacks.
+    a_only += la - i;
+    a_only <= la - needed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index itself, merged in full.
+    fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+        let both = a.iter().filter(|x| b.binary_search(x).is_ok()).count();
+        jaccard_of(a.len(), b.len(), both)
+    }
+
+    #[test]
+    fn the_early_stopping_test_agrees_with_the_index() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed = mix(seed);
+            seed
+        };
+        for _ in 0..20_000 {
+            let set = |next: &mut dyn FnMut() -> u64| {
+                let len = (next() % 30) as usize;
+                let mut s: Vec<u64> = (0..len).map(|_| next() % 40).collect();
+                s.sort_unstable();
+                s.dedup();
+                s
+            };
+            let (a, b) = (set(&mut next), set(&mut next));
+            for threshold in [SAME_TEXT, 0.0, 0.5, 1.0] {
+                assert_eq!(jaccard_at_least(&a, &b, threshold), jaccard(&a, &b) >= threshold, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn www_is_found_as_contains_finds_it() {
+        for chunk in ["www", "awwwb", "ww", "w.w.w", "", "wwxw", "xwww"] {
+            assert_eq!(has_www(chunk), chunk.contains("www"), "{chunk}");
+        }
+    }
 }

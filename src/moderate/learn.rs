@@ -37,7 +37,11 @@ type Counts = (u32, u32);
 /// The trained filter.
 #[derive(Debug, Clone, Default)]
 pub struct Learner {
-    counts: HashMap<u64, Counts, foldhash::fast::FixedState>,
+    /// The spamminess of each token that tells (at least `MIN_STRENGTH`
+    /// from 0.5): worked out once when training, and the only tokens
+    /// scoring looks at, so the table a comment's tokens are looked up in
+    /// stays small.
+    telling: HashMap<u64, f64, foldhash::fast::FixedState>,
     spam: u32,
     ham: u32,
 }
@@ -106,7 +110,13 @@ impl Learner {
                 |a, b| if a.len() >= b.len() { merge(a, b) } else { merge(b, a) },
             );
         let spam = examples.iter().filter(|(_, s)| *s).count() as u32;
-        Learner { counts, spam, ham: examples.len() as u32 - spam }
+        let ham = examples.len() as u32 - spam;
+        let mut telling = HashMap::with_hasher(hasher);
+        telling.extend(counts.into_iter().filter_map(|(token, (b, g))| {
+            let f = spamminess(b, g, spam, ham);
+            (strength(f) >= MIN_STRENGTH).then_some((token, f))
+        }));
+        Learner { telling, spam, ham }
     }
 
     /// Decisions learned from: (spam, approved).
@@ -114,28 +124,12 @@ impl Learner {
         (self.spam, self.ham)
     }
 
-    /// The spamminess of one token: Robinson's f(w).
-    fn spamminess(&self, token: u64) -> f64 {
-        let (b, g) = self.counts.get(&token).copied().unwrap_or_default();
-        let n = f64::from(b + g);
-        if n == 0.0 {
-            return PRIOR;
-        }
-        let spam_ratio = f64::from(b) / f64::from(self.spam.max(1));
-        let ham_ratio = f64::from(g) / f64::from(self.ham.max(1));
-        let p = spam_ratio / (spam_ratio + ham_ratio);
-        (PRIOR_STRENGTH * PRIOR + n * p) / (PRIOR_STRENGTH + n)
-    }
-
     /// The score of a comment with `tokens`: Fisher's combination of its
     /// most telling tokens' spamminess.
     pub fn score(&self, hashes: &[u64]) -> Scored {
-        let strength = |f: f64| (f - 0.5).abs();
-        let mut clues: Vec<(u64, f64)> = hashes
-            .iter()
-            .map(|&h| (h, self.spamminess(h)))
-            .filter(|(_, f)| strength(*f) >= MIN_STRENGTH)
-            .collect();
+        // A token not in the table is unknown (0.5) or too weak to count.
+        let mut clues: Vec<(u64, f64)> = Vec::with_capacity(hashes.len());
+        clues.extend(hashes.iter().filter_map(|&h| self.telling.get(&h).map(|&f| (h, f))));
         // Each token counts once, however often the comment says it.
         clues.sort_unstable_by_key(|(h, _)| *h);
         clues.dedup_by_key(|(h, _)| *h);
@@ -158,6 +152,24 @@ impl Learner {
         named.sort_by(by_strength);
         Scored { score, named }
     }
+}
+
+/// The spamminess of a token seen in `b` spam and `g` approved comments
+/// of `spam` and `ham`: Robinson's f(w).
+fn spamminess(b: u32, g: u32, spam: u32, ham: u32) -> f64 {
+    let n = f64::from(b + g);
+    if n == 0.0 {
+        return PRIOR;
+    }
+    let spam_ratio = f64::from(b) / f64::from(spam.max(1));
+    let ham_ratio = f64::from(g) / f64::from(ham.max(1));
+    let p = spam_ratio / (spam_ratio + ham_ratio);
+    (PRIOR_STRENGTH * PRIOR + n * p) / (PRIOR_STRENGTH + n)
+}
+
+/// How far a spamminess is from saying nothing.
+fn strength(f: f64) -> f64 {
+    (f - 0.5).abs()
 }
 
 fn merge(
@@ -327,14 +339,23 @@ fn each_token<'a>(
         f(Token::new(Kind::Site, domain, ""));
     }
     let body = &comment.body;
-    let letters = body.chars().filter(|c| c.is_alphabetic()).count();
-    let upper = body.chars().filter(|c| c.is_uppercase()).count();
+    let (letters, upper) = letters_and_capitals(body);
     if letters >= 12 && upper * 2 > letters {
         f(Token::new(Kind::Signal, "shouting", ""));
     }
-    if body.contains("&#") || body.contains("<br") || body.contains("<a ") {
+    if body.contains(['&', '<']) && (body.contains("&#") || body.contains("<br") || body.contains("<a ")) {
         f(Token::new(Kind::Signal, "pasted-markup", ""));
     }
+}
+
+/// How many letters `text` has, and how many of them are capitals.
+fn letters_and_capitals(text: &str) -> (usize, usize) {
+    if text.is_ascii() {
+        let letters = text.bytes().filter(u8::is_ascii_alphabetic).count();
+        return (letters, text.bytes().filter(u8::is_ascii_uppercase).count());
+    }
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    (letters, text.chars().filter(|c| c.is_uppercase()).count())
 }
 
 /// The hash of a pair of words, from the words' own hashes.

@@ -183,7 +183,7 @@ fn strip_tags(html: &str) -> String {
 /// escapes do not shift it.
 fn bare_urls(text: &str, offset: usize, body: &str) -> Vec<FoundLink> {
     // Every bare URL has `://` or a `www.` (in any case) in it.
-    let maybe = text.contains("://") || text.bytes().any(|b| b == b'.');
+    let maybe = text.contains("://") || text.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"www."));
     if !maybe {
         return Vec::new();
     }
@@ -305,7 +305,7 @@ pub(super) fn shortener(url: &str, extra: &[String]) -> Option<String> {
     let host_and_path = rest.split(['?', '#']).next().unwrap_or(rest);
     let host = host_and_path.split('/').next().unwrap_or(host_and_path);
     let matches = |s: &str| {
-        let s = s.trim().trim_start_matches("www.");
+        let s = without_www(s.trim());
         let path_of = |rest: &str| rest.is_empty() || rest.starts_with('/');
         !s.is_empty()
             && (host_and_path.strip_prefix(s).is_some_and(path_of)
@@ -318,6 +318,16 @@ pub(super) fn shortener(url: &str, extra: &[String]) -> Option<String> {
         .map(String::from)
         .or_else(|| extra.iter().find(|s| matches(&s.to_ascii_lowercase())).cloned())
         .or_else(|| redirect_through(url))
+}
+
+/// `s` without any `www.` it starts with (as `trim_start_matches("www.")`,
+/// which sets up a substring search each time: this is called for every
+/// shortener and every link).
+fn without_www(mut s: &str) -> &str {
+    while let Some(rest) = s.strip_prefix("www.") {
+        s = rest;
+    }
+    s
 }
 
 /// A link whose query hands the reader on to another address

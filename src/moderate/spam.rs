@@ -304,7 +304,11 @@ impl Rule for CloakedLink {
         // what each needs first.
         let may_dodge = may_dodge().is_match(text);
         let may_video = may_video().is_match(text);
-        let may_address = text.contains('.');
+        // Every address has a dot before a letter, digit or hyphen.
+        let may_address = text
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'.' && (w[1].is_ascii_lowercase() || w[1].is_ascii_digit() || w[1] == b'-'));
         for m in obfuscated().find_iter(if may_dodge { text } else { "" }) {
             let written = m.as_str();
             let name = written.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
@@ -502,6 +506,10 @@ fn is_drawing(c: char) -> bool {
 /// A body of a dozen or more emoji and nothing else, or a frame of them:
 /// how many, when it is.
 fn emoji_wall(body: &str) -> Option<usize> {
+    // Every emoji is outside ASCII.
+    if body.is_ascii() {
+        return None;
+    }
     let is_emoji = |c: &char| matches!(c, '\u{1F300}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}');
     let emoji = body.chars().filter(is_emoji).count();
     let other = body.chars().filter(|c| c.is_alphanumeric()).count();

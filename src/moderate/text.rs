@@ -1,6 +1,8 @@
 //! Words: tokenising comment text, normalising it for comparison, and the
 //! small word lists the rules use.
 
+use std::ops::Range;
+
 /// Lower-cased words of `text`: letters, digits, and hyphens or apostrophes
 /// inside a word (`post-mortem` is one word). Emoji and punctuation go.
 pub(super) fn words(text: &str) -> Vec<String> {
@@ -15,7 +17,7 @@ pub(super) fn words(text: &str) -> Vec<String> {
 /// How many words `words` would give, without making them.
 pub(super) fn word_count(text: &str) -> usize {
     let mut n = 0;
-    each_word(text, |_| {
+    each_word_range(text, |_| {
         n += 1;
         true
     });
@@ -26,40 +28,56 @@ pub(super) fn word_count(text: &str) -> usize {
 /// false.
 pub(super) fn each_word(text: &str, mut f: impl FnMut(&str) -> bool) {
     let mut current = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next_is_word = chars.peek().is_some_and(|n| n.is_alphanumeric());
-        let joins = matches!(c, '-' | '\'' | '\u{2019}') && !current.is_empty() && next_is_word;
-        if is_cjk(c) {
-            // Written without spaces: each character counts as a word.
-            if !current.is_empty() && !f(&current) {
-                return;
-            }
-            current.clear();
-            current.push(c);
-            if !f(&current) {
-                return;
-            }
-            current.clear();
-        } else if c.is_alphanumeric() {
-            if c.is_ascii() {
+    each_word_range(text, |range| {
+        current.clear();
+        for c in text[range].chars() {
+            if c == '\u{2019}' {
+                current.push('\'');
+            } else if c.is_ascii() {
                 current.push(c.to_ascii_lowercase());
             } else {
                 current.extend(c.to_lowercase());
             }
-        } else if c == '+' && current.is_empty() && chars.peek() == Some(&'1') {
-            current.push('+');
-        } else if joins {
-            current.push(if c == '\u{2019}' { '\'' } else { c });
-        } else if !current.is_empty() {
-            if !f(&current) {
+        }
+        f(&current)
+    });
+}
+
+/// Calls `f` with where each word of `words` is in `text`, until it
+/// returns false: runs of letters and digits, with hyphens and apostrophes
+/// inside them and a leading `+` before `1`; each Chinese or Japanese
+/// character alone.
+fn each_word_range(text: &str, mut f: impl FnMut(Range<usize>) -> bool) {
+    let mut start: Option<usize> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let next_is_word = next.is_some_and(char::is_alphanumeric);
+        let joins = matches!(c, '-' | '\'' | '\u{2019}') && start.is_some() && next_is_word;
+        if is_cjk(c) {
+            // Written without spaces: each character counts as a word.
+            if let Some(s) = start.take()
+                && !f(s..i)
+            {
                 return;
             }
-            current.clear();
+            if !f(i..i + c.len_utf8()) {
+                return;
+            }
+        } else if c.is_alphanumeric() {
+            start.get_or_insert(i);
+        } else if c == '+' && start.is_none() && next == Some('1') {
+            start = Some(i);
+        } else if joins {
+            // Inside the word.
+        } else if let Some(s) = start.take()
+            && !f(s..i)
+        {
+            return;
         }
     }
-    if !current.is_empty() {
-        f(&current);
+    if let Some(s) = start {
+        f(s..text.len());
     }
 }
 
