@@ -315,7 +315,7 @@ fn overwrite(path: &Path, content: &OutputContent) -> io::Result<(u64, SystemTim
         OutputContent::Static(bytes) => write_unless_held(&mut file, bytes, before.len())?,
         OutputContent::Shared(bytes) => write_unless_held(&mut file, bytes, before.len())?,
         OutputContent::Copy(source) | OutputContent::Unchanged(source) => {
-            Some(io::copy(&mut fs::File::open(source)?, &mut file)?)
+            copy_unless_held(&mut fs::File::open(source)?, &mut file, before.len())?
         }
     };
     let Some(len) = written else {
@@ -337,6 +337,38 @@ fn write_unless_held(file: &mut fs::File, bytes: &[u8], old_len: u64) -> io::Res
     file.rewind()?;
     file.write_all(bytes)?;
     Ok(Some(bytes.len() as u64))
+}
+
+/// Copies `source` over `file` (of length `old_len`), unless it holds the
+/// same bytes already: the length written, or `None` when it did. An
+/// unchanged page of the last build is most often unchanged in the build
+/// before last too, and reading two files costs far less than dirtying
+/// one that the final sync must then write to disk.
+fn copy_unless_held(source: &mut fs::File, file: &mut fs::File, old_len: u64) -> io::Result<Option<u64>> {
+    if source.metadata()?.len() == old_len && same_bytes(source, file)? {
+        return Ok(None);
+    }
+    source.rewind()?;
+    file.rewind()?;
+    Ok(Some(io::copy(source, file)?))
+}
+
+/// Whether two files of one length hold the same bytes, read a block at a
+/// time from the start, stopping at the first difference.
+fn same_bytes(a: &mut fs::File, b: &mut fs::File) -> io::Result<bool> {
+    let (mut x, mut y) = ([0u8; 16 * 1024], [0u8; 16 * 1024]);
+    loop {
+        let n = a.read(&mut x)?;
+        if n == 0 {
+            return Ok(true);
+        }
+        match b.read_exact(&mut y[..n]) {
+            Ok(()) if x[..n] == y[..n] => {}
+            Ok(()) => return Ok(false),
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(false),
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Whether `file`, whose length is `bytes.len()`, holds exactly `bytes`.
@@ -525,6 +557,38 @@ mod tests {
         assert_eq!(fs::read_to_string(dest.join("a/index.html")).unwrap(), "now a folder");
         assert_eq!(fs::read_to_string(dest.join("b")).unwrap(), "now a file");
         assert_eq!(names(&dest.join("a")), ["index.html"]);
+    }
+
+    #[test]
+    fn an_unchanged_file_the_folder_already_holds_is_not_copied_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("public");
+        let pages = [("same.html", "unchanged"), ("moved.html", "one-1")];
+        write_site(&rendered(&pages), &dest).unwrap();
+        write_site(&rendered(&[("same.html", "unchanged"), ("moved.html", "one-2")]), &dest).unwrap();
+        let spare = tmp.path().join(".public.previous");
+        let long_ago = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        for name in ["same.html", "moved.html"] {
+            fs::File::options().write(true).open(spare.join(name)).unwrap().set_modified(long_ago).unwrap();
+        }
+        // The third build copies both from the last output (the render
+        // memo's `Unchanged`) into the first build's folder.
+        let third = Rendered {
+            files: ["same.html", "moved.html"]
+                .map(|name| OutputFile {
+                    path: name.into(),
+                    content: OutputContent::Unchanged(dest.join(name)),
+                })
+                .into(),
+            pages: 2,
+            total: 2,
+        };
+        write_site(&third, &dest).unwrap();
+        let modified = |name: &str| fs::metadata(dest.join(name)).unwrap().modified().unwrap();
+        assert_eq!(modified("same.html"), long_ago, "held already: left alone");
+        assert_ne!(modified("moved.html"), long_ago, "other bytes: copied");
+        assert_eq!(fs::read_to_string(dest.join("moved.html")).unwrap(), "one-2");
+        assert_eq!(fs::read_to_string(dest.join("same.html")).unwrap(), "unchanged");
     }
 
     #[test]
