@@ -551,6 +551,7 @@ mod tests {
             photo_credit: None,
             image: None,
             extra: Default::default(),
+            aliases: vec![],
             assets: vec![],
             fingerprint: 0,
             warnings: vec![],
