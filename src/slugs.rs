@@ -8,6 +8,11 @@
 /// and keeps URLs readable.
 pub const MAX_SLUG_BYTES: usize = 120;
 
+/// The longest name a file system takes for one path component. A path
+/// parlor cannot shorten (an alias, which must match an old URL exactly)
+/// is refused past it rather than cut.
+pub const MAX_NAME_BYTES: usize = 255;
+
 /// Hex digits of the hash that keeps two shortened slugs apart.
 const HASH_DIGITS: usize = 8;
 

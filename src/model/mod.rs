@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{Asset, Theme};
 use crate::parse::comment::Comment;
-use crate::parse::{CommentsMode, Page, Parsed, Post};
+use crate::parse::{Alias, CommentsMode, Page, Parsed, Post};
 use comments::{CommentStats, Thread};
 
 /// What the user asked of the build that changes the model.
@@ -84,6 +84,19 @@ pub struct Listing {
     pub next_url: Option<String>,
 }
 
+/// An old URL of a published post or page (`aliases:`): a redirect page
+/// at its `file` (unless it has a query) and a line of `_redirects`.
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    pub alias: Alias,
+    /// What it leads to.
+    pub owner: Owner,
+    /// The URL it claims among the site's URLs: `/old/` for
+    /// `old/index.html`, `/old/page.html`, or the alias as written when it
+    /// has a query.
+    pub key: String,
+}
+
 #[derive(Debug)]
 pub struct SiteModel {
     pub config: Config,
@@ -116,6 +129,8 @@ pub struct SiteModel {
     pub theme: Theme,
     /// Drafts and future posts left out of this build.
     pub hidden_posts: usize,
+    /// The old URLs of published posts, then pages, in their order.
+    pub redirects: Vec<Redirect>,
 }
 
 /// What comments are on: `posts[i]` or `pages[i]`.
@@ -257,6 +272,7 @@ pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diag
     let comment_modes = posts.iter().map(|p| p.comments.at(Some(&p.date), &config.comments, now)).collect();
     let page_comment_modes =
         pages.iter().map(|p| p.comments.at(p.date.as_ref(), &config.comments, now)).collect();
+    let redirects = redirects(&posts, &pages);
 
     let model = SiteModel {
         config,
@@ -278,9 +294,28 @@ pub fn build(parsed: Parsed, config: Config, options: ModelOptions, diags: &Diag
         static_files,
         theme,
         hidden_posts,
+        redirects,
     };
     check_url_collisions(&model, diags);
     model
+}
+
+/// The aliases of `posts` and `pages` (published ones), in that order.
+fn redirects(posts: &[Arc<Post>], pages: &[Arc<Page>]) -> Vec<Redirect> {
+    let of_posts =
+        posts.iter().enumerate().flat_map(|(i, p)| p.aliases.iter().map(move |a| (Owner::Post(i), a)));
+    let of_pages =
+        pages.iter().enumerate().flat_map(|(i, p)| p.aliases.iter().map(move |a| (Owner::Page(i), a)));
+    of_posts
+        .chain(of_pages)
+        .map(|(owner, alias)| {
+            let key = match &alias.file {
+                Some(file) => format!("/{}", file.strip_suffix("index.html").unwrap_or(file)),
+                None => alias.written.clone(),
+            };
+            Redirect { alias: alias.clone(), owner, key }
+        })
+        .collect()
 }
 
 /// A page that asks for comments (`comments:` in its front matter) while a
@@ -454,21 +489,39 @@ fn paginate(kind: ListKind, base: &str, posts: &[usize], per_page: usize, out: &
 }
 
 /// Every URL the site will write, with what claims it: two claims on one
-/// URL are an error naming both.
-fn check_url_collisions<'m>(model: &'m SiteModel, diags: &Diagnostics) {
-    let mut claims: HashMap<&'m str, Claim<'m>> =
-        HashMap::with_capacity(model.posts.len() + model.listings.len());
-    let mut claim = |url: &'m str, what: Claim<'m>| match claims.get(url) {
-        Some(first) => {
-            let (path, line) = what.source(model).unwrap_or((std::path::Path::new("site.toml"), 1));
-            let (what, first) = (what.describe(model), first.describe(model));
-            let d = Diagnostic::error(path, format!("{what} and {first} both want the URL `{url}`"))
-                .at_line_of_file(line)
-                .with_help("give one of them another `slug` in its front matter (or rename the file)");
-            diags.push(d);
-        }
-        None => {
-            claims.insert(url, what);
+/// URL are an error naming both. Aliases claim theirs last, so a collision
+/// is reported at the alias; they must also miss every other file the
+/// build writes.
+fn check_url_collisions(model: &SiteModel, diags: &Diagnostics) {
+    // Later comment pages are claimed only against aliases: nothing else
+    // can reach below a post's URL.
+    let comment_pages: Vec<(String, Owner)> = if model.redirects.is_empty() {
+        Vec::new()
+    } else {
+        model
+            .owners()
+            .flat_map(|o| {
+                (2..=model.thread(o).page_count())
+                    .map(move |n| (permalink::comment_page(model.url_of(o), n), o))
+            })
+            .collect()
+    };
+    claim_all(model, &comment_pages, diags);
+}
+
+fn claim_all<'a>(model: &'a SiteModel, comment_pages: &'a [(String, Owner)], diags: &Diagnostics) {
+    let mut claims: HashMap<&'a str, Claim<'a>> =
+        HashMap::with_capacity(model.posts.len() + model.listings.len() + model.redirects.len());
+    let mut claim = |url: &'a str, what: Claim<'a>| -> bool {
+        match claims.get(url) {
+            Some(&first) => {
+                diags.push(collision(model, url, what, first));
+                false
+            }
+            None => {
+                claims.insert(url, what);
+                true
+            }
         }
     };
     // Generated lists first, so a post or page that collides names its file.
@@ -481,7 +534,7 @@ fn check_url_collisions<'m>(model: &'m SiteModel, diags: &Diagnostics) {
             claim(&m.url, Claim::Month(m.year, m.month));
         }
     }
-    for url in ["/tags/", "/categories/", "/archive/"] {
+    for url in ["/tags/", "/categories/", "/archive/", "/404.html"] {
         claim(url, Claim::Generated(url));
     }
     for (i, url) in model.post_urls.iter().enumerate() {
@@ -490,6 +543,127 @@ fn check_url_collisions<'m>(model: &'m SiteModel, diags: &Diagnostics) {
     for (i, url) in model.page_urls.iter().enumerate() {
         claim(url, Claim::Page(i));
     }
+    if model.redirects.is_empty() {
+        return;
+    }
+    for (url, owner) in comment_pages {
+        claim(url, Claim::CommentPage(*owner));
+    }
+    let files = other_files(model);
+    check_redirects_file(model, diags);
+    for (i, r) in model.redirects.iter().enumerate() {
+        if !claim(&r.key, Claim::Alias(i)) {
+            continue;
+        }
+        let Some(file) = &r.alias.file else { continue };
+        // A file the build writes where the redirect page would go, or
+        // where it needs a folder.
+        let folders = file.match_indices('/').map(|(at, _)| &file[..at]);
+        if let Some((taken, what)) = std::iter::once(file.as_str()).chain(folders).find_map(|f| {
+            files.get(f).map(|what| (f, what.clone())).or_else(|| feed_at(model, f).map(|w| (f, w)))
+        }) {
+            let (path, line) =
+                Claim::Alias(i).source(model).unwrap_or((std::path::Path::new("site.toml"), 1));
+            let message = format!("{} and {what} both want `/{taken}`", Claim::Alias(i).describe(model));
+            diags.push(
+                Diagnostic::error(path, message)
+                    .at_line_of_file(line)
+                    .with_help("remove this alias, or change it: the build writes that file itself"),
+            );
+        }
+    }
+}
+
+/// Two claims on one URL, reported at the second.
+fn collision(model: &SiteModel, url: &str, what: Claim, first: Claim) -> Diagnostic {
+    let (path, line) = what.source(model).unwrap_or((std::path::Path::new("site.toml"), 1));
+    let (message, help) = match (what, first) {
+        (Claim::Alias(i), Claim::Post(_) | Claim::Page(_))
+            if first.owner() == Some(model.redirects[i].owner) =>
+        {
+            (
+                format!(
+                    "the alias `{}` is the URL of {} itself",
+                    model.redirects[i].alias.written,
+                    first.describe(model)
+                ),
+                "remove it: an alias is an old URL, not the current one",
+            )
+        }
+        (Claim::Alias(_), _) => (
+            format!("{} and {} both want the URL `{url}`", what.describe(model), first.describe(model)),
+            "remove this alias, or change it: one URL can lead to one place only",
+        ),
+        _ => (
+            format!("{} and {} both want the URL `{url}`", what.describe(model), first.describe(model)),
+            "give one of them another `slug` in its front matter (or rename the file)",
+        ),
+    };
+    Diagnostic::error(path, message).at_line_of_file(line).with_help(help)
+}
+
+/// A site with aliases writes `_redirects`: a static file of that name
+/// would be overwritten.
+fn check_redirects_file(model: &SiteModel, diags: &Diagnostics) {
+    let Some(first) = model.redirects.first() else { return };
+    let theirs = model.static_files.iter().any(|a| a.relative == "_redirects");
+    let theme = model.theme.static_files.iter().any(|f| f.relative() == "_redirects");
+    if !(theirs || theme) {
+        return;
+    }
+    let path = if theirs { "static/_redirects" } else { "the theme's static/_redirects" };
+    let message = format!(
+        "`{path}` and the `_redirects` the build writes for the aliases (such as `{}` of `{}`) both want `/_redirects`",
+        first.alias.written,
+        owner_path(model, first.owner).display()
+    );
+    diags.push(Diagnostic::error(if theirs { "static/_redirects" } else { "themes" }, message).with_help(
+        "the build lists every alias in `_redirects` itself: write the old URLs of `static/_redirects` as `aliases` of the posts they lead to, and remove the file",
+    ));
+}
+
+/// Feed files a build may write in each folder it fills (render/feeds).
+const FEED_FILES: &[&str] =
+    &["feed.xml", "atom.xml", "feed.json", "comments.xml", "comments.atom.xml", "comments.json"];
+
+/// The feed a build writes at `file` (output path), described, if any: a
+/// feed file's name in a folder the site fills.
+fn feed_at(model: &SiteModel, file: &str) -> Option<String> {
+    let (dir, name) = file.rsplit_once('/').unwrap_or(("", file));
+    if !FEED_FILES.contains(&name) {
+        return None;
+    }
+    let url = if dir.is_empty() { "/".to_string() } else { format!("/{dir}/") };
+    let fills = url == "/"
+        || url == "/comments/"
+        || model.post_urls.contains(&url)
+        || model.page_urls.contains(&url)
+        || model.tags.iter().chain(&model.categories).chain(&model.authors).any(|t| t.url == url);
+    fills.then(|| format!("the feed `/{file}`"))
+}
+
+/// The files a build writes besides pages and feeds, by output path,
+/// described: what an alias's redirect page must not land on.
+fn other_files(model: &SiteModel) -> HashMap<String, String> {
+    let mut files = HashMap::new();
+    for name in ["sitemap.xml", "robots.txt", "syntax.css", "_redirects"] {
+        files.insert(name.to_string(), format!("the generated file `/{name}`"));
+    }
+    for file in &model.theme.static_files {
+        files.insert(file.relative().to_string(), format!("the theme's file `{}`", file.relative()));
+    }
+    for asset in &model.static_files {
+        files.insert(asset.relative.clone(), format!("the static file `static/{}`", asset.relative));
+    }
+    let bundles = model.posts.iter().map(|p| (&p.path, &p.assets)).zip(&model.post_urls);
+    let page_bundles = model.pages.iter().map(|p| (&p.path, &p.assets)).zip(&model.page_urls);
+    for ((path, assets), url) in bundles.chain(page_bundles) {
+        for asset in assets {
+            let file = format!("{}{}", url.trim_start_matches('/'), asset.relative);
+            files.insert(file, format!("`{}` (beside `{}`)", asset.relative, path.display()));
+        }
+    }
+    files
 }
 
 /// What wants a URL; described only when two want the same one.
@@ -501,6 +675,10 @@ enum Claim<'a> {
     Month(i16, i8),
     Post(usize),
     Page(usize),
+    /// A later comment page of a post or page.
+    CommentPage(Owner),
+    /// `redirects[i]`.
+    Alias(usize),
 }
 
 impl Claim<'_> {
@@ -512,6 +690,22 @@ impl Claim<'_> {
             Claim::Month(year, month) => format!("the archive of {year}-{month:02}"),
             Claim::Post(i) => format!("`{}`", model.posts[i].path.display()),
             Claim::Page(i) => format!("`{}`", model.pages[i].path.display()),
+            Claim::CommentPage(owner) => {
+                format!("a comment page of `{}`", owner_path(model, owner).display())
+            }
+            Claim::Alias(i) => {
+                let r = &model.redirects[i];
+                format!("the alias `{}` of `{}`", r.alias.written, owner_path(model, r.owner).display())
+            }
+        }
+    }
+
+    /// The post or page it is, if it is one.
+    fn owner(self) -> Option<Owner> {
+        match self {
+            Claim::Post(i) => Some(Owner::Post(i)),
+            Claim::Page(i) => Some(Owner::Page(i)),
+            _ => None,
         }
     }
 
@@ -520,8 +714,20 @@ impl Claim<'_> {
         match self {
             Claim::Post(i) => Some((&model.posts[i].path, model.posts[i].slug_line)),
             Claim::Page(i) => Some((&model.pages[i].path, model.pages[i].slug_line)),
+            Claim::Alias(i) => {
+                let r = &model.redirects[i];
+                Some((owner_path(model, r.owner), r.alias.line))
+            }
             _ => None,
         }
+    }
+}
+
+/// The file a post or page was read from.
+fn owner_path(model: &SiteModel, owner: Owner) -> &std::path::Path {
+    match owner {
+        Owner::Post(i) => &model.posts[i].path,
+        Owner::Page(i) => &model.pages[i].path,
     }
 }
 
@@ -551,6 +757,7 @@ mod tests {
             photo_credit: None,
             image: None,
             extra: Default::default(),
+            aliases: vec![],
             assets: vec![],
             fingerprint: 0,
             warnings: vec![],

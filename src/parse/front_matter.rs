@@ -23,6 +23,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "image",
     "extra",
     "imported",
+    "aliases",
 ];
 const SOURCE_KEYS: &[&str] = &["url", "name", "note"];
 
@@ -49,6 +50,9 @@ pub struct FrontMatter {
     /// rendered HTML is sanitised (`parse::untrusted`).
     #[serde(default)]
     pub imported: bool,
+    /// Old URLs of the post or page (`parse::alias`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 /// Republished content: where it first appeared.

@@ -2,6 +2,7 @@
 //! Each file's problems become diagnostics and the file is left out; the
 //! rest of the site still parses, so one run reports everything.
 
+pub mod alias;
 pub mod cache;
 pub mod comment;
 pub mod date;
@@ -23,6 +24,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, key_location};
 use crate::load::{Asset, SourceFile, Sources, Text, Theme};
+pub use alias::Alias;
 pub use date::PostDate;
 pub use front_matter::SourceAttribution;
 use markdown::RenderedMarkdown;
@@ -80,6 +82,8 @@ pub struct Post {
     pub photo_credit: Option<String>,
     pub image: Option<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Old URLs that redirect to it (`aliases:`).
+    pub aliases: Vec<Alias>,
     pub assets: Vec<Asset>,
     /// The source file's `fingerprint`: what changed and what did not.
     pub fingerprint: u128,
@@ -112,6 +116,8 @@ pub struct Page {
     /// asks for comments must not share its comment folder with a post.
     pub comments_line: Option<usize>,
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Old URLs that redirect to it (`aliases:`).
+    pub aliases: Vec<Alias>,
     pub assets: Vec<Asset>,
     /// The source file's `fingerprint`: what changed and what did not.
     pub fingerprint: u128,
@@ -368,6 +374,42 @@ impl<'a> Document<'a> {
             .collect()
     }
 
+    /// `aliases:`, each checked and given its line; a bad one is an error
+    /// at its line.
+    fn aliases(&self, errors: &mut Vec<Diagnostic>) -> Vec<Alias> {
+        if self.front.aliases.is_empty() {
+            return Vec::new();
+        }
+        let key = key_location(self.front_region, "aliases");
+        // Each alias is looked for after the one before it, from the key
+        // on; one written with escapes is reported at the key's line.
+        let mut cursor = key.span.start;
+        let mut aliases = Vec::with_capacity(self.front.aliases.len());
+        for written in &self.front.aliases {
+            let found = (!written.is_empty())
+                .then(|| self.front_region.get(cursor..)?.find(written.as_str()))
+                .flatten();
+            let location = match found {
+                Some(at) => {
+                    let offset = cursor + at;
+                    cursor = offset + written.len();
+                    crate::diag::Location::at_offset(&self.file.text, offset, written.len())
+                }
+                None => key.clone(),
+            };
+            let line = location.line;
+            match alias::check(written) {
+                Ok(file) => aliases.push(Alias { written: written.clone(), line, file }),
+                Err(problem) => errors.push(
+                    Diagnostic::error(&self.file.path, problem.message)
+                        .at(&self.file.text, location)
+                        .with_help(problem.help),
+                ),
+            }
+        }
+        aliases
+    }
+
     fn slug(&self, errors: &mut Vec<Diagnostic>) -> String {
         let raw = self.slug_source();
         let slug = crate::slugs::slugify(raw);
@@ -467,7 +509,12 @@ fn parse_post(
     content: &cache::ContentCache,
 ) -> Result<Post, Vec<Diagnostic>> {
     let doc = Document::read(file)?;
-    let head = read_head(&doc, config)?;
+    let mut alias_errors = Vec::new();
+    let aliases = doc.aliases(&mut alias_errors);
+    let head = read_head(&doc, config).map_err(|errors| [errors, alias_errors.clone()].concat())?;
+    if !alias_errors.is_empty() {
+        return Err(alias_errors);
+    }
     let fingerprint = fingerprint(&file.text);
     let rendered = content.get_or(cache::Kind::Post, fingerprint, || render_body(&doc));
     let slug_line = doc.slug_line();
@@ -494,6 +541,7 @@ fn parse_post(
         photo_credit: front.photo_credit,
         image: front.image,
         extra: front.extra,
+        aliases,
         assets: file.assets.clone(),
         fingerprint,
         warnings,
@@ -565,7 +613,13 @@ fn read_page_head(doc: &Document) -> Result<PageHead, Vec<Diagnostic>> {
 
 fn parse_page(file: &SourceFile, content: &cache::ContentCache) -> Result<Page, Vec<Diagnostic>> {
     let doc = Document::read(file)?;
-    let PageHead { title, slug, date, updated, draft, comments, comments_line } = read_page_head(&doc)?;
+    let mut alias_errors = Vec::new();
+    let aliases = doc.aliases(&mut alias_errors);
+    let PageHead { title, slug, date, updated, draft, comments, comments_line } =
+        read_page_head(&doc).map_err(|errors| [errors, alias_errors.clone()].concat())?;
+    if !alias_errors.is_empty() {
+        return Err(alias_errors);
+    }
     let fingerprint = fingerprint(&file.text);
     let rendered = content.get_or(cache::Kind::Page, fingerprint, || render_body(&doc));
     let slug_line = doc.slug_line();
@@ -584,6 +638,7 @@ fn parse_page(file: &SourceFile, content: &cache::ContentCache) -> Result<Page, 
         comments,
         comments_line,
         extra: front.extra,
+        aliases,
         assets: file.assets.clone(),
         fingerprint,
         warnings,
@@ -656,5 +711,51 @@ mod tests {
         let mut f = file("---\ntitle: x\ndate: 2011-06-10\nslug: Café Déjà Vu\n---\n");
         f.stem = "ignored".into();
         assert_eq!(parse_post(&f, &config(), &cache::ContentCache::none()).unwrap().slug, "cafe-deja-vu");
+    }
+
+    #[test]
+    fn aliases_are_read_with_their_lines() {
+        let text = "---\ntitle: x\ndate: 2011-06-10\naliases:\n  - /2011/06/10/x/\n  - '/?p=12'\n  - /old/x.html\n---\n";
+        let post = parse_post(&file(text), &config(), &cache::ContentCache::none()).unwrap();
+        let got: Vec<(&str, usize, Option<&str>)> =
+            post.aliases.iter().map(|a| (a.written.as_str(), a.line, a.file.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("/2011/06/10/x/", 5, Some("2011/06/10/x/index.html")),
+                ("/?p=12", 6, None),
+                ("/old/x.html", 7, Some("old/x.html")),
+            ]
+        );
+        let toml = "+++\ntitle = \"x\"\n\naliases = [\"/a/\", \"/b/\"]\n+++\n";
+        let page = parse_page(&file(toml), &cache::ContentCache::none()).unwrap();
+        assert_eq!(page.aliases.iter().map(|a| a.line).collect::<Vec<_>>(), [4, 4]);
+    }
+
+    #[test]
+    fn a_bad_alias_is_an_error_at_its_line_beside_the_other_problems() {
+        let text = "---\ndate: 2011-06-10\naliases: [/fine/,\n  old-page.html, /a/../b/]\n---\n";
+        let errs = parse_post(&file(text), &config(), &cache::ContentCache::none()).unwrap_err();
+        let messages: Vec<&str> = errs.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].contains("missing `title`"));
+        let relative = &errs[1];
+        assert!(
+            relative.message.contains("`old-page.html` does not start with one `/`"),
+            "{}",
+            relative.message
+        );
+        assert_eq!(relative.location.as_ref().unwrap().line, 4);
+        assert!(relative.help.as_deref().unwrap().contains("/2019/05/04/old-slug/"));
+        assert_eq!(errs[2].location.as_ref().unwrap().line, 4);
+        assert!(errs[2].message.contains("`..`"));
+        // The same on a page whose front matter is otherwise good.
+        let errs = parse_page(
+            &file("---\ntitle: P\naliases:\n- /ok/\n- /a b/\n---\n"),
+            &cache::ContentCache::none(),
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].location.as_ref().unwrap().line, 5);
     }
 }

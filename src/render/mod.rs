@@ -7,6 +7,7 @@ mod fingerprint;
 pub mod links;
 mod memo;
 pub mod notice;
+mod redirects;
 mod sitemap;
 pub mod view;
 
@@ -406,7 +407,8 @@ fn listing_job(listing: &crate::model::Listing, views: &Views, base: &Context) -
 }
 
 /// Everything that is not a templated page: stylesheets, static files,
-/// post bundle assets, the sitemap and robots.txt.
+/// post bundle assets, the sitemap and robots.txt, the aliases' redirect
+/// pages and `_redirects`.
 fn support_files(
     model: &SiteModel,
     views: &Views,
@@ -454,6 +456,16 @@ fn support_files(
             let path = format!("{}{}", url.trim_start_matches('/'), asset.relative);
             files.push(OutputFile { path, content: OutputContent::Copy(asset.source.clone()) });
         }
+    }
+    // Small enough to make every time: the memo compares their bytes.
+    for r in &model.redirects {
+        if let Some(file) = &r.alias.file {
+            let content = OutputContent::Bytes(redirects::page(model, views, r));
+            files.push(OutputFile { path: file.clone(), content });
+        }
+    }
+    if let Some(bytes) = redirects::redirects_file(model, views) {
+        files.push(OutputFile { path: "_redirects".into(), content: OutputContent::Bytes(bytes) });
     }
     if let Some((memo, _)) = memo {
         files = files.into_iter().map(|f| memo.settle(f)).collect();

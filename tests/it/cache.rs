@@ -404,3 +404,33 @@ fn issue_17_each_change_a_view_shows_reaches_every_page_showing_it() {
         }
     }
 }
+
+/// An alias added, moved and removed: the build with the cache writes and
+/// sweeps its redirect page as a cold build would, and so does `serve`'s
+/// in-memory build.
+#[test]
+fn an_alias_added_moved_and_removed_reaches_the_output() {
+    let site = blog();
+    site.build().assert_ok();
+    site.file("content/posts/c.md", &post("Charlie", "2020-01-12", "aliases: [/old/charlie/]\n"));
+    site.build().assert_ok();
+    assert!(site.read("old/charlie/index.html").contains("Charlie"));
+    site.file("content/posts/c.md", &post("Charlie Again", "2020-01-12", "aliases: [/older/charlie/]\n"));
+    site.build().assert_ok();
+    assert!(!site.exists("old/charlie/index.html"), "the moved alias's old page is swept");
+    assert!(site.read("older/charlie/index.html").contains("Charlie Again"));
+    assert!(site.read("_redirects").contains("/older/charlie/ /posts/c/ 301"));
+    assert_cached_build_is_cold_build(&site);
+
+    let options = parlor::BuildOptions::new(site.root().to_path_buf(), jiff::Timestamp::now());
+    let mut incremental = parlor::Incremental::default();
+    let paths = |incremental: &mut parlor::Incremental| -> Vec<String> {
+        let (report, rendered) = parlor::build_in_memory(&options, incremental).unwrap();
+        assert!(!report.has_errors(), "{:?}", report.diagnostics);
+        rendered.expect("the site builds").files.into_iter().map(|f| f.path).collect()
+    };
+    assert!(paths(&mut incremental).contains(&"older/charlie/index.html".to_string()));
+    site.file("content/posts/c.md", &post("Charlie Again", "2020-01-12", ""));
+    let after = paths(&mut incremental);
+    assert!(!after.iter().any(|p| p.starts_with("older/") || p == "_redirects"), "{after:?}");
+}

@@ -2,6 +2,7 @@
 //! folders with the real `parlor` binary and checks the output as parsed
 //! HTML.
 
+mod aliases;
 mod architecture;
 mod browser;
 mod build;

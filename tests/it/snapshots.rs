@@ -83,3 +83,11 @@ fn home_page_main() {
     let site = snapshot_site();
     insta::assert_snapshot!("home_page_main", site.page("/").pretty("main"));
 }
+
+/// A redirect page (`aliases:`), whole: the refresh, the canonical link,
+/// `noindex` and the link for people.
+#[test]
+fn redirect_page() {
+    let site = snapshot_site();
+    insta::assert_snapshot!("redirect_page", site.read("2019/03/04/first-call/index.html"));
+}
