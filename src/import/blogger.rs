@@ -229,7 +229,17 @@ fn write_post(
         comments: None,
         markdown: html::post_to_markdown(get("content")),
     };
-    staging.write(PathBuf::from(dir).join(format!("{slug}.md")), &out.file_text(page))?;
+    let file = PathBuf::from(dir).join(format!("{slug}.md"));
+    staging.write(file.clone(), &out.file_text(page))?;
+    staging.old_urls.add(super::old_urls::OldItem {
+        file,
+        page,
+        slug: slug.clone(),
+        date: out.date.clone(),
+        link: e.alternate.clone().unwrap_or_default(),
+        guid: None,
+        draft: out.draft,
+    });
     if out.draft || out.date.is_none() {
         report.drafts += 1;
     }

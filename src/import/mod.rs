@@ -10,6 +10,7 @@
 
 mod blogger;
 mod html;
+mod old_urls;
 mod wordpress;
 mod xml;
 
@@ -109,6 +110,12 @@ pub struct ImportReport {
     /// What was not public in the old blog: `(file, why)`, kept as drafts
     /// (or, with `--skip-private`, left out).
     pub withheld: Vec<(String, &'static str)>,
+    /// Old addresses written as `aliases` (redirect pages).
+    pub aliases: usize,
+    /// Links between imported posts moved to their new URLs.
+    pub links_rewritten: usize,
+    /// The permalink pattern a new site took to keep its old URLs.
+    pub permalink: Option<String>,
 }
 
 impl ImportReport {
@@ -162,6 +169,18 @@ impl ImportReport {
                 let _ = writeln!(s, "    {file}: {why}");
             }
         }
+        if let Some(pattern) = &self.permalink {
+            let _ = writeln!(s, "  old URLs kept: `permalink = \"{pattern}\"` in site.toml");
+        }
+        if self.aliases > 0 || self.links_rewritten > 0 {
+            let _ = writeln!(
+                s,
+                "  {} {} to old URLs (each redirects to the new one), {} between posts moved to the new URLs",
+                self.aliases,
+                if self.aliases == 1 { "alias" } else { "aliases" },
+                crate::diag::plural(self.links_rewritten, "link")
+            );
+        }
         for (reason, n) in &self.skipped {
             let _ = writeln!(s, "  skipped {n}: {reason}");
         }
@@ -192,6 +211,8 @@ struct Staging {
     /// Slugs of pages that take or hold comments: their comment folders,
     /// which no post may share.
     commented_page_slugs: HashSet<String>,
+    /// Where each post and page was on the old blog.
+    old_urls: old_urls::OldUrls,
 }
 
 /// What a slug is claimed for.
@@ -217,6 +238,7 @@ impl Staging {
             post_slugs: HashSet::new(),
             page_slugs: HashSet::new(),
             commented_page_slugs: HashSet::new(),
+            old_urls: old_urls::OldUrls::default(),
         })
     }
 
@@ -308,10 +330,40 @@ pub fn run(options: &ImportOptions) -> Result<ImportReport, ImportError> {
         }
         Source::Blogger => blogger::import(&options.file, options.skip_private, &mut staging, &mut report)?,
     };
+    keep_old_urls(&site, &options.into, &mut staging, &mut report)?;
     write_site_toml(&site, &options.into, &mut staging, &mut report)?;
     staging.commit(&options.into, options.force, &mut report)?;
     Ok(report)
 }
+
+/// Old URLs keep working: a new site takes the permalink pattern that
+/// gives every post its old path, if one does; every other old address
+/// becomes an alias, and links between posts move to the new URLs.
+fn keep_old_urls(
+    site: &SiteInfo,
+    into: &Path,
+    staging: &mut Staging,
+    report: &mut ImportReport,
+) -> Result<()> {
+    let old = std::mem::take(&mut staging.old_urls);
+    let existing = std::fs::read_to_string(into.join(crate::config::CONFIG_FILE)).ok();
+    let pattern = match existing {
+        Some(text) => {
+            let table: toml::Table = toml::from_str(&text).unwrap_or_default();
+            table.get("permalink").and_then(|p| p.as_str()).unwrap_or(DEFAULT_PERMALINK).to_string()
+        }
+        None => {
+            let found = old.pattern(&site.link).unwrap_or(DEFAULT_PERMALINK);
+            if found != DEFAULT_PERMALINK {
+                report.permalink = Some(found.to_string());
+            }
+            found.to_string()
+        }
+    };
+    old.apply(&site.link, &pattern, staging, report)
+}
+
+const DEFAULT_PERMALINK: &str = "/posts/:slug/";
 
 /// What an export says about the blog itself.
 #[derive(Debug, Default)]
@@ -356,6 +408,9 @@ fn write_site_toml(
     }
     if !site.language.trim().is_empty() {
         text.push_str(&format!("language = {}\n", q(site.language.trim())));
+    }
+    if let Some(pattern) = &report.permalink {
+        text.push_str(&format!("# The old blog's URLs, kept.\npermalink = {}\n", q(pattern)));
     }
     for (id, name) in &report.authors {
         // Author ids are slugs, safe as bare keys.

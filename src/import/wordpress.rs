@@ -243,7 +243,20 @@ fn write_item(
         },
         markdown: html::post_to_markdown(f.get("content:encoded").map(String::as_str).unwrap_or("")),
     };
-    staging.write(PathBuf::from(dir).join(format!("{slug}.md")), &out.file_text(page))?;
+    let file = PathBuf::from(dir).join(format!("{slug}.md"));
+    staging.write(file.clone(), &out.file_text(page))?;
+    // `?p=123` (posts) and `?page_id=45` (pages) addresses work on every
+    // WordPress blog, whatever its permalinks: the guid holds one.
+    let guid = Some(get("guid").to_string()).filter(|g| g.contains("?p=") || g.contains("?page_id="));
+    staging.old_urls.add(super::old_urls::OldItem {
+        file,
+        page,
+        slug: slug.clone(),
+        date: out.date.clone(),
+        link: get("link").to_string(),
+        guid,
+        draft: out.draft,
+    });
     if page {
         report.pages += 1;
     } else {

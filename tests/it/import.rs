@@ -99,7 +99,10 @@ fn the_imported_site_builds_checks_and_keeps_its_threads() {
     import(&site, fixture(), &[]).assert_ok();
     site.build().assert_ok();
     assert_eq!(site.run(&["check"]).code(), 0, "{}", site.run(&["check"]).stderr());
-    let page = site.page("/posts/cafe-refunds/");
+    // The old blog's URL is kept (issue 20): its `<link>` was
+    // `/2019/03/cafe-refunds/`, so the site took that pattern.
+    assert!(read(&site, "site.toml").contains("permalink = \"/:year/:month/:slug/\""));
+    let page = site.page("/2019/03/cafe-refunds/");
     assert_eq!(page.texts("#comments-title"), ["3 comments"], "the export's approved comments");
     assert_eq!(
         page.count(
@@ -456,4 +459,91 @@ fn issue_20_blogger_drafts_and_scheduled_posts_stay_unpublished() {
     assert!(run.stdout().contains("(left out): scheduled"), "{}", run.stdout());
     let comments = walkdir::WalkDir::new(site.root().join("content/comments")).into_iter().flatten();
     assert_eq!(comments.filter(|e| e.file_type().is_file()).count(), 1, "only the live post's comment");
+}
+
+fn wp_linked(id: u32, slug: &str, date: &str, link: &str, body: &str) -> String {
+    format!(
+        "<title>{slug}</title><link>{link}</link><guid isPermaLink=\"false\">https://old.example.org/?p={id}</guid><dc:creator>ines</dc:creator><content:encoded><![CDATA[{body}]]></content:encoded><wp:post_id>{id}</wp:post_id><wp:post_date>{date}</wp:post_date><wp:post_date_gmt>{date}</wp:post_date_gmt><wp:post_name>{slug}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+    )
+}
+
+/// See: issue 20. Old URLs keep working: a new site takes the permalink
+/// pattern that keeps every old path; where none does, each old path (and
+/// the `?p=` address) becomes an alias with a redirect page; links between
+/// posts move to the new URLs, and `parlor check` passes.
+#[test]
+fn issue_20_old_urls_keep_working() {
+    let export = tempfile::NamedTempFile::new().unwrap();
+    let dated = [
+        wp_linked(
+            11,
+            "refunds",
+            "2019-03-04 10:00:00",
+            "https://old.example.org/2019/03/04/refunds/",
+            "<p>First.</p>",
+        ),
+        wp_linked(
+            12,
+            "queues",
+            "2020-01-02 09:00:00",
+            "https://old.example.org/2020/01/02/queues/",
+            "<p>See <a href=\"https://old.example.org/2019/03/04/refunds/\">the refunds story</a> and <a href=\"https://old.example.org/?p=11\">again</a>.</p>",
+        ),
+    ];
+    std::fs::write(export.path(), wxr(&dated)).unwrap();
+    let site = empty_site();
+    let run = import(&site, export.path(), &[]);
+    run.assert_ok();
+    assert!(
+        run.stdout().contains("old URLs kept: `permalink = \"/:year/:month/:day/:slug/\"`"),
+        "{}",
+        run.stdout()
+    );
+    let queues = read(&site, "content/posts/queues.md");
+    assert!(
+        queues.contains("[the refunds story](/2019/03/04/refunds/)")
+            && queues.contains("[again](/2019/03/04/refunds/)"),
+        "{queues}"
+    );
+    assert!(queues.contains("aliases:\n- /?p=12\n"), "only the ?p= address differs: {queues}");
+    site.build().assert_ok();
+    assert!(site.exists("2019/03/04/refunds/index.html"));
+    assert!(
+        site.read("_redirects").contains("/ p=12 /2020/01/02/queues/ 301"),
+        "{}",
+        site.read("_redirects")
+    );
+    site.run(&["check"]).assert_ok();
+
+    // No pattern fits (one post lived at an odd address): aliases.
+    let mut odd = dated.to_vec();
+    odd.push(wp_linked(
+        13,
+        "odd",
+        "2020-02-02 09:00:00",
+        "https://old.example.org/archives/odd.html",
+        "<p>Odd.</p>",
+    ));
+    std::fs::write(export.path(), wxr(&odd)).unwrap();
+    let site = empty_site();
+    let run = import(&site, export.path(), &[]);
+    run.assert_ok();
+    assert!(
+        run.stdout().contains("6 aliases to old URLs") && run.stdout().contains("2 links between posts"),
+        "{}",
+        run.stdout()
+    );
+    assert!(!read(&site, "site.toml").contains("permalink"));
+    let queues = read(&site, "content/posts/queues.md");
+    assert!(queues.contains("[the refunds story](/posts/refunds/)"), "{queues}");
+    site.build().assert_ok();
+    site.run(&["check"]).assert_ok();
+    for (old, new) in
+        [("2019/03/04/refunds/index.html", "/posts/refunds/"), ("archives/odd.html", "/posts/odd/")]
+    {
+        let page = scraper::Html::parse_document(&site.read(old));
+        let refresh = scraper::Selector::parse("meta[http-equiv=refresh]").unwrap();
+        let content = page.select(&refresh).next().and_then(|m| m.attr("content")).unwrap_or_default();
+        assert!(content.ends_with(new), "{old} leads to {content}, not {new}");
+    }
 }
