@@ -481,7 +481,8 @@ fn escape(rest: &str) -> Option<(String, usize)> {
         return None;
     };
     let end = rest[open.len()..].find(close)? + open.len();
-    let inner = &rest[open.len()..end];
+    // Quotes as entities: Markdown's smart punctuation leaves them straight.
+    let inner = rest[open.len()..end].replace('"', "&quot;").replace('\'', "&#39;");
     Some((format!("{shown_open}{inner}{shown_close}"), end + close.len()))
 }
 
@@ -613,7 +614,10 @@ impl<'t> Cursor<'t> {
                 if self.eat("false") {
                     return Ok(Arg::Bool(false));
                 }
-                let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let word: String = rest
+                    .chars()
+                    .take_while(|c| !matches!(c, ',' | ')' | '(' | ']') && !c.is_whitespace())
+                    .collect();
                 if word.is_empty() {
                     Err((at, "expected a value: \"text\", a number, true, false or [a list]".into()))
                 } else {

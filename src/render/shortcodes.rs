@@ -188,7 +188,9 @@ fn render_call(call: &Call, body: Option<String>, env: &Env, path: &Path) -> Res
                 if arg(&args, key).is_none() {
                     return Err(error(
                         format!("shortcode `{name}` needs `{key}`"),
-                        format!("e.g. `{{{{ {name}({key}=\"…\") }}}}`; README.md (Shortcodes) lists its arguments"),
+                        format!(
+                            "e.g. `{{{{ {name}({key}=\"…\") }}}}`; README.md (Shortcodes) lists its arguments"
+                        ),
                     ));
                 }
             }
@@ -313,7 +315,9 @@ fn built_in_args(
             let (images, alts): (Vec<String>, Vec<String>) = match (get(args, "images"), &call.body_text) {
                 (Some(Arg::List(items)), _) => {
                     let alts = match get(args, "alts") {
-                        Some(Arg::List(a)) => a.iter().map(|a| a.as_str().unwrap_or("").to_string()).collect(),
+                        Some(Arg::List(a)) => {
+                            a.iter().map(|a| a.as_str().unwrap_or("").to_string()).collect()
+                        }
                         _ => Vec::new(),
                     };
                     (items.iter().filter_map(Arg::as_str).map(String::from).collect(), alts)
@@ -373,9 +377,11 @@ pub(crate) fn is_safe_url(url: &str) -> bool {
         "http" | "https" => true,
         "data" => {
             let rest = rest.to_ascii_lowercase();
-            ["png", "jpeg", "jpg", "gif", "webp", "avif"]
-                .iter()
-                .any(|t| rest.strip_prefix("image/").and_then(|r| r.strip_prefix(t)).is_some_and(|r| r.starts_with([';', ','])))
+            ["png", "jpeg", "jpg", "gif", "webp", "avif"].iter().any(|t| {
+                rest.strip_prefix("image/")
+                    .and_then(|r| r.strip_prefix(t))
+                    .is_some_and(|r| r.starts_with([';', ',']))
+            })
         }
         _ => false,
     }
@@ -387,10 +393,27 @@ mod tests {
 
     #[test]
     fn only_web_and_site_addresses_are_safe() {
-        for ok in ["a.jpg", "/img/a.png", "../x.jpg", "https://x.org/a.jpg", "HTTP://x", "a.jpg?x=1:2", "data:image/png;base64,AAAA", "//cdn.example/a.jpg"] {
+        for ok in [
+            "a.jpg",
+            "/img/a.png",
+            "../x.jpg",
+            "https://x.org/a.jpg",
+            "HTTP://x",
+            "a.jpg?x=1:2",
+            "data:image/png;base64,AAAA",
+            "//cdn.example/a.jpg",
+        ] {
             assert!(is_safe_url(ok), "{ok}");
         }
-        for bad in ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)", "vbscript:x", "data:text/html,<script>", "data:image/svg+xml,<svg onload=alert(1)>", "file:///etc/passwd"] {
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "java\tscript:alert(1)",
+            "vbscript:x",
+            "data:text/html,<script>",
+            "data:image/svg+xml,<svg onload=alert(1)>",
+            "file:///etc/passwd",
+        ] {
             assert!(!is_safe_url(bad), "{bad}");
         }
     }
