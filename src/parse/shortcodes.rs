@@ -753,7 +753,7 @@ mod tests {
         let p =
             problems("Line one.\n\n{{ figure(src=a.jpg) }}\n\n{% details(summary=\"x\") %}\nnever closed\n");
         assert_eq!(p.len(), 2, "{p:?}");
-        assert!(p[0].message.contains("`a` is not a value"), "{:?}", p[0]);
+        assert!(p[0].message.contains("`a.jpg` is not a value"), "{:?}", p[0]);
         assert_eq!(p[0].offset, "Line one.\n\n{{ figure(src=".len());
         assert!(p[1].message.contains("never closed"), "{:?}", p[1]);
         assert_eq!(p[1].offset, "Line one.\n\n{{ figure(src=a.jpg) }}\n\n".len());
