@@ -28,8 +28,7 @@ pub const MARK_CLOSE: char = '\u{FDD1}';
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Call {
     pub name: String,
-    /// In the order written.
-    pub args: Vec<(String, Arg)>,
+    pub args: Args,
     /// The body rendered from Markdown (markers of the calls inside it
     /// included), for `{% %}` calls.
     pub body: Option<String>,
@@ -55,6 +54,9 @@ impl Arg {
         if let Arg::Str(s) = self { Some(s) } else { None }
     }
 }
+
+/// A call's arguments, in the order written.
+pub type Args = Vec<(String, Arg)>;
 
 /// A problem with a call: where it is in the text given, what is wrong and
 /// what to do.
@@ -384,12 +386,7 @@ impl<'t> Scanner<'t> {
     /// `start` and closed by `close`; the end of its head. `None` when the
     /// text is not a call (no `name(`); a call with bad arguments is a
     /// problem, and `None` too.
-    fn head(
-        &mut self,
-        start: usize,
-        open_len: usize,
-        close: &str,
-    ) -> Option<(String, Vec<(String, Arg)>, usize)> {
+    fn head(&mut self, start: usize, open_len: usize, close: &str) -> Option<(String, Args, usize)> {
         let text = self.text;
         let mut p = Cursor { text, pos: start + open_len };
         p.skip_ws();
