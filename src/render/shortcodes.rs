@@ -341,7 +341,10 @@ fn built_in_args(
             let missing = (0..images.len()).filter(|&i| alts.get(i).is_none_or(|a| a.is_empty())).count();
             if missing > 0 {
                 warn(
-                    format!("shortcode `gallery`: {} without alt text", crate::diag::plural(missing, "image")),
+                    format!(
+                        "shortcode `gallery`: {} without alt text",
+                        crate::diag::plural(missing, "image")
+                    ),
                     "write `image.jpg | what it shows` on each line (or give `alts=[…]`)",
                 );
             }
