@@ -15,7 +15,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 
 pub use cache::LoadCache;
 use cache::{Kept, Listed, Listings, read_maybe_cached};
-pub use theme::{Template, Theme, ThemeFile};
+pub use theme::{BUILT_IN_ORIGIN, Template, Theme, ThemeFile};
 
 /// A file's text, shared: `serve`'s caches hold it, and an unchanged
 /// file is the same allocation from one rebuild to the next.

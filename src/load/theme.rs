@@ -1,5 +1,7 @@
 //! The theme: the built-in one is compiled into the binary; a site's
-//! `themes/<name>/` overrides it file by file (templates and static files).
+//! `themes/<name>/` overrides it file by file (templates, shortcodes and
+//! static files). A shortcode's template `shortcodes/figure.html` is a
+//! template named `shortcodes/figure.html`.
 
 use std::path::{Path, PathBuf};
 
@@ -7,6 +9,9 @@ use include_dir::{Dir, include_dir};
 
 use super::{Asset, list_assets, read_text};
 use crate::diag::{Diagnostic, Diagnostics};
+
+/// Where a built-in template says it came from.
+pub const BUILT_IN_ORIGIN: &str = "(built-in theme)";
 
 static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -56,15 +61,17 @@ impl Theme {
             }
             return theme;
         }
-        let templates_dir = dir.join("templates");
-        for asset in list_assets(&templates_dir, diags) {
-            if !asset.relative.ends_with(".html") && !asset.relative.ends_with(".xml") {
-                continue;
-            }
-            let origin = asset.source.strip_prefix(root).unwrap_or(&asset.source).to_path_buf();
-            if let Some(text) = read_text(&asset.source, &origin, diags) {
-                theme.templates.retain(|t| t.name != asset.relative);
-                theme.templates.push(Template { name: asset.relative, text, origin });
+        for (folder, prefix) in [("templates", ""), ("shortcodes", "shortcodes/")] {
+            for asset in list_assets(&dir.join(folder), diags) {
+                if !asset.relative.ends_with(".html") && !asset.relative.ends_with(".xml") {
+                    continue;
+                }
+                let origin = asset.source.strip_prefix(root).unwrap_or(&asset.source).to_path_buf();
+                if let Some(text) = read_text(&asset.source, &origin, diags) {
+                    let name = format!("{prefix}{}", asset.relative);
+                    theme.templates.retain(|t| t.name != name);
+                    theme.templates.push(Template { name, text, origin });
+                }
             }
         }
         for asset in list_assets(&dir.join("static"), diags) {
@@ -76,14 +83,17 @@ impl Theme {
 
     pub fn built_in() -> Theme {
         let mut theme = Theme::default();
-        if let Some(dir) = BUILT_IN.get_dir("templates") {
-            collect_embedded(dir, &mut |file| {
-                let name = relative_to(file.path(), "templates");
-                if let Some(text) = file.contents_utf8() {
-                    let origin = PathBuf::from("(built-in theme)/templates").join(&name);
-                    theme.templates.push(Template { name, text: text.to_string(), origin });
-                }
-            });
+        for (folder, prefix) in [("templates", ""), ("shortcodes", "shortcodes/")] {
+            if let Some(dir) = BUILT_IN.get_dir(folder) {
+                collect_embedded(dir, &mut |file| {
+                    let relative = relative_to(file.path(), folder);
+                    if let Some(text) = file.contents_utf8() {
+                        let origin = PathBuf::from(format!("{BUILT_IN_ORIGIN}/{folder}")).join(&relative);
+                        let name = format!("{prefix}{relative}");
+                        theme.templates.push(Template { name, text: text.to_string(), origin });
+                    }
+                });
+            }
         }
         if let Some(dir) = BUILT_IN.get_dir("static") {
             collect_embedded(dir, &mut |file| {

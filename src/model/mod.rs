@@ -751,6 +751,7 @@ mod tests {
             summary_html: String::new(),
             has_more: false,
             words: 0,
+            shortcodes: vec![],
             draft: false,
             comments: CommentsMode::Open,
             source: None,

@@ -31,7 +31,7 @@ type Key = (Kind, u128);
 
 /// The cache's file, under `.parlor/cache`, and its magic number.
 pub const FILE: &str = "content.bin";
-pub const MAGIC: &[u8; 8] = b"PRLRCC01";
+pub const MAGIC: &[u8; 8] = b"PRLRCC02";
 
 /// One entry as the file holds it.
 pub type Entry = (Kind, u128, RenderedMarkdown);
@@ -43,6 +43,7 @@ pub struct EntryRef<'a> {
     summary_html: &'a str,
     has_more: bool,
     words: usize,
+    shortcodes: &'a [super::shortcodes::Call],
 }
 
 /// The cache for one build: entries from the last build not yet used, and
@@ -86,6 +87,27 @@ impl ContentCache {
         make()
     }
 
+    /// Like `get_or`, for a rendering that can fail: a failure is not kept.
+    pub fn try_get_or<E>(
+        &self,
+        kind: Kind,
+        fingerprint: u128,
+        make: impl FnOnce() -> Result<RenderedMarkdown, E>,
+    ) -> Result<RenderedMarkdown, E> {
+        let mut failed = None;
+        let rendered = self.get_or(kind, fingerprint, || match make() {
+            Ok(rendered) => rendered,
+            Err(e) => {
+                failed = Some(e);
+                RenderedMarkdown::default()
+            }
+        });
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(rendered),
+        }
+    }
+
     /// Whether the cache on disk no longer matches this build's content:
     /// something was rendered afresh, or something cached went unused.
     pub fn is_stale(&self) -> bool {
@@ -117,18 +139,32 @@ impl ToSave {
     pub fn entries(&self) -> Vec<(Kind, u128, EntryRef<'_>)> {
         let posts = self.posts.iter().map(|p| {
             let (html, summary_html) = (p.content_html.as_str(), p.summary_html.as_str());
-            (Kind::Post, p.fingerprint, EntryRef { html, summary_html, has_more: p.has_more, words: p.words })
+            (
+                Kind::Post,
+                p.fingerprint,
+                EntryRef {
+                    html,
+                    summary_html,
+                    has_more: p.has_more,
+                    words: p.words,
+                    shortcodes: &p.shortcodes,
+                },
+            )
         });
         let pages = self.pages.iter().map(|p| {
             let (html, summary_html) = (p.content_html.as_str(), p.summary_html.as_str());
-            (Kind::Page, p.fingerprint, EntryRef { html, summary_html, has_more: false, words: 0 })
+            (
+                Kind::Page,
+                p.fingerprint,
+                EntryRef { html, summary_html, has_more: false, words: 0, shortcodes: &p.shortcodes },
+            )
         });
         let comments =
             self.comments.iter().filter(|c| c.status == super::comment::Status::Approved).map(|c| {
                 (
                     Kind::Comment,
                     c.fingerprint,
-                    EntryRef { html: &c.html, summary_html: "", has_more: false, words: 0 },
+                    EntryRef { html: &c.html, summary_html: "", has_more: false, words: 0, shortcodes: &[] },
                 )
             });
         posts.chain(pages).chain(comments).collect()
@@ -140,7 +176,7 @@ mod tests {
     use super::*;
 
     fn md(html: &str) -> RenderedMarkdown {
-        RenderedMarkdown { html: html.into(), summary_html: String::new(), has_more: false, words: 1 }
+        RenderedMarkdown { html: html.into(), words: 1, ..RenderedMarkdown::default() }
     }
 
     #[test]
@@ -158,7 +194,8 @@ mod tests {
     fn the_entries_written_read_back_as_entries() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE);
-        let entry = EntryRef { html: "<p>a</p>", summary_html: "", has_more: false, words: 1 };
+        let entry =
+            EntryRef { html: "<p>a</p>", summary_html: "", has_more: false, words: 1, shortcodes: &[] };
         crate::cache_file::write(&path, MAGIC, &vec![(Kind::Post, 7u128, entry)]).unwrap();
         let back: Option<Vec<Entry>> = crate::cache_file::read(&path, MAGIC);
         assert_eq!(back.unwrap()[0].2.html, "<p>a</p>");

@@ -17,6 +17,10 @@ pub struct RenderedMarkdown {
     /// True when the text has a `<!-- more -->` marker.
     pub has_more: bool,
     pub words: usize,
+    /// The shortcode calls whose markers the HTML holds
+    /// (`parse/shortcodes.rs`); rendered by `render`.
+    #[serde(default)]
+    pub shortcodes: Vec<super::shortcodes::Call>,
 }
 
 fn options() -> Options {
@@ -29,6 +33,13 @@ fn options() -> Options {
 }
 
 pub fn render(text: &str) -> RenderedMarkdown {
+    render_restoring(text, &|code| code.to_string())
+}
+
+/// `render`, with `restore` applied to code that holds a shortcode marker
+/// (it gives the call its text back: code shows what was written).
+pub(super) fn render_restoring(text: &str, restore: &dyn Fn(&str) -> String) -> RenderedMarkdown {
+    let marked = |t: &str| t.contains(super::shortcodes::MARK_OPEN);
     let mut events = Vec::new();
     let mut words = 0;
     let mut more_at = None;
@@ -47,6 +58,7 @@ pub fn render(text: &str) -> RenderedMarkdown {
                     .iter()
                     .filter_map(|e| if let Event::Text(t) = e { Some(&**t) } else { None })
                     .collect();
+                let code = if marked(&code) { restore(&code) } else { code };
                 words += code.split_whitespace().count();
                 let lang = match &kind {
                     CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or(""),
@@ -57,6 +69,7 @@ pub fn render(text: &str) -> RenderedMarkdown {
             Event::Html(ref h) | Event::InlineHtml(ref h) if more_at.is_none() && is_more_marker(h) => {
                 more_at = Some(events.len());
             }
+            Event::Code(ref t) if marked(t) => events.push(Event::Code(restore(t).into())),
             Event::Text(ref t) => {
                 words += t.split_whitespace().count();
                 events.push(event);
@@ -73,6 +86,7 @@ pub fn render(text: &str) -> RenderedMarkdown {
         summary_html: to_html(summary, 256),
         has_more: more_at.is_some(),
         words,
+        shortcodes: Vec::new(),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
 mod memo;
+pub mod shortcodes;
 pub mod subscriptions;
 pub mod untrusted;
 
@@ -76,6 +77,9 @@ pub struct Post {
     pub summary_html: String,
     pub has_more: bool,
     pub words: usize,
+    /// The shortcode calls whose markers `content_html` and `summary_html`
+    /// hold, for `render` to fill in.
+    pub shortcodes: Vec<shortcodes::Call>,
     pub draft: bool,
     pub comments: CommentsMode,
     pub source: Option<SourceAttribution>,
@@ -109,6 +113,8 @@ pub struct Page {
     pub updated: Option<PostDate>,
     pub content_html: String,
     pub summary_html: String,
+    /// The shortcode calls whose markers the HTML holds.
+    pub shortcodes: Vec<shortcodes::Call>,
     pub draft: bool,
     /// Who may comment: `closed` unless the front matter says otherwise.
     pub comments: CommentsMode,
@@ -516,7 +522,7 @@ fn parse_post(
         return Err(alias_errors);
     }
     let fingerprint = fingerprint(&file.text);
-    let rendered = content.get_or(cache::Kind::Post, fingerprint, || render_body(&doc));
+    let rendered = content.try_get_or(cache::Kind::Post, fingerprint, || render_body(&doc))?;
     let slug_line = doc.slug_line();
     let warnings = doc.long_slug_warnings(head.category.as_deref(), &head.tags);
     let PostHead { title, slug, date, updated, author, category, tags, draft, comments } = head;
@@ -535,6 +541,7 @@ fn parse_post(
         summary_html: rendered.summary_html,
         has_more: rendered.has_more,
         words: rendered.words,
+        shortcodes: rendered.shortcodes,
         draft,
         comments,
         source: front.source,
@@ -549,17 +556,42 @@ fn parse_post(
 }
 
 /// The body as HTML, with the summary the front matter gives, if any; an
-/// imported file's HTML cut down to what a post shows.
-fn render_body(doc: &Document) -> RenderedMarkdown {
-    let mut rendered = markdown::render(doc.body);
+/// imported file's HTML cut down to what a post shows. Shortcode calls
+/// become markers (`shortcodes.rs`); a post without `{{` or `{%` skips
+/// that at the cost of one look at its bytes. A call written wrong is an
+/// error at its line.
+fn render_body(doc: &Document) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
+    let mut rendered = if shortcodes::may_hold(doc.body) {
+        let text = &doc.file.text;
+        let body_start = text.len() - doc.body.len();
+        let first_line = text[..body_start].matches('\n').count() + 1;
+        shortcodes::render(doc.body, first_line).map_err(|problems| {
+            problems
+                .into_iter()
+                .map(|p| {
+                    let location = crate::diag::Location::at_offset(text, body_start + p.offset, p.len);
+                    Diagnostic::error(&doc.file.path, p.message).at(text, location).with_help(p.help)
+                })
+                .collect::<Vec<_>>()
+        })?
+    } else {
+        markdown::render(doc.body)
+    };
     if let Some(summary) = &doc.front.summary {
         rendered.summary_html = markdown::render_summary(summary);
     }
     if doc.front.imported {
         rendered.html = untrusted::clean(&rendered.html);
         rendered.summary_html = untrusted::clean(&rendered.summary_html);
+        // A body comes from the export too; the shortcodes' own output is
+        // the theme's, added after this (`render/shortcodes.rs`).
+        for call in &mut rendered.shortcodes {
+            if let Some(body) = &mut call.body {
+                *body = untrusted::clean(body);
+            }
+        }
     }
-    rendered
+    Ok(rendered)
 }
 
 /// A page's front matter, checked: what the site index (moderator,
@@ -621,7 +653,7 @@ fn parse_page(file: &SourceFile, content: &cache::ContentCache) -> Result<Page, 
         return Err(alias_errors);
     }
     let fingerprint = fingerprint(&file.text);
-    let rendered = content.get_or(cache::Kind::Page, fingerprint, || render_body(&doc));
+    let rendered = content.try_get_or(cache::Kind::Page, fingerprint, || render_body(&doc))?;
     let slug_line = doc.slug_line();
     let warnings = doc.long_slug_warnings(None, &[]);
     let front = doc.front;
@@ -634,6 +666,7 @@ fn parse_page(file: &SourceFile, content: &cache::ContentCache) -> Result<Page, 
         updated,
         content_html: rendered.html,
         summary_html: rendered.summary_html,
+        shortcodes: rendered.shortcodes,
         draft,
         comments,
         comments_line,

@@ -8,6 +8,7 @@ pub mod links;
 mod memo;
 pub mod notice;
 mod redirects;
+mod shortcodes;
 mod sitemap;
 pub mod view;
 
@@ -128,6 +129,12 @@ enum Taxonomy {
 pub fn compile_theme(theme: &Theme) -> Result<Tera, Diagnostic> {
     let mut tera = Tera::new();
     tera.set_escape_fn(crate::html::write_escaped);
+    // An address a shortcode's argument gives, or nothing when a page may
+    // not load it (`javascript:`): the check before a shortcode renders
+    // reports it, this keeps a theme's own shortcodes safe too.
+    tera.register_filter("safe_url", |url: &str, _: tera::Kwargs, _: &tera::State| {
+        if shortcodes::is_safe_url(url) { url.to_string() } else { String::new() }
+    });
     tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
         .map_err(|e| template_diagnostic(&e, theme))?;
     Ok(tera)
@@ -147,10 +154,11 @@ pub fn render(
     progress: &dyn crate::progress::Progress,
     diags: &Diagnostics,
 ) -> Rendered {
-    let views = Views::new(model).with_form_secret(form_secret);
-    let site = views.site();
+    let site = Views::new(model).site();
     let mut base = Context::new();
     base.insert("site", &site);
+    let expanded = shortcodes::expand(model, tera, &base, diags);
+    let views = Views::new(model).with_form_secret(form_secret).with_shortcodes(&expanded);
     let jobs = jobs(model);
     let prints = memo.map(|_| fingerprint::Prints::new(model, form_secret));
     let memo = memo.zip(prints.as_ref());

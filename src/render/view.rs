@@ -269,19 +269,50 @@ pub struct Views<'m> {
     base_path: String,
     /// The site secret, for the comment forms' tokens; `None` in `check`.
     form_secret: Option<&'m [u8]>,
+    /// Posts' and pages' text with their shortcodes rendered.
+    expanded: Option<&'m super::shortcodes::Expanded>,
 }
 
 impl<'m> Views<'m> {
     pub fn new(model: &'m SiteModel) -> Views<'m> {
         let base_path =
             model.config.base_url.splitn(4, '/').nth(3).map(|p| format!("/{p}")).unwrap_or_default();
-        Views { model, base_path: base_path.trim_end_matches('/').to_string(), form_secret: None }
+        Views {
+            model,
+            base_path: base_path.trim_end_matches('/').to_string(),
+            form_secret: None,
+            expanded: None,
+        }
     }
 
     /// Views whose post pages carry comment forms signed with `secret`.
     pub fn with_form_secret(mut self, secret: Option<&'m [u8]>) -> Views<'m> {
         self.form_secret = secret;
         self
+    }
+
+    /// Views that show posts and pages with their shortcodes rendered.
+    pub(crate) fn with_shortcodes(mut self, expanded: &'m super::shortcodes::Expanded) -> Views<'m> {
+        self.expanded = Some(expanded);
+        self
+    }
+
+    /// Post `i`'s text and summary, shortcodes rendered.
+    pub fn post_html(&self, i: usize) -> (&'m str, &'m str) {
+        let p = &self.model.posts[i];
+        match self.expanded.and_then(|e| e.posts.get(i)?.as_ref()) {
+            Some(b) => (&b.html, &b.summary_html),
+            None => (&p.content_html, &p.summary_html),
+        }
+    }
+
+    /// Page `i`'s text and summary, shortcodes rendered.
+    pub fn page_html(&self, i: usize) -> (&'m str, &'m str) {
+        let p = &self.model.pages[i];
+        match self.expanded.and_then(|e| e.pages.get(i)?.as_ref()) {
+            Some(b) => (&b.html, &b.summary_html),
+            None => (&p.content_html, &p.summary_html),
+        }
     }
 
     /// The comment form of `owner`, when anyone may comment on it.
@@ -322,9 +353,9 @@ impl<'m> Views<'m> {
     /// The comment policy page: its URL and summary, shown beside the form.
     pub fn policy(&self) -> Option<PolicyView<'m>> {
         let slug = &self.model.config.comments.policy_page;
-        let (page, url) =
-            self.model.pages.iter().zip(&self.model.page_urls).find(|(p, _)| &p.slug == slug)?;
-        Some(PolicyView { url: self.href(url), title: &page.title, summary_html: &page.summary_html })
+        let i = self.model.pages.iter().position(|p| &p.slug == slug)?;
+        let (page, url) = (&self.model.pages[i], &self.model.page_urls[i]);
+        Some(PolicyView { url: self.href(url), title: &page.title, summary_html: self.page_html(i).1 })
     }
 
     /// A site URL (`/posts/a/`) as a link from any page.
@@ -374,6 +405,7 @@ impl<'m> Views<'m> {
     pub fn post(&self, i: usize, full: bool) -> PostView<'m> {
         let p = &self.model.posts[i];
         let url = &self.model.post_urls[i];
+        let (content_html, summary_html) = self.post_html(i);
         PostView {
             title: &p.title,
             slug: &p.slug,
@@ -386,9 +418,9 @@ impl<'m> Views<'m> {
             tags: p.tags.iter().map(|t| self.term_link("/tags/", t)).collect(),
             reading_minutes: p.reading_minutes(),
             words: p.words,
-            summary_html: &p.summary_html,
+            summary_html,
             has_more: p.has_more,
-            content_html: full.then_some(p.content_html.as_str()),
+            content_html: full.then_some(content_html),
             comments: self.comments_mode(i),
             comment_count: self.model.threads[i].count,
             source: p.source.as_ref(),
@@ -457,14 +489,15 @@ impl<'m> Views<'m> {
     pub fn page(&self, i: usize) -> PageView<'m> {
         let p = &self.model.pages[i];
         let url = &self.model.page_urls[i];
+        let (content_html, summary_html) = self.page_html(i);
         PageView {
             title: &p.title,
             url: self.href(url),
             permalink: self.absolute(url),
             date: p.date.as_ref().map(DateView::new),
             updated: p.updated.as_ref().map(DateView::new),
-            content_html: &p.content_html,
-            summary_html: &p.summary_html,
+            content_html,
+            summary_html,
             comments: self.model.page_comment_modes[i],
             comment_count: self.model.page_threads[i].count,
             extra: &p.extra,

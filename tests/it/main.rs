@@ -22,6 +22,7 @@ mod page_comments;
 mod production;
 mod security;
 mod serve;
+mod shortcodes;
 mod snapshots;
 mod spam_corpus;
 mod support;

@@ -378,9 +378,9 @@ impl PostBodies {
     fn get(&self, model: &SiteModel, views: &Views, i: usize) -> &(String, Option<String>) {
         self.by_post[i].get_or_init(|| {
             let base = views.absolute(&model.post_urls[i]);
-            let p = &model.posts[i];
-            let content = model.config.feeds.full_content.then(|| absolutize(&p.content_html, &base));
-            (absolutize(&p.summary_html, &base), content)
+            let (content, summary) = views.post_html(i);
+            let content = model.config.feeds.full_content.then(|| absolutize(content, &base));
+            (absolutize(summary, &base), content)
         })
     }
 }
