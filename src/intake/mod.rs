@@ -103,8 +103,10 @@ pub struct Services {
 struct Index {
     queue: Queue,
     members: Members,
-    /// The site's theme, for intake's own pages.
-    theme: Option<crate::render::notice::NoticeTheme>,
+    /// The site's theme, for intake's own pages: compiled the first time
+    /// one is shown (most submissions only get a redirect).
+    theme: std::sync::OnceLock<Option<crate::render::notice::NoticeTheme>>,
+    root: PathBuf,
 }
 
 impl IntakeState {
@@ -274,8 +276,19 @@ impl IntakeState {
 impl Index {
     fn load(root: &Path, now: jiff::Timestamp) -> Result<Index> {
         let queue = Queue::load(root, now)?;
-        let theme = crate::render::notice::NoticeTheme::load(root, &queue.config);
-        Ok(Index { queue, members: Members::load(root)?, theme })
+        Ok(Index {
+            queue,
+            members: Members::load(root)?,
+            theme: std::sync::OnceLock::new(),
+            root: root.to_path_buf(),
+        })
+    }
+
+    /// The site's theme, compiled on first use.
+    fn theme(&self) -> Option<&crate::render::notice::NoticeTheme> {
+        self.theme
+            .get_or_init(|| crate::render::notice::NoticeTheme::load(&self.root, &self.queue.config))
+            .as_ref()
     }
 
     /// A hash of what of the comments a build publishes: each approved

@@ -17,7 +17,7 @@ pub(super) fn render(state: &IntakeState, status: StatusCode, title: &str, body:
 /// A page for `notice`, with its form if it has one.
 pub(super) fn render_notice(state: &IntakeState, status: StatusCode, notice: &Notice) -> Response {
     let themed = state.index.read().ok().and_then(|index| {
-        let theme = index.theme.as_ref()?;
+        let theme = index.theme()?;
         theme
             .page(&index.queue.config, notice)
             .map_err(|e| eprintln!("warning: the theme's intake.html failed: {e}"))
