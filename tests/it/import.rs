@@ -389,12 +389,7 @@ fn issue_20_what_was_not_public_is_never_published() {
         );
     }
     site.build().assert_ok();
-    let mut published = String::new();
-    for entry in walkdir::WalkDir::new(site.root().join("public")).into_iter().flatten() {
-        if entry.file_type().is_file() {
-            published.push_str(&String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()));
-        }
-    }
+    let published = published_text(&site);
     assert!(
         published.contains("The public text of an open letter")
             && published.contains("A public comment here")
@@ -443,12 +438,7 @@ fn issue_20_blogger_drafts_and_scheduled_posts_stay_unpublished() {
     assert!(out.contains("3 items not public in the old blog"), "{out}");
     assert!(out.contains("post-3.md: scheduled") && out.contains("post-2.md: a draft"), "{out}");
     site.build().assert_ok();
-    let mut published = String::new();
-    for entry in walkdir::WalkDir::new(site.root().join("public")).into_iter().flatten() {
-        if entry.file_type().is_file() {
-            published.push_str(&String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()));
-        }
-    }
+    let published = published_text(&site);
     assert!(published.contains("LIVE-TEXT"));
     for hidden in ["DRAFT-TEXT", "SCHEDULED-TEXT", "OLDDRAFT-TEXT"] {
         assert!(!published.contains(hidden), "{hidden} published");
@@ -546,4 +536,15 @@ fn issue_20_old_urls_keep_working() {
         let content = page.select(&refresh).next().and_then(|m| m.attr("content")).unwrap_or_default();
         assert!(content.ends_with(new), "{old} leads to {content}, not {new}");
     }
+}
+
+/// Every file the build wrote, as text, one after another.
+fn published_text(site: &SiteTest) -> String {
+    let mut published = String::new();
+    for entry in walkdir::WalkDir::new(site.root().join("public")).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            published.push_str(&String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()));
+        }
+    }
+    published
 }

@@ -194,7 +194,8 @@ pub(crate) fn token(slug: &str) -> String {
     parlor::forms::form_token(SECRET.as_bytes(), slug)
 }
 
-fn agent() -> ureq::Agent {
+/// An HTTP client that reports every status and follows no redirect.
+pub(crate) fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)

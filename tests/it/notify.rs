@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::intake::{Server, free_port, start_with};
+use crate::intake::{Server, agent, free_port, start_with};
 use crate::support::{CONFIG, SiteTest, post};
 
 const SECRET: &str = "test-secret-for-intake";
@@ -96,10 +96,6 @@ fn site(smtp_port: u16) -> SiteTest {
     let site = SiteTest::with_config(&config);
     site.file("content/posts/refunds.md", &post("Refunds that take weeks", "2024-03-01", ""));
     site
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().new_agent()
 }
 
 /// Posts a comment as the post's form would; the answer's status.

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::intake::free_port;
+use crate::intake::{agent, free_port};
 use crate::support::{CONFIG, SiteTest, post};
 
 const SECRET: &str = "test-secret-for-production";
@@ -141,15 +141,6 @@ fn until<T>(limit: Duration, what: &str, mut done: impl FnMut() -> Option<T>) ->
         assert!(start.elapsed() < limit, "gave up waiting for {what}");
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .new_agent()
 }
 
 fn get(url: &str) -> (u16, String) {
