@@ -101,3 +101,17 @@ fn pages_paginate_their_comments_and_zero_keeps_one_page() {
     assert_eq!(unsplit.page("/posts/p/").count(".comment-pages"), 0);
     assert!(!unsplit.exists("posts/p/comments/2/index.html"));
 }
+
+/// A post with no body and one page of comments (WordPress's "Edge Case:
+/// No Content" post) builds: the post page shows no intro to a comment
+/// page it is not.
+#[test]
+fn an_empty_post_with_one_comment_page_builds() {
+    let site = SiteTest::with_config(CONFIG);
+    site.file("content/posts/empty.md", &post("No content", "2020-01-01", ""))
+        .file("content/comments/empty/a.md", &comment("a", 0, None));
+    site.build().assert_ok();
+    let page = site.page("/posts/empty/");
+    assert_eq!(page.count(".comment-page-intro"), 0);
+    assert_eq!(page.attrs("li.comment", "id"), ["comment-a"]);
+}
