@@ -10,7 +10,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 
 use super::normalize::Normalized;
 
@@ -34,29 +34,39 @@ impl Family {
     }
 }
 
-/// One family's phrases compiled: one set of all of them, so that a
-/// comment with none (most) is read once; each alone, for the spans. (One
-/// set for all three families would be read once too, but its automaton
-/// outgrows the lazy DFA's cache and the search falls back to a far slower
-/// engine.)
+/// Every family's phrases compiled: one automaton over all of them, so
+/// that a comment with none (most) is read once, and each phrase alone,
+/// for the spans. The automaton runs without a literal prefilter and with
+/// a lazy DFA cache big enough for all the phrases: the phrases begin with
+/// common words (`my`, `check`, `free`), so a prefilter would stop at
+/// nearly every word, and a small cache would be cleared over and over
+/// until the search fell back to a far slower engine.
 struct Compiled {
-    all: RegexSet,
+    all: regex_automata::meta::Regex,
     each: Vec<Regex>,
-    strong: usize,
+    /// For each family, where its phrases start in `each` and how many of
+    /// them are strong.
+    families: [(Range<usize>, usize); 3],
 }
 
-fn compiled(family: Family) -> &'static Compiled {
-    static COMPILED: OnceLock<[Compiled; 3]> = OnceLock::new();
-    let all = COMPILED.get_or_init(|| {
-        FAMILIES.map(|family| {
+fn compiled() -> &'static Compiled {
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let mut patterns: Vec<String> = Vec::new();
+        let families = FAMILIES.map(|family| {
             let (strong, weak) = family.phrases();
-            let patterns: Vec<String> = strong.iter().chain(weak).map(|p| ascii_boundaries(p)).collect();
-            let each = patterns.iter().map(|p| Regex::new(p).expect("valid family regex")).collect();
-            let all = RegexSet::new(&patterns).expect("valid family regex set");
-            Compiled { all, each, strong: strong.len() }
-        })
-    });
-    &all[FAMILIES.iter().position(|f| *f == family).unwrap_or(0)]
+            let start = patterns.len();
+            patterns.extend(strong.iter().chain(weak).map(|p| ascii_boundaries(p)));
+            (start..patterns.len(), strong.len())
+        });
+        let each = patterns.iter().map(|p| Regex::new(p).expect("valid family regex")).collect();
+        let config = regex_automata::meta::Config::new().auto_prefilter(false).hybrid_cache_capacity(32 << 20);
+        let all = regex_automata::meta::Builder::new()
+            .configure(config)
+            .build_many(&patterns)
+            .expect("valid family regex set");
+        Compiled { all, each, families }
+    })
 }
 
 /// What a family found in one comment.
@@ -83,22 +93,24 @@ pub(super) struct Phrases {
 
 impl Phrases {
     pub(super) fn find(text: &str, extra: [&[String]; 3]) -> Phrases {
+        let c = compiled();
+        // Which phrases matched takes a slower search than whether any did,
+        // and most comments hold none.
+        let mut matched = regex_automata::PatternSet::new(c.each.len());
+        if c.all.is_match(text) {
+            c.all.which_overlapping_matches(&regex_automata::Input::new(text), &mut matched);
+        }
         let found = std::array::from_fn(|i| {
-            let c = compiled(FAMILIES[i]);
+            let (phrases, strong) = (c.families[i].0.clone(), c.families[i].1);
             let mut found = Found::default();
             found.strong.extend(extra[i].iter().flat_map(|phrase| find_phrase(text, phrase)));
-            // Which phrases matched takes a slower search than whether any
-            // did, and most comments hold none.
-            if !c.all.is_match(text) {
-                return found;
-            }
-            let matched = c.all.matches(text);
-            for p in matched.iter().filter(|&p| p < c.strong) {
+            let ours = || phrases.clone().filter(|&p| matched.contains(regex_automata::PatternID::must(p)));
+            for p in ours().filter(|&p| p - phrases.start < strong) {
                 found.strong.extend(c.each[p].find_iter(text).map(|m| m.range()));
             }
             // Weak phrases matter only where no strong one decided.
             if found.strong.is_empty() {
-                for p in matched.iter().filter(|&p| p >= c.strong) {
+                for p in ours().filter(|&p| p - phrases.start >= strong) {
                     if let Some(m) = c.each[p].find(text) {
                         found.weak.push(m.range());
                     }
