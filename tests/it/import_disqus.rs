@@ -213,3 +213,11 @@ fn a_disqus_export_needs_a_site_to_go_onto() {
     assert!(run.stderr().contains("import the posts first"), "{}", run.stderr());
     assert!(!dir.path().join("nowhere").exists());
 }
+
+#[test]
+fn import_help_lists_disqus() {
+    let site = SiteTest::new();
+    let help = site.run(&["import", "--help"]);
+    help.assert_ok();
+    assert!(help.stdout().contains("disqus") && help.stdout().contains("Disqus export"), "{}", help.stdout());
+}
