@@ -24,6 +24,8 @@ pub struct PostInfo {
     pub url: String,
     /// Not a draft, and not dated after `now`.
     pub published: bool,
+    /// Its old URLs (`aliases:`), as written.
+    pub aliases: Vec<String>,
 }
 
 /// Every post and page that parses, by slug. One with errors is left out,
@@ -52,7 +54,8 @@ impl SiteIndex {
                 );
                 let published = crate::model::is_published(head.draft, Some(&head.date), now);
                 let facts = PostFacts { comments: head.comments, date: Some(head.date) };
-                (head.slug, PostInfo { title: head.title, facts, url, published })
+                let info = PostInfo { title: head.title, facts, url, published, aliases: head.aliases };
+                (head.slug, info)
             })
             .collect();
         let mut index = SiteIndex { posts };
@@ -72,12 +75,18 @@ impl SiteIndex {
             // Pages are out unless drafts, whatever their date (as in the build).
             let published = crate::model::is_published(head.draft, None, now);
             let facts = PostFacts { comments: head.comments, date: head.date };
-            self.posts.entry(head.slug).or_insert(PostInfo { title: head.title, facts, url, published });
+            let info = PostInfo { title: head.title, facts, url, published, aliases: head.aliases };
+            self.posts.entry(head.slug).or_insert(info);
         }
     }
 
     pub fn get(&self, slug: &str) -> Option<&PostInfo> {
         self.posts.get(slug)
+    }
+
+    /// Every post and page, by slug (its comment folder), in no order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &PostInfo)> {
+        self.posts.iter()
     }
 
     /// The post and the slug as the index holds it.

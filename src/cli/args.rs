@@ -67,6 +67,21 @@ pub enum ImportCommand {
     Wordpress(ImportArgs),
     /// A Blogger export (Settings > Back up content: an Atom `.xml` file).
     Blogger(ImportArgs),
+    /// A Disqus export's comments (Admin > Community > Export), onto the posts
+    /// already in the site: each thread goes to the post or page at its link.
+    Disqus(DisqusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DisqusArgs {
+    /// The export file (the `.xml` inside the `.xml.gz` Disqus mails).
+    pub file: PathBuf,
+    /// The site to add the comments to (default: --root).
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// Replace comment files that exist with other text.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -81,16 +81,23 @@ fn run(cli: &Cli, now: jiff::Timestamp) -> anyhow::Result<ExitCode> {
         Command::Comments(cmd) => moderate::comments(cli, cmd, now),
         Command::Intake(args) => intake(cli, args),
         Command::Import(cmd) => {
-            let (source, args) = match cmd {
-                ImportCommand::Wordpress(a) => (crate::import::Source::WordPress, a),
-                ImportCommand::Blogger(a) => (crate::import::Source::Blogger, a),
+            let (source, file, into, force, skip_private) = match cmd {
+                ImportCommand::Wordpress(a) | ImportCommand::Blogger(a) => {
+                    let source = if matches!(cmd, ImportCommand::Wordpress(_)) {
+                        crate::import::Source::WordPress
+                    } else {
+                        crate::import::Source::Blogger
+                    };
+                    (source, &a.file, &a.into, a.force, a.skip_private)
+                }
+                ImportCommand::Disqus(a) => (crate::import::Source::Disqus, &a.file, &a.into, a.force, false),
             };
             let options = crate::import::ImportOptions {
                 source,
-                file: args.file.clone(),
-                into: args.into.clone().unwrap_or_else(|| cli.root.clone()),
-                force: args.force,
-                skip_private: args.skip_private,
+                file: file.clone(),
+                into: into.clone().unwrap_or_else(|| cli.root.clone()),
+                force,
+                skip_private,
             };
             match crate::import::run(&options) {
                 Ok(report) => {

@@ -1,5 +1,7 @@
-//! Moving a blog in: `parlor import wordpress FILE` (WXR 1.0 to 1.2) and
-//! `parlor import blogger FILE` (Atom). Off the build path.
+//! Moving a blog in: `parlor import wordpress FILE` (WXR 1.0 to 1.2),
+//! `parlor import blogger FILE` (Atom), and `parlor import disqus FILE`
+//! (a Disqus export's comments, onto the posts already in the site). Off
+//! the build path.
 //!
 //! Exports are read as a stream and each post is written as soon as it has
 //! been read, into a staging folder inside the target: memory stays flat
@@ -9,6 +11,7 @@
 //! same text is left alone, so re-running an import changes nothing.
 
 mod blogger;
+mod disqus;
 mod html;
 mod old_urls;
 mod wordpress;
@@ -27,6 +30,8 @@ use crate::parse::comment::{Recorded, Status};
 pub enum Source {
     WordPress,
     Blogger,
+    /// Comments only, onto an existing site's posts and pages.
+    Disqus,
 }
 
 #[derive(Debug, Clone)]
@@ -116,6 +121,8 @@ pub struct ImportReport {
     pub links_rewritten: usize,
     /// The permalink pattern a new site took to keep its old URLs.
     pub permalink: Option<String>,
+    /// A Disqus import's threads and deleted comments.
+    pub disqus: Option<disqus::DisqusReport>,
 }
 
 impl ImportReport {
@@ -132,6 +139,9 @@ impl ImportReport {
     }
 
     pub fn summary(&self) -> String {
+        if let Some(disqus) = &self.disqus {
+            return disqus.summary(self);
+        }
         let mut s = String::new();
         let _ = writeln!(
             s,
@@ -322,17 +332,43 @@ pub fn run(options: &ImportOptions) -> Result<ImportReport, ImportError> {
     if !options.file.is_file() {
         return Err(ImportError::Io(anyhow::anyhow!("`{}` is not a file", options.file.display())));
     }
+    let import_posts = match options.source {
+        Source::WordPress => wordpress::import,
+        Source::Blogger => blogger::import,
+        Source::Disqus => return run_disqus(options),
+    };
     let mut staging = Staging::new(&options.into)?;
     let mut report = ImportReport::default();
-    let site = match options.source {
-        Source::WordPress => {
-            wordpress::import(&options.file, options.skip_private, &mut staging, &mut report)?
-        }
-        Source::Blogger => blogger::import(&options.file, options.skip_private, &mut staging, &mut report)?,
-    };
+    let site = import_posts(&options.file, options.skip_private, &mut staging, &mut report)?;
     keep_old_urls(&site, &options.into, &mut staging, &mut report)?;
     write_site_toml(&site, &options.into, &mut staging, &mut report)?;
     staging.commit(&options.into, options.force, &mut report)?;
+    Ok(report)
+}
+
+/// Disqus comments onto the site in `options.into`, whose posts and pages
+/// are read as the build reads them.
+fn run_disqus(options: &ImportOptions) -> Result<ImportReport, ImportError> {
+    let root = &options.into;
+    let diags = crate::diag::Diagnostics::new();
+    let Some(config) = crate::config::Config::load(root, &diags) else {
+        let problems: Vec<String> = diags.into_sorted().iter().map(|d| d.headline()).collect();
+        return Err(ImportError::Io(anyhow::anyhow!(
+            "a Disqus export holds only comments: it goes onto a site whose posts are there ({}); import the posts first (`parlor import wordpress` or `blogger`), or pass `--into DIR`",
+            problems.join("; ")
+        )));
+    };
+    // Publication does not matter here: a draft's comments land too.
+    let index = crate::site_index::SiteIndex::load(root, &config, jiff::Timestamp::UNIX_EPOCH, &diags);
+    let matcher = disqus::Matcher::new(&index, &config.base_url);
+    let mut staging = Staging::new(root)?;
+    let mut report = ImportReport::default();
+    let unreadable =
+        diags.into_sorted().iter().filter(|d| d.severity == crate::diag::Severity::Error).count();
+    let mut found = disqus::DisqusReport { unreadable, ..Default::default() };
+    disqus::import(&options.file, &matcher, &mut staging, &mut report, &mut found)?;
+    staging.commit(root, options.force, &mut report)?;
+    report.disqus = Some(found);
     Ok(report)
 }
 

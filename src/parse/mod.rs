@@ -444,6 +444,9 @@ pub struct PostHead {
     pub tags: Vec<String>,
     pub draft: bool,
     pub comments: CommentsMode,
+    /// `aliases:` as written, unchecked (the build checks them): the old
+    /// URLs an import of comments matches threads against.
+    pub aliases: Vec<String>,
 }
 
 /// A post's front matter alone, for those who need no body.
@@ -496,6 +499,7 @@ fn read_head(doc: &Document, config: &Config) -> Result<PostHead, Vec<Diagnostic
         tags,
         draft: doc.front.draft,
         comments,
+        aliases: doc.front.aliases.clone(),
     })
 }
 
@@ -525,7 +529,7 @@ fn parse_post(
     let rendered = content.try_get_or(cache::Kind::Post, fingerprint, || render_body(&doc))?;
     let slug_line = doc.slug_line();
     let warnings = doc.long_slug_warnings(head.category.as_deref(), &head.tags);
-    let PostHead { title, slug, date, updated, author, category, tags, draft, comments } = head;
+    let PostHead { title, slug, date, updated, author, category, tags, draft, comments, aliases: _ } = head;
     let front = doc.front;
     Ok(Post {
         path: file.path.clone(),
@@ -605,6 +609,8 @@ pub struct PageHead {
     pub draft: bool,
     pub comments: CommentsMode,
     pub comments_line: Option<usize>,
+    /// `aliases:` as written, unchecked (the build checks them).
+    pub aliases: Vec<String>,
 }
 
 /// A page's front matter alone, for those who need no body.
@@ -640,14 +646,23 @@ fn read_page_head(doc: &Document) -> Result<PageHead, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(PageHead { title, slug, date, updated, draft: doc.front.draft, comments, comments_line })
+    Ok(PageHead {
+        title,
+        slug,
+        date,
+        updated,
+        draft: doc.front.draft,
+        comments,
+        comments_line,
+        aliases: doc.front.aliases.clone(),
+    })
 }
 
 fn parse_page(file: &SourceFile, content: &cache::ContentCache) -> Result<Page, Vec<Diagnostic>> {
     let doc = Document::read(file)?;
     let mut alias_errors = Vec::new();
     let aliases = doc.aliases(&mut alias_errors);
-    let PageHead { title, slug, date, updated, draft, comments, comments_line } =
+    let PageHead { title, slug, date, updated, draft, comments, comments_line, aliases: _ } =
         read_page_head(&doc).map_err(|errors| [errors, alias_errors.clone()].concat())?;
     if !alias_errors.is_empty() {
         return Err(alias_errors);

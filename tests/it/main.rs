@@ -15,6 +15,7 @@ mod errors;
 mod feeds;
 mod hostile;
 mod import;
+mod import_disqus;
 mod intake;
 mod moderation;
 mod notify;
