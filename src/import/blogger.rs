@@ -231,7 +231,8 @@ fn write_post(
             // Blogger has no galleries of attachments: a `[gallery]` pasted in is
             // named as not imported.
             let converted = html::post_to_markdown(get("content"));
-            let (markdown, missing) = html::resolve_galleries(&converted.markdown, &converted.galleries, |_| None);
+            let (markdown, missing) =
+                html::resolve_galleries(&converted.markdown, &converted.galleries, |_| None);
             if missing > 0 {
                 report.skip("galleries whose images are not in the export");
             }

@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 use markup5ever_rcdom::{Node, NodeData};
 use regex::Regex;
 
-pub(super) use super::media::GalleryRef;
 use super::media;
+pub(super) use super::media::GalleryRef;
 
 /// A post body converted: its Markdown, the galleries it shows that need
 /// the export's attachments (each `PARLORGALLERY{i}X` in the Markdown,
@@ -57,7 +57,11 @@ pub(super) fn post_to_markdown(html: &str) -> Converted {
         md = md.replace(&format!("PARLORCALL{i}X"), call);
     }
     let markdown = md.replace("PARLORMOREMARKER", "<!-- more -->").replace("PARLOR\u{2060}", "PARLOR");
-    Converted { markdown: markdown.trim().to_string() + "\n", galleries: found.galleries, widgets: found.widgets }
+    Converted {
+        markdown: markdown.trim().to_string() + "\n",
+        galleries: found.galleries,
+        widgets: found.widgets,
+    }
 }
 
 /// `markdown` with each `PARLORGALLERY{i}X` made the call `gallery(i)`
@@ -274,7 +278,8 @@ fn autop(html: &str) -> String {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|p| {
-            let block = ["<ul", "<ol", "<h", "<blockquote", "<pre", "<table", "<div", "<!--", "<figure", "<p>"];
+            let block =
+                ["<ul", "<ol", "<h", "<blockquote", "<pre", "<table", "<div", "<!--", "<figure", "<p>"];
             if block.iter().any(|b| p.starts_with(b)) {
                 p.to_string()
             } else {
@@ -316,18 +321,33 @@ mod tests {
     #[test]
     fn issue_20_media_become_shortcodes() {
         let cases: &[(&str, &str)] = &[
-            ("[embed]https://www.youtube.com/watch?v=nwe-H6l4beM[/embed]", "{{ youtube(id=\"nwe-H6l4beM\") }}"),
+            (
+                "[embed]https://www.youtube.com/watch?v=nwe-H6l4beM[/embed]",
+                "{{ youtube(id=\"nwe-H6l4beM\") }}",
+            ),
             ("<p>Intro.</p>\n<p>https://youtu.be/nwe-H6l4beM</p>", "{{ youtube(id=\"nwe-H6l4beM\") }}"),
             ("Intro.\n\nhttps://vimeo.com/22439234\n\nAfter.", "{{ vimeo(id=\"22439234\") }}"),
             (
                 "<!-- wp:embed {\"url\":\"https://www.youtube.com/watch?v=nwe-H6l4beM\",\"type\":\"video\",\"providerNameSlug\":\"youtube\"} -->\n<figure class=\"wp-block-embed is-type-video is-provider-youtube wp-block-embed-youtube\"><div class=\"wp-block-embed__wrapper\">\nhttps://www.youtube.com/watch?v=nwe-H6l4beM\n</div><figcaption>The launch</figcaption></figure>\n<!-- /wp:embed -->",
                 "{{ youtube(id=\"nwe-H6l4beM\", title=\"The launch\") }}",
             ),
-            ("<iframe src=\"https://www.youtube.com/embed/nwe-H6l4beM?start=30\"></iframe>", "{{ youtube(id=\"nwe-H6l4beM\", start=30) }}"),
+            (
+                "<iframe src=\"https://www.youtube.com/embed/nwe-H6l4beM?start=30\"></iframe>",
+                "{{ youtube(id=\"nwe-H6l4beM\", start=30) }}",
+            ),
             ("[audio mp3=\"https://x.org/a.mp3\"][/audio]", "{{ audio(src=\"https://x.org/a.mp3\") }}"),
-            ("<figure class=\"wp-block-audio\"><audio controls src=\"https://x.org/a.mp3\"></audio><figcaption>Voicemail</figcaption></figure>", "{{ audio(src=\"https://x.org/a.mp3\", title=\"Voicemail\") }}"),
-            ("[video width=\"640\" height=\"360\" mp4=\"https://x.org/v.mp4\"][/video]", "{{ video(src=\"https://x.org/v.mp4\", width=640, height=360) }}"),
-            ("<p><video controls poster=\"https://x.org/p.jpg\"><source src=\"https://x.org/v.webm\"></video></p>", "{{ video(src=\"https://x.org/v.webm\", poster=\"https://x.org/p.jpg\") }}"),
+            (
+                "<figure class=\"wp-block-audio\"><audio controls src=\"https://x.org/a.mp3\"></audio><figcaption>Voicemail</figcaption></figure>",
+                "{{ audio(src=\"https://x.org/a.mp3\", title=\"Voicemail\") }}",
+            ),
+            (
+                "[video width=\"640\" height=\"360\" mp4=\"https://x.org/v.mp4\"][/video]",
+                "{{ video(src=\"https://x.org/v.mp4\", width=640, height=360) }}",
+            ),
+            (
+                "<p><video controls poster=\"https://x.org/p.jpg\"><source src=\"https://x.org/v.webm\"></video></p>",
+                "{{ video(src=\"https://x.org/v.webm\", poster=\"https://x.org/p.jpg\") }}",
+            ),
             (
                 "<figure class=\"wp-block-image\"><a href=\"https://x.org/a.jpg\"><img src=\"https://x.org/a.jpg\" alt=\"A &amp; B\" width=\"640\" height=\"400\"></a><figcaption>Where <em>I</em> stood</figcaption></figure>",
                 "{{ figure(src=\"https://x.org/a.jpg\", alt=\"A & B\", caption=\"Where I stood\", width=640, height=400) }}",
@@ -348,8 +368,13 @@ mod tests {
             assert_eq!(rendered.shortcodes.len(), 1, "{md}");
         }
         // Another site's post: a link that shows its address.
-        let tweet = md("<!-- wp:embed {\"url\":\"https://twitter.com/WordPress/status/1\"} -->\n<figure class=\"wp-block-embed\"></figure>\n<!-- /wp:embed -->");
-        assert_eq!(tweet, "[https://twitter.com/WordPress/status/1](https://twitter.com/WordPress/status/1)\n");
+        let tweet = md(
+            "<!-- wp:embed {\"url\":\"https://twitter.com/WordPress/status/1\"} -->\n<figure class=\"wp-block-embed\"></figure>\n<!-- /wp:embed -->",
+        );
+        assert_eq!(
+            tweet,
+            "[https://twitter.com/WordPress/status/1](https://twitter.com/WordPress/status/1)\n"
+        );
         // A script address is no media.
         assert!(!md("[audio src=\"javascript:alert(1)\"]").contains("audio"));
     }
@@ -371,10 +396,16 @@ mod tests {
     /// stay as written.
     #[test]
     fn the_exports_own_braces_are_no_shortcodes() {
-        let md = md("<p>Write {{ name(x=1) }} or {% end %} in a template.</p><pre><code>{{ name(x=1) }}</code></pre><p>PARLORCALL0X</p>");
+        let md = md(
+            "<p>Write {{ name(x=1) }} or {% end %} in a template.</p><pre><code>{{ name(x=1) }}</code></pre><p>PARLORCALL0X</p>",
+        );
         let rendered = crate::parse::shortcodes::render(&md, 1).expect("no calls, no problems");
         assert!(rendered.shortcodes.is_empty(), "{md}");
-        assert!(rendered.html.contains("Write {{ name(x=1) }} or {% end %} in a template."), "{}", rendered.html);
+        assert!(
+            rendered.html.contains("Write {{ name(x=1) }} or {% end %} in a template."),
+            "{}",
+            rendered.html
+        );
         assert!(rendered.html.contains("<code>{{ name(x=1) }}\n</code>"), "{}", rendered.html);
         assert!(rendered.html.contains("PARLORCALL0X"), "{}", rendered.html);
     }

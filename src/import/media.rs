@@ -161,9 +161,8 @@ const THEME_BLOCKS: &[&str] = &[
 /// gallery blocks made calls.
 pub(super) fn blocks(html: &str, found: &mut Found) -> String {
     static OPEN: OnceLock<Regex> = OnceLock::new();
-    let open = OPEN.get_or_init(|| {
-        Regex::new(r"<!--\s*wp:([a-z0-9_/-]+)\s*(\{.*?\})?\s*(/)?-->").expect("valid regex")
-    });
+    let open = OPEN
+        .get_or_init(|| Regex::new(r"<!--\s*wp:([a-z0-9_/-]+)\s*(\{.*?\})?\s*(/)?-->").expect("valid regex"));
     if !html.contains("wp:") {
         return html.to_string();
     }
@@ -267,10 +266,12 @@ pub(super) fn shortcodes(html: &str, found: &mut Found) -> String {
     static EMBED: OnceLock<Regex> = OnceLock::new();
     static MEDIA: OnceLock<Regex> = OnceLock::new();
     let caption = CAPTION.get_or_init(|| {
-        Regex::new(r"(?s)\[(?:caption|wp_caption)([^\]]*)\](.*?)\[/(?:caption|wp_caption)\]").expect("valid regex")
+        Regex::new(r"(?s)\[(?:caption|wp_caption)([^\]]*)\](.*?)\[/(?:caption|wp_caption)\]")
+            .expect("valid regex")
     });
     let gallery = GALLERY.get_or_init(|| Regex::new(r"\[gallery([^\]]*)\]").expect("valid regex"));
-    let embed_re = EMBED.get_or_init(|| Regex::new(r"(?s)\[embed[^\]]*\](.*?)\[/embed\]").expect("valid regex"));
+    let embed_re =
+        EMBED.get_or_init(|| Regex::new(r"(?s)\[embed[^\]]*\](.*?)\[/embed\]").expect("valid regex"));
     let media = MEDIA.get_or_init(|| {
         Regex::new(r"(?s)\[audio([^\]]*)\](?:(.*?)\[/audio\])?|\[video([^\]]*)\](?:(.*?)\[/video\])?")
             .expect("valid regex")
@@ -352,11 +353,14 @@ pub(super) fn elements(html: &str, found: &mut Found) -> String {
     static MEDIA: OnceLock<Regex> = OnceLock::new();
     static FRAME: OnceLock<Regex> = OnceLock::new();
     static LINE: OnceLock<Regex> = OnceLock::new();
-    let media =
-        MEDIA.get_or_init(|| Regex::new(r"(?is)<(audio|video)\b[^>]*>.*?</(?:audio|video)\s*>").expect("valid regex"));
-    let frame = FRAME.get_or_init(|| Regex::new(r"(?is)<iframe\b[^>]*>(?:.*?</iframe\s*>)?").expect("valid regex"));
+    let media = MEDIA.get_or_init(|| {
+        Regex::new(r"(?is)<(audio|video)\b[^>]*>.*?</(?:audio|video)\s*>").expect("valid regex")
+    });
+    let frame =
+        FRAME.get_or_init(|| Regex::new(r"(?is)<iframe\b[^>]*>(?:.*?</iframe\s*>)?").expect("valid regex"));
     let line = LINE.get_or_init(|| {
-        Regex::new(r#"(?m)^[ \t]*(?:<p>)?[ \t]*(https?://[^\s<>"\[\]]+)[ \t]*(?:</p>)?[ \t\r]*$"#).expect("valid regex")
+        Regex::new(r#"(?m)^[ \t]*(?:<p>)?[ \t]*(https?://[^\s<>"\[\]]+)[ \t]*(?:</p>)?[ \t\r]*$"#)
+            .expect("valid regex")
     });
     let html = media.replace_all(&html, |c: &Captures| {
         let doc = parse(&c[0]);
@@ -481,7 +485,15 @@ fn media_element(m: &Rc<Node>, title: Option<&str>, found: &mut Found) -> Option
         .filter(|s| web(s))?;
     let number = |k: &str| attr(m, k).and_then(|v| v.trim().parse::<u64>().ok()).filter(|n| *n > 0);
     let title = title.map(str::to_string).or_else(|| attr(m, "title")).or_else(|| attr(m, "aria-label"));
-    Some(media_call(&tag, &src, attr(m, "poster").as_deref(), title.as_deref(), number("width"), number("height"), found))
+    Some(media_call(
+        &tag,
+        &src,
+        attr(m, "poster").as_deref(),
+        title.as_deref(),
+        number("width"),
+        number("height"),
+        found,
+    ))
 }
 
 fn media_call(
@@ -543,7 +555,8 @@ pub(super) fn video_call(url: &str, title: Option<&str>) -> Option<String> {
 /// `vimeo.com/channels/x/ID`, `player.vimeo.com/video/ID`.
 pub(super) fn video_id(url: &str) -> Option<(&'static str, String, Option<u64>)> {
     let trimmed = url.trim();
-    let parsed = url::Url::parse(if trimmed.starts_with("//") { &trimmed[..] } else { trimmed })
+    // A protocol-relative address (`//www.youtube.com/embed/ID`) is https.
+    let parsed = url::Url::parse(trimmed)
         .or_else(|_| url::Url::parse(&format!("https:{trimmed}")))
         .ok()?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -551,10 +564,13 @@ pub(super) fn video_id(url: &str) -> Option<(&'static str, String, Option<u64>)>
     }
     let host = parsed.host_str()?.to_ascii_lowercase();
     let host = host.strip_prefix("www.").or_else(|| host.strip_prefix("m.")).unwrap_or(&host);
-    let segments: Vec<&str> = parsed.path_segments().map(|s| s.filter(|s| !s.is_empty()).collect()).unwrap_or_default();
+    let segments: Vec<&str> =
+        parsed.path_segments().map(|s| s.filter(|s| !s.is_empty()).collect()).unwrap_or_default();
     let query = |key: &str| parsed.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned());
     let good = |id: &str| {
-        !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        !id.is_empty()
+            && id.len() <= 64
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     };
     match host {
         "youtube.com" | "youtube-nocookie.com" | "music.youtube.com" => {
@@ -706,8 +722,15 @@ mod tests {
             assert_eq!(video_id(url), Some(("youtube", "nwe-H6l4beM".to_string(), None)), "{url}");
         }
         assert_eq!(video_id("https://youtu.be/abc?t=1m30s"), Some(("youtube", "abc".into(), Some(90))));
-        assert_eq!(video_id("https://www.youtube.com/watch?v=abc&t=75"), Some(("youtube", "abc".into(), Some(75))));
-        for url in ["https://vimeo.com/22439234", "https://player.vimeo.com/video/22439234?h=x", "https://vimeo.com/channels/staffpicks/22439234"] {
+        assert_eq!(
+            video_id("https://www.youtube.com/watch?v=abc&t=75"),
+            Some(("youtube", "abc".into(), Some(75)))
+        );
+        for url in [
+            "https://vimeo.com/22439234",
+            "https://player.vimeo.com/video/22439234?h=x",
+            "https://vimeo.com/channels/staffpicks/22439234",
+        ] {
             assert_eq!(video_id(url), Some(("vimeo", "22439234".to_string(), None)), "{url}");
         }
         for url in [
@@ -724,7 +747,10 @@ mod tests {
     #[test]
     fn arguments_are_escaped_so_nothing_closes_the_call() {
         let hostile = "a \"quote\" \\ back\\\" }} {% end %} ) }}\nline\ttab\u{7}";
-        let text = call("figure", &[("src", Value::Str("https://x.org/a\".jpg?q=}}")), ("caption", Value::Str(hostile))]);
+        let text = call(
+            "figure",
+            &[("src", Value::Str("https://x.org/a\".jpg?q=}}")), ("caption", Value::Str(hostile))],
+        );
         // The call ends where it should: at its own `) }}`, once.
         assert!(text.ends_with("tab \") }}") && text.matches(") }}").count() == 2, "{text}");
         let rendered = crate::parse::shortcodes::render(&format!("{text}\n"), 1).expect("one good call");

@@ -203,7 +203,8 @@ impl ImportReport {
             );
         }
         if !self.not_imported.is_empty() {
-            let _ = writeln!(s, "  parts of posts not imported (WordPress made them when it showed the page):");
+            let _ =
+                writeln!(s, "  parts of posts not imported (WordPress made them when it showed the page):");
             for (file, what) in &self.not_imported {
                 let _ = writeln!(s, "    {file}: not imported: {what}");
             }

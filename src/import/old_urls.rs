@@ -123,7 +123,9 @@ impl OldUrls {
             if !(file.starts_with("https://") || file.starts_with("http://")) {
                 continue;
             }
-            let file = super::html::markdown_safe_address(file).unwrap_or_else(|| file.clone());
+            // Fit for a Markdown link, and no shortcode opener in it.
+            let file =
+                super::html::markdown_safe_address(file).unwrap_or_else(|| file.clone()).replace('{', "%7B");
             if let Some(old) = old_path(site_link, link).filter(|o| o != "/") {
                 to_file.insert(old, file.clone());
             }
@@ -230,7 +232,8 @@ fn rewrite_links(text: &str, site_link: &str, to_new: &HashMap<String, String>) 
             let id = query.split('&').find_map(|p| p.strip_prefix("attachment_id="))?;
             to_new.get(&format!("/?attachment_id={id}"))
         };
-        match old.and_then(|o| to_new.get(&o).or_else(|| to_new.get(&normal(&o))).or_else(|| attachment(&o))) {
+        match old.and_then(|o| to_new.get(&o).or_else(|| to_new.get(&normal(&o))).or_else(|| attachment(&o)))
+        {
             Some(new) => {
                 count += 1;
                 format!("]({}{new}{fragment}{}", &c[1], &c[3])

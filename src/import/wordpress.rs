@@ -49,7 +49,13 @@ impl Media {
         let srcs: Vec<String> = images.iter().map(|a| a.url.clone()).collect();
         let alts: Vec<String> = images
             .iter()
-            .map(|a| [&a.alt, &a.caption, &a.title].into_iter().find(|t| !t.trim().is_empty()).cloned().unwrap_or_default())
+            .map(|a| {
+                [&a.alt, &a.caption, &a.title]
+                    .into_iter()
+                    .find(|t| !t.trim().is_empty())
+                    .cloned()
+                    .unwrap_or_default()
+            })
             .map(|t| html::plain_text(&t))
             .collect();
         Some(html::gallery_call(&srcs, &alts))
@@ -169,7 +175,11 @@ pub(super) fn import(
 }
 
 /// Each gallery made from the attachments, now that all are known.
-fn resolve_galleries(media: &Media, staging: &mut Staging, report: &mut ImportReport) -> Result<(), ImportError> {
+fn resolve_galleries(
+    media: &Media,
+    staging: &mut Staging,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
     for (file, post, galleries) in &media.pending {
         let mut missing = 0;
         staging.edit(file, |text| {
