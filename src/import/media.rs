@@ -556,9 +556,7 @@ pub(super) fn video_call(url: &str, title: Option<&str>) -> Option<String> {
 pub(super) fn video_id(url: &str) -> Option<(&'static str, String, Option<u64>)> {
     let trimmed = url.trim();
     // A protocol-relative address (`//www.youtube.com/embed/ID`) is https.
-    let parsed = url::Url::parse(trimmed)
-        .or_else(|_| url::Url::parse(&format!("https:{trimmed}")))
-        .ok()?;
+    let parsed = url::Url::parse(trimmed).or_else(|_| url::Url::parse(&format!("https:{trimmed}"))).ok()?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return None;
     }
