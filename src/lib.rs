@@ -130,7 +130,12 @@ impl BuildReport {
             ));
         }
         if self.hidden_posts > 0 {
-            s.push_str(&format!("; {} drafts or future posts left out (see --drafts)", self.hidden_posts));
+            let hidden = if self.hidden_posts == 1 {
+                "1 draft or future post".to_string()
+            } else {
+                format!("{} drafts or future posts", self.hidden_posts)
+            };
+            s.push_str(&format!("; {hidden} left out (see --drafts)"));
         }
         if self.unchanged {
             s.push_str("; nothing had changed, so nothing was written");

@@ -227,7 +227,17 @@ fn write_post(
         withheld,
         // Posts open, pages closed (showing the comments they have).
         comments: None,
-        markdown: html::post_to_markdown(get("content")),
+        markdown: {
+            // Blogger has no galleries of attachments: a `[gallery]` pasted in is
+            // named as not imported.
+            let converted = html::post_to_markdown(get("content"));
+            let (markdown, missing) =
+                html::resolve_galleries(&converted.markdown, &converted.galleries, |_| None);
+            if missing > 0 {
+                report.skip("galleries whose images are not in the export");
+            }
+            markdown
+        },
     };
     let file = PathBuf::from(dir).join(format!("{slug}.md"));
     staging.write(file.clone(), &out.file_text(page))?;
@@ -240,14 +250,14 @@ fn write_post(
         guid: None,
         draft: out.draft,
     });
-    if out.draft || out.date.is_none() {
-        report.drafts += 1;
-    }
+    let is_draft = out.draft || out.date.is_none();
     if page {
         report.pages += 1;
+        report.page_drafts += usize::from(is_draft);
         return Ok(());
     }
     report.posts += 1;
+    report.drafts += usize::from(is_draft);
     report.tags.extend(e.labels.iter().cloned());
     Ok(())
 }

@@ -8,15 +8,36 @@ use std::sync::OnceLock;
 use markup5ever_rcdom::{Node, NodeData};
 use regex::Regex;
 
+use super::media;
+pub(super) use super::media::GalleryRef;
+
+/// A post body converted: its Markdown, the galleries it shows that need
+/// the export's attachments (each `PARLORGALLERY{i}X` in the Markdown,
+/// resolved once the whole export has been read), and the widget blocks
+/// left out.
+pub(super) struct Converted {
+    pub markdown: String,
+    pub galleries: Vec<GalleryRef>,
+    pub widgets: Vec<String>,
+}
+
 /// A post body as Markdown.
-pub(super) fn post_to_markdown(html: &str) -> String {
+pub(super) fn post_to_markdown(html: &str) -> Converted {
     // Decided on the export's own HTML, before shortcodes add any.
     let needs_paragraphs = !(html.contains("<p>") || html.contains("<p "));
+    // The export's own text never holds a token of ours: `PARLOR` in it
+    // gets an invisible joiner, taken out again at the end.
+    let html = html.replace("PARLOR", "PARLOR\u{2060}");
     // Blocks made here (code, figures, the summary marker) stand as
-    // paragraphs of their own through `autop`, then come back.
+    // paragraphs of their own through `autop`, then come back; shortcode
+    // calls stand as tokens until the Markdown is written.
     let mut blocks: Vec<String> = Vec::new();
-    let html = more_marker().replace_all(html, "\n\nPARLORMOREMARKER\n\n");
+    let mut found = media::Found::default();
+    let html = more_marker().replace_all(&html, "\n\nPARLORMOREMARKER\n\n");
+    let html = media::blocks(&html, &mut found);
     let html = shortcodes(&html, &mut blocks);
+    let html = media::shortcodes(&html, &mut found);
+    let html = media::elements(&html, &mut found);
     let html = if needs_paragraphs { autop(&html) } else { html };
     let mut html = html;
     for (i, block) in blocks.iter().enumerate().rev() {
@@ -29,7 +50,83 @@ pub(super) fn post_to_markdown(html: &str) -> String {
     // imported post's rendered HTML.
     let html = crate::parse::untrusted::clean(&html);
     let md = to_markdown(post_converter(), &html);
-    md.replace("PARLORMOREMARKER", "<!-- more -->").trim().to_string() + "\n"
+    // Only the calls made here are calls: `{{` and `{%` in the export's
+    // text are shown as written.
+    let mut md = escape_shortcode_openers(&md);
+    for (i, call) in found.calls.iter().enumerate().rev() {
+        md = md.replace(&format!("PARLORCALL{i}X"), call);
+    }
+    let markdown = md.replace("PARLORMOREMARKER", "<!-- more -->").replace("PARLOR\u{2060}", "PARLOR");
+    Converted {
+        markdown: markdown.trim().to_string() + "\n",
+        galleries: found.galleries,
+        widgets: found.widgets,
+    }
+}
+
+/// `markdown` with each `PARLORGALLERY{i}X` made the call `gallery(i)`
+/// gives, or a note when it gives none (the export holds none of its
+/// images); how many had no images.
+pub(super) fn resolve_galleries(
+    markdown: &str,
+    galleries: &[GalleryRef],
+    mut gallery: impl FnMut(&GalleryRef) -> Option<String>,
+) -> (String, usize) {
+    let mut out = markdown.to_string();
+    let mut missing = 0;
+    for (i, g) in galleries.iter().enumerate().rev() {
+        let call = gallery(g).unwrap_or_else(|| {
+            missing += 1;
+            "_(A gallery of the old blog: its images are not in the export.)_".to_string()
+        });
+        out = out.replace(&format!("PARLORGALLERY{i}X"), &call);
+    }
+    (out, missing)
+}
+
+/// The `gallery` call for these images and their alt texts.
+pub(super) fn gallery_call(images: &[String], alts: &[String]) -> String {
+    media::call("gallery", &[("images", media::Value::List(images)), ("alts", media::Value::List(alts))])
+}
+
+/// The text of a piece of HTML (an attachment's caption), tags dropped,
+/// entities decoded, white space collapsed.
+pub(super) fn plain_text(html: &str) -> String {
+    media::plain_text(html)
+}
+
+/// Each `{{` and `{%` outside code made `&#123;{` and `&#123;%`: shown the
+/// same, and no shortcode call (code is never read for calls).
+fn escape_shortcode_openers(md: &str) -> String {
+    if !crate::parse::shortcodes::may_hold(md) {
+        return md.to_string();
+    }
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut code: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut block_start = None;
+    for (event, range) in Parser::new_ext(md, Options::all()).into_offset_iter() {
+        match event {
+            Event::Code(_) => code.push(range),
+            Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
+            Event::End(TagEnd::CodeBlock) => {
+                code.push(block_start.take().unwrap_or(range.start)..range.end);
+            }
+            _ => {}
+        }
+    }
+    let bytes = md.as_bytes();
+    let mut out = String::with_capacity(md.len() + 16);
+    let mut last = 0;
+    for (i, _) in md.match_indices('{') {
+        let opens = matches!(bytes.get(i + 1), Some(b'{' | b'%'));
+        if opens && !code.iter().any(|r| r.contains(&i)) {
+            out.push_str(&md[last..i]);
+            out.push_str("&#123;");
+            last = i + 1;
+        }
+    }
+    out.push_str(&md[last..]);
+    out
 }
 
 /// htmd, keeping embedded media (which Markdown cannot say) as HTML. An
@@ -139,7 +236,7 @@ fn encode_addresses(root: &Rc<Node>) {
 
 /// `address` with each character a Markdown link destination cannot hold
 /// percent-encoded; `None` when it has none.
-fn markdown_safe_address(address: &str) -> Option<String> {
+pub(super) fn markdown_safe_address(address: &str) -> Option<String> {
     let unfit = |c: char| c.is_ascii_control() || matches!(c, ' ' | '"' | '<' | '>' | '(' | ')' | '\\' | '`');
     if !address.chars().any(unfit) {
         return None;
@@ -181,7 +278,8 @@ fn autop(html: &str) -> String {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|p| {
-            let block = ["<ul", "<ol", "<h", "<blockquote", "<pre", "<table", "<div", "<!--", "<figure"];
+            let block =
+                ["<ul", "<ol", "<h", "<blockquote", "<pre", "<table", "<div", "<!--", "<figure", "<p>"];
             if block.iter().any(|b| p.starts_with(b)) {
                 p.to_string()
             } else {
@@ -192,51 +290,136 @@ fn autop(html: &str) -> String {
         .join("\n")
 }
 
-/// `[caption]`, `[code]`/`[sourcecode]` and `[gallery]` into HTML that
-/// converts well; other shortcodes stay as written, visibly.
+/// `[code]`/`[sourcecode]` into HTML that converts well (the media
+/// shortcodes are `media::shortcodes`); other shortcodes stay as written,
+/// visibly.
 fn shortcodes(html: &str, blocks: &mut Vec<String>) -> String {
-    static CAPTION: OnceLock<Regex> = OnceLock::new();
     static CODE: OnceLock<Regex> = OnceLock::new();
-    static GALLERY: OnceLock<Regex> = OnceLock::new();
-    let caption =
-        CAPTION.get_or_init(|| Regex::new(r"(?s)\[caption[^\]]*\](.*?)\[/caption\]").expect("valid regex"));
     let code = CODE.get_or_init(|| {
         Regex::new(r#"(?s)\[(?:code|sourcecode)(?:[^\]]*?(?:lang|language)="?([A-Za-z0-9_+-]+)"?)?[^\]]*\](.*?)\[/(?:code|sourcecode)\]"#)
             .expect("valid regex")
     });
-    let gallery = GALLERY.get_or_init(|| Regex::new(r"\[gallery[^\]]*\]").expect("valid regex"));
-    let html = caption.replace_all(html, |c: &regex::Captures| {
-        let inner = &c[1];
-        // The caption text is what follows the image (or its link).
-        let split = inner.rfind('>').map_or(0, |i| i + 1);
-        let (media, text) = inner.split_at(split);
-        let figure = format!("<figure>{media}<figcaption>{}</figcaption></figure>", text.trim());
-        blocks.push(figure);
-        format!("\n\nPARLORBLOCK{}X\n\n", blocks.len() - 1)
-    });
-    let html = code.replace_all(&html, |c: &regex::Captures| {
+    code.replace_all(html, |c: &regex::Captures| {
         let lang = c.get(1).map_or("", |m| m.as_str());
         let body = crate::html::escape(c[2].trim_matches('\n'));
         blocks.push(format!("<pre><code class=\"language-{lang}\">{body}</code></pre>"));
         format!("\n\nPARLORBLOCK{}X\n\n", blocks.len() - 1)
-    });
-    gallery.replace_all(&html, "\n\n[gallery: the images of this gallery were not imported]\n\n").into_owned()
+    })
+    .into_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn md(html: &str) -> String {
+        post_to_markdown(html).markdown
+    }
+
+    /// See: issue 20. WordPress's media become the site's shortcodes, each
+    /// on a paragraph of its own, whatever form the export wrote them in.
+    #[test]
+    fn issue_20_media_become_shortcodes() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "[embed]https://www.youtube.com/watch?v=nwe-H6l4beM[/embed]",
+                "{{ youtube(id=\"nwe-H6l4beM\") }}",
+            ),
+            ("<p>Intro.</p>\n<p>https://youtu.be/nwe-H6l4beM</p>", "{{ youtube(id=\"nwe-H6l4beM\") }}"),
+            ("Intro.\n\nhttps://vimeo.com/22439234\n\nAfter.", "{{ vimeo(id=\"22439234\") }}"),
+            (
+                "<!-- wp:embed {\"url\":\"https://www.youtube.com/watch?v=nwe-H6l4beM\",\"type\":\"video\",\"providerNameSlug\":\"youtube\"} -->\n<figure class=\"wp-block-embed is-type-video is-provider-youtube wp-block-embed-youtube\"><div class=\"wp-block-embed__wrapper\">\nhttps://www.youtube.com/watch?v=nwe-H6l4beM\n</div><figcaption>The launch</figcaption></figure>\n<!-- /wp:embed -->",
+                "{{ youtube(id=\"nwe-H6l4beM\", title=\"The launch\") }}",
+            ),
+            (
+                "<iframe src=\"https://www.youtube.com/embed/nwe-H6l4beM?start=30\"></iframe>",
+                "{{ youtube(id=\"nwe-H6l4beM\", start=30) }}",
+            ),
+            ("[audio mp3=\"https://x.org/a.mp3\"][/audio]", "{{ audio(src=\"https://x.org/a.mp3\") }}"),
+            (
+                "<figure class=\"wp-block-audio\"><audio controls src=\"https://x.org/a.mp3\"></audio><figcaption>Voicemail</figcaption></figure>",
+                "{{ audio(src=\"https://x.org/a.mp3\", title=\"Voicemail\") }}",
+            ),
+            (
+                "[video width=\"640\" height=\"360\" mp4=\"https://x.org/v.mp4\"][/video]",
+                "{{ video(src=\"https://x.org/v.mp4\", width=640, height=360) }}",
+            ),
+            (
+                "<p><video controls poster=\"https://x.org/p.jpg\"><source src=\"https://x.org/v.webm\"></video></p>",
+                "{{ video(src=\"https://x.org/v.webm\", poster=\"https://x.org/p.jpg\") }}",
+            ),
+            (
+                "<figure class=\"wp-block-image\"><a href=\"https://x.org/a.jpg\"><img src=\"https://x.org/a.jpg\" alt=\"A &amp; B\" width=\"640\" height=\"400\"></a><figcaption>Where <em>I</em> stood</figcaption></figure>",
+                "{{ figure(src=\"https://x.org/a.jpg\", alt=\"A & B\", caption=\"Where I stood\", width=640, height=400) }}",
+            ),
+            (
+                "[caption id=\"attachment_9\" align=\"alignnone\" width=\"300\"]<a href=\"https://x.org/a/\"><img class=\"size-medium\" src=\"https://x.org/a.jpg\" alt=\"\" /></a> A \"quoted\" caption[/caption]",
+                "{{ figure(src=\"https://x.org/a.jpg\", alt=\"\", caption=\"A \\\"quoted\\\" caption\") }}",
+            ),
+            (
+                "<!-- wp:gallery {\"linkTo\":\"none\"} -->\n<figure class=\"wp-block-gallery has-nested-images\"><!-- wp:image {\"id\":1} -->\n<figure class=\"wp-block-image\"><img src=\"https://x.org/1.jpg\" alt=\"One\" class=\"wp-image-1\"/></figure>\n<!-- /wp:image -->\n<!-- wp:image {\"id\":2} -->\n<figure class=\"wp-block-image\"><img src=\"https://x.org/2.jpg\" alt=\"\"/><figcaption>Two</figcaption></figure>\n<!-- /wp:image --></figure>\n<!-- /wp:gallery -->",
+                "{{ gallery(images=[\"https://x.org/1.jpg\", \"https://x.org/2.jpg\"], alts=[\"One\", \"Two\"]) }}",
+            ),
+        ];
+        for (html, call) in cases {
+            let md = md(html);
+            assert!(md.contains(&format!("{call}\n")) && !md.contains("PARLOR"), "{html}\n->\n{md}");
+            let rendered = crate::parse::shortcodes::render(&md, 1).unwrap_or_else(|p| panic!("{md}: {p:?}"));
+            assert_eq!(rendered.shortcodes.len(), 1, "{md}");
+        }
+        // Another site's post: a link that shows its address.
+        let tweet = md(
+            "<!-- wp:embed {\"url\":\"https://twitter.com/WordPress/status/1\"} -->\n<figure class=\"wp-block-embed\"></figure>\n<!-- /wp:embed -->",
+        );
+        assert_eq!(
+            tweet,
+            "[https://twitter.com/WordPress/status/1](https://twitter.com/WordPress/status/1)\n"
+        );
+        // A script address is no media.
+        assert!(!md("[audio src=\"javascript:alert(1)\"]").contains("audio"));
+    }
+
+    /// See: issue 20. Widget blocks are left out and named; the rest stays.
+    #[test]
+    fn issue_20_widget_blocks_are_left_out_and_named() {
+        let converted = post_to_markdown(
+            "<!-- wp:paragraph -->\n<p>Before.</p>\n<!-- /wp:paragraph -->\n<!-- wp:archives {\"displayAsDropdown\":true} /-->\n<!-- wp:core/calendar /-->\n<!-- wp:latest-posts {\"postsToShow\":3} --><ul>x</ul><!-- /wp:latest-posts -->\n<p>After.</p>",
+        );
+        assert_eq!(converted.markdown, "Before.\n\nAfter.\n");
+        assert_eq!(
+            converted.widgets,
+            ["widget block `archives`", "widget block `calendar`", "widget block `latest-posts`"]
+        );
+    }
+
+    /// An export's own `{{` and `{%` are text, never calls; in code they
+    /// stay as written.
+    #[test]
+    fn the_exports_own_braces_are_no_shortcodes() {
+        let md = md(
+            "<p>Write {{ name(x=1) }} or {% end %} in a template.</p><pre><code>{{ name(x=1) }}</code></pre><p>PARLORCALL0X</p>",
+        );
+        let rendered = crate::parse::shortcodes::render(&md, 1).expect("no calls, no problems");
+        assert!(rendered.shortcodes.is_empty(), "{md}");
+        assert!(
+            rendered.html.contains("Write {{ name(x=1) }} or {% end %} in a template."),
+            "{}",
+            rendered.html
+        );
+        assert!(rendered.html.contains("<code>{{ name(x=1) }}\n</code>"), "{}", rendered.html);
+        assert!(rendered.html.contains("PARLORCALL0X"), "{}", rendered.html);
+    }
+
     #[test]
     fn exported_html_keeps_web_embeds_and_loses_what_runs_code() {
-        let md = post_to_markdown(
-            "<p>Watch:</p><iframe src=\"https://www.youtube.com/embed/x\" width=\"560\" allowfullscreen onload=\"evil()\"></iframe>\
+        let md = md(
+            "<p>Watch:</p><iframe src=\"https://maps.example/embed/x\" width=\"560\" allowfullscreen onload=\"evil()\"></iframe>\
              <iframe srcdoc=\"<script>evil()</script>\"></iframe><object data=\"x.swf\"></object>\
              <p><a href=\"javascript:evil()\">click</a> <a href=\"https://example.org/\">fine</a></p>",
         );
         assert!(
             md.contains(
-                "<iframe src=\"https://www.youtube.com/embed/x\" width=\"560\" allowfullscreen=\"\"></iframe>"
+                "<iframe src=\"https://maps.example/embed/x\" width=\"560\" allowfullscreen=\"\"></iframe>"
             ),
             "{md}"
         );
@@ -246,9 +429,10 @@ mod tests {
 
     #[test]
     fn paragraphs_more_and_shortcodes() {
-        let md = post_to_markdown(
+        let converted = post_to_markdown(
             "First line.\n\nSecond <em>para</em>.\n<!--more-->\n[code lang=\"python\"]\nprint(1 < 2)\n[/code]\n\n[caption id=\"a\"]<img src=\"x.png\" alt=\"X\"> A caption[/caption]\n\n[gallery ids=\"1\"]",
         );
+        let md = converted.markdown;
         assert!(
             md.starts_with("First line.\n\nSecond _para_.")
                 || md.starts_with("First line.\n\nSecond *para*."),
@@ -256,9 +440,10 @@ mod tests {
         );
         assert!(md.contains("<!-- more -->"), "{md}");
         assert!(md.contains("```python\nprint(1 < 2)\n```"), "{md}");
-        assert!(md.contains("![X](x.png)") && md.contains("A caption"), "{md}");
-        assert!(md.contains("gallery: the images"), "{md}");
-        let embed = post_to_markdown(
+        assert!(md.contains("\n\n{{ figure(src=\"x.png\", alt=\"X\", caption=\"A caption\") }}\n\n"), "{md}");
+        assert!(md.ends_with("\n\nPARLORGALLERY0X\n"), "{md}");
+        assert_eq!(converted.galleries, [GalleryRef::Ids(vec![1])]);
+        let embed = super::tests::md(
             "<p>Watch:</p><iframe src=\"https://video.example/x?a=1&amp;b=2\" width=\"560\"></iframe>",
         );
         assert!(
@@ -273,11 +458,11 @@ mod tests {
             |open: &str, close: &str, n: usize| format!("{}deep text{}", open.repeat(n), close.repeat(n));
         for (open, close) in [("<b>", "</b>"), ("<div>", "</div>"), ("<ul><li>", "</li></ul>")] {
             let html = format!("<p>Top.</p>{}", deep(open, close, 2_000));
-            let md = post_to_markdown(&html);
+            let md = md(&html);
             assert!(md.starts_with("Top.") && md.contains("deep text"), "{open}: {md:.200}");
             assert!(comment_to_markdown(&html).contains("deep text"), "{open}");
         }
-        let shallow = post_to_markdown(&deep("<blockquote>", "</blockquote>", 3));
+        let shallow = md(&deep("<blockquote>", "</blockquote>", 3));
         assert_eq!(shallow, "> > > deep text\n");
     }
 
@@ -291,7 +476,7 @@ mod tests {
             "<p><a href=\"x <img src=x onerror=alert(3)>\">link</a></p>",
             "<img src=\"x)><img src=x onerror=alert(4)>\">",
         ] {
-            let md = post_to_markdown(html);
+            let md = md(html);
             let rendered = crate::parse::markdown::render(&md).html;
             assert!(
                 !rendered.contains("<script") && !rendered.contains(" onerror="),

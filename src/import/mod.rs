@@ -13,6 +13,7 @@
 mod blogger;
 mod disqus;
 mod html;
+mod media;
 mod old_urls;
 mod wordpress;
 mod xml;
@@ -99,7 +100,10 @@ impl From<anyhow::Error> for ImportError {
 pub struct ImportReport {
     pub posts: usize,
     pub pages: usize,
+    /// Posts kept as drafts.
     pub drafts: usize,
+    /// Pages kept as drafts.
+    pub page_drafts: usize,
     /// Comments by the status they were given.
     pub comments: BTreeMap<&'static str, usize>,
     pub tags: BTreeSet<String>,
@@ -119,6 +123,10 @@ pub struct ImportReport {
     pub aliases: usize,
     /// Links between imported posts moved to their new URLs.
     pub links_rewritten: usize,
+    /// Links to attachment pages made links to the files.
+    pub attachment_links: usize,
+    /// What of a post was left out: `(file, what)` (a widget block).
+    pub not_imported: Vec<(String, String)>,
     /// The permalink pattern a new site took to keep its old URLs.
     pub permalink: Option<String>,
     /// A Disqus import's threads and deleted comments.
@@ -128,6 +136,13 @@ pub struct ImportReport {
 impl ImportReport {
     fn skip(&mut self, reason: impl Into<String>) {
         *self.skipped.entry(reason.into()).or_default() += 1;
+    }
+
+    /// Records a part of a post that was left out.
+    fn not_imported(&mut self, file: String, what: String) {
+        if !self.not_imported.iter().any(|(f, w)| *f == file && *w == what) {
+            self.not_imported.push((file, what));
+        }
     }
 
     /// Records an item that was not public; whether to write it (as a
@@ -145,10 +160,9 @@ impl ImportReport {
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "imported {}, {} ({} of them drafts)",
-            crate::diag::plural(self.posts, "post"),
-            crate::diag::plural(self.pages, "page"),
-            self.drafts
+            "imported {}, {}",
+            with_drafts(self.posts, "post", self.drafts),
+            with_drafts(self.pages, "page", self.page_drafts)
         );
         let comments: Vec<String> = self.comments.iter().map(|(k, v)| format!("{v} {k}")).collect();
         let total: usize = self.comments.values().sum();
@@ -191,6 +205,20 @@ impl ImportReport {
                 crate::diag::plural(self.links_rewritten, "link")
             );
         }
+        if self.attachment_links > 0 {
+            let _ = writeln!(
+                s,
+                "  {} to attachment pages now lead to the files",
+                crate::diag::plural(self.attachment_links, "link")
+            );
+        }
+        if !self.not_imported.is_empty() {
+            let _ =
+                writeln!(s, "  parts of posts not imported (WordPress made them when it showed the page):");
+            for (file, what) in &self.not_imported {
+                let _ = writeln!(s, "    {file}: not imported: {what}");
+            }
+        }
         for (reason, n) in &self.skipped {
             let _ = writeln!(s, "  skipped {n}: {reason}");
         }
@@ -208,6 +236,17 @@ impl ImportReport {
             );
         }
         s
+    }
+}
+
+/// `5 posts`, `5 posts (2 of them drafts)`, `1 page (a draft)`.
+fn with_drafts(n: usize, noun: &str, drafts: usize) -> String {
+    let counted = crate::diag::plural(n, noun);
+    match (n, drafts) {
+        (_, 0) => counted,
+        (1, _) => format!("{counted} (a draft)"),
+        (_, 1) => format!("{counted} (1 of them a draft)"),
+        _ => format!("{counted} ({drafts} of them drafts)"),
     }
 }
 

@@ -38,6 +38,9 @@ pub(super) struct OldItem {
 #[derive(Debug, Default)]
 pub(super) struct OldUrls {
     items: Vec<OldItem>,
+    /// Each attachment's page on the old blog (its `<link>`), its id and
+    /// its file's address.
+    attachments: Vec<(String, u64, String)>,
 }
 
 /// The decision: the permalink for a new site, and each old address's new
@@ -51,6 +54,12 @@ struct Moves {
 impl OldUrls {
     pub(super) fn add(&mut self, item: OldItem) {
         self.items.push(item);
+    }
+
+    /// An attachment: a link to its page (`link`, or `?attachment_id=id`)
+    /// is made a link to its file.
+    pub(super) fn add_attachment(&mut self, link: &str, id: u64, file: &str) {
+        self.attachments.push((link.to_string(), id, file.to_string()));
     }
 
     /// The permalink pattern under which every published post keeps its
@@ -87,16 +96,42 @@ impl OldUrls {
             staging.edit(file, |text| with_aliases(&text, aliases))?;
             report.aliases += aliases.len();
         }
+        let to_file = self.attachment_files(site_link);
         for item in &self.items {
-            let mut rewritten = 0;
+            let (mut rewritten, mut to_files) = (0, 0);
             staging.edit(&item.file, |text| {
                 let (text, n) = rewrite_links(&text, site_link, &moves.to_new);
                 rewritten = n;
+                if to_file.is_empty() {
+                    return text;
+                }
+                let (text, n) = rewrite_links(&text, site_link, &to_file);
+                to_files = n;
                 text
             })?;
             report.links_rewritten += rewritten;
+            report.attachment_links += to_files;
         }
         Ok(())
+    }
+
+    /// Each attachment page's old path, and `/?attachment_id=N`, to the
+    /// attachment's file.
+    fn attachment_files(&self, site_link: &str) -> HashMap<String, String> {
+        let mut to_file = HashMap::new();
+        for (link, id, file) in &self.attachments {
+            if !(file.starts_with("https://") || file.starts_with("http://")) {
+                continue;
+            }
+            // Fit for a Markdown link, and no shortcode opener in it.
+            let file =
+                super::html::markdown_safe_address(file).unwrap_or_else(|| file.clone()).replace('{', "%7B");
+            if let Some(old) = old_path(site_link, link).filter(|o| o != "/") {
+                to_file.insert(old, file.clone());
+            }
+            to_file.insert(format!("/?attachment_id={id}"), file);
+        }
+        to_file
     }
 
     fn moves(&self, site_link: &str, pattern: &str) -> Moves {
@@ -191,7 +226,14 @@ fn rewrite_links(text: &str, site_link: &str, to_new: &HashMap<String, String>) 
                 format!("{p}/")
             }
         };
-        match old.and_then(|o| to_new.get(&o).or_else(|| to_new.get(&normal(&o)))) {
+        // `?attachment_id=N` names an attachment on any page of the blog.
+        let attachment = |o: &str| {
+            let (_, query) = o.split_once('?')?;
+            let id = query.split('&').find_map(|p| p.strip_prefix("attachment_id="))?;
+            to_new.get(&format!("/?attachment_id={id}"))
+        };
+        match old.and_then(|o| to_new.get(&o).or_else(|| to_new.get(&normal(&o))).or_else(|| attachment(&o)))
+        {
             Some(new) => {
                 count += 1;
                 format!("]({}{new}{fragment}{}", &c[1], &c[3])

@@ -8,6 +8,67 @@ use super::xml::{Node, XmlStream};
 use super::{CommentOut, ImportError, ImportReport, PostOut, SiteInfo, SlugFor, Staging, html};
 use crate::parse::comment::Status;
 
+/// An attachment of the export (`wp:post_type` `attachment`): what a
+/// gallery and a link to its page need.
+#[derive(Debug, Clone, Default)]
+struct Attachment {
+    url: String,
+    parent: u64,
+    order: i64,
+    alt: String,
+    caption: String,
+    title: String,
+}
+
+/// What is resolved once the whole export has been read: attachments may
+/// come after the posts that show them.
+#[derive(Default)]
+struct Media {
+    attachments: HashMap<u64, Attachment>,
+    /// Each staged file with galleries to resolve: (file, post id, galleries).
+    pending: Vec<(PathBuf, u64, Vec<html::GalleryRef>)>,
+}
+
+impl Media {
+    /// A gallery's call: its images in order, each with its alt text (or
+    /// caption, or title); `None` when the export holds none of them.
+    fn gallery(&self, post: u64, gallery: &html::GalleryRef) -> Option<String> {
+        let chosen: Vec<&Attachment> = match gallery {
+            html::GalleryRef::Ids(ids) => ids.iter().filter_map(|id| self.attachments.get(id)).collect(),
+            html::GalleryRef::Attached => {
+                let mut attached: Vec<(&u64, &Attachment)> =
+                    self.attachments.iter().filter(|(_, a)| a.parent == post && post != 0).collect();
+                attached.sort_by_key(|(id, a)| (a.order, **id));
+                attached.into_iter().map(|(_, a)| a).collect()
+            }
+        };
+        let images: Vec<&Attachment> = chosen.into_iter().filter(|a| is_image(&a.url)).collect();
+        if images.is_empty() {
+            return None;
+        }
+        let srcs: Vec<String> = images.iter().map(|a| a.url.clone()).collect();
+        let alts: Vec<String> = images
+            .iter()
+            .map(|a| {
+                [&a.alt, &a.caption, &a.title]
+                    .into_iter()
+                    .find(|t| !t.trim().is_empty())
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .map(|t| html::plain_text(&t))
+            .collect();
+        Some(html::gallery_call(&srcs, &alts))
+    }
+}
+
+/// Whether an attachment's address is an image a gallery shows.
+fn is_image(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or("").to_ascii_lowercase();
+    let web = path.starts_with("https://") || path.starts_with("http://") || path.starts_with("//");
+    web && [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"].iter().any(|e| path.ends_with(e))
+}
+
 #[derive(Default)]
 struct Item {
     fields: HashMap<String, String>,
@@ -31,6 +92,7 @@ pub(super) fn import(
     let mut category_domain = String::new();
     let mut author: HashMap<String, String> = HashMap::new();
     let mut display_names: HashMap<String, String> = HashMap::new();
+    let mut media = Media::default();
     while let Some(node) = xml.next() {
         let node = node?;
         match node {
@@ -67,12 +129,19 @@ pub(super) fn import(
                     match name.as_str() {
                         "item" => {
                             if let Some(done) = item.take() {
-                                write_item(done, &display_names, skip_private, staging, report)?;
+                                write_item(done, &display_names, skip_private, &mut media, staging, report)?;
                             }
                         }
                         "category" => i
                             .categories
                             .push((std::mem::take(&mut category_domain), value.trim().to_string())),
+                        // An image's alt text is one of its `wp:postmeta`.
+                        "wp:meta_value"
+                            if i.fields.get("wp:meta_key").map(|k| k.trim())
+                                == Some("_wp_attachment_image_alt") =>
+                        {
+                            i.fields.insert("parlor:alt".into(), value);
+                        }
                         _ => {
                             i.fields.insert(name, value);
                         }
@@ -101,7 +170,28 @@ pub(super) fn import(
             }
         }
     }
+    resolve_galleries(&media, staging, report)?;
     Ok(site)
+}
+
+/// Each gallery made from the attachments, now that all are known.
+fn resolve_galleries(
+    media: &Media,
+    staging: &mut Staging,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    for (file, post, galleries) in &media.pending {
+        let mut missing = 0;
+        staging.edit(file, |text| {
+            let (text, n) = html::resolve_galleries(&text, galleries, |g| media.gallery(*post, g));
+            missing = n;
+            text
+        })?;
+        for _ in 0..missing {
+            report.skip("galleries whose images are not in the export");
+        }
+    }
+    Ok(())
 }
 
 /// The item's date as RFC 3339, with the blog's offset at the time when
@@ -149,6 +239,7 @@ fn write_item(
     item: Item,
     display_names: &HashMap<String, String>,
     skip_private: bool,
+    media: &mut Media,
     staging: &mut Staging,
     report: &mut ImportReport,
 ) -> Result<(), ImportError> {
@@ -157,6 +248,27 @@ fn write_item(
     let kind = match get("wp:post_type") {
         "" | "post" => "post",
         "page" => "page",
+        "attachment" => {
+            let id = get("wp:post_id").parse().unwrap_or(0);
+            let url = get("wp:attachment_url").to_string();
+            if id != 0 && !url.is_empty() {
+                // A link to the attachment's page leads to the file itself.
+                staging.old_urls.add_attachment(get("link"), id, &url);
+                media.attachments.insert(
+                    id,
+                    Attachment {
+                        url,
+                        parent: get("wp:post_parent").parse().unwrap_or(0),
+                        order: get("wp:menu_order").parse().unwrap_or(0),
+                        alt: get("parlor:alt").to_string(),
+                        caption: get("excerpt:encoded").to_string(),
+                        title: get("title").to_string(),
+                    },
+                );
+            }
+            report.skip("`attachment` items (attachments, menus and the like)");
+            return Ok(());
+        }
         other => {
             report.skip(format!("`{other}` items (attachments, menus and the like)"));
             return Ok(());
@@ -226,6 +338,7 @@ fn write_item(
         id
     });
     let excerpt = get("excerpt:encoded");
+    let converted = html::post_to_markdown(f.get("content:encoded").map(String::as_str).unwrap_or(""));
     let out = PostOut {
         title,
         date,
@@ -241,10 +354,16 @@ fn write_item(
             (false, "closed") => Some("closed"),
             _ => None,
         },
-        markdown: html::post_to_markdown(f.get("content:encoded").map(String::as_str).unwrap_or("")),
+        markdown: converted.markdown,
     };
     let file = PathBuf::from(dir).join(format!("{slug}.md"));
     staging.write(file.clone(), &out.file_text(page))?;
+    if !converted.galleries.is_empty() {
+        media.pending.push((file.clone(), get("wp:post_id").parse().unwrap_or(0), converted.galleries));
+    }
+    for widget in converted.widgets {
+        report.not_imported(file.display().to_string(), widget);
+    }
     // `?p=123` (posts) and `?page_id=45` (pages) addresses work on every
     // WordPress blog, whatever its permalinks: the guid holds one.
     let guid = Some(get("guid").to_string()).filter(|g| g.contains("?p=") || g.contains("?page_id="));
@@ -257,15 +376,15 @@ fn write_item(
         guid,
         draft: out.draft,
     });
+    let is_draft = draft || out.date.is_none();
     if page {
         report.pages += 1;
+        report.page_drafts += usize::from(is_draft);
     } else {
         report.posts += 1;
+        report.drafts += usize::from(is_draft);
         report.categories.extend(category);
         report.tags.extend(tags);
-    }
-    if draft || out.date.is_none() {
-        report.drafts += 1;
     }
     for c in &item.comments {
         write_comment(c, &slug, staging, report)?;

@@ -32,7 +32,7 @@ fn every_mapping_lands_in_the_right_file() {
     let run = import(&site, fixture(), &[]);
     run.assert_ok();
     let out = run.stdout();
-    assert!(out.contains("imported 5 posts, 1 page (2 of them drafts)"), "{out}");
+    assert!(out.contains("imported 5 posts (2 of them drafts), 1 page"), "{out}");
     assert!(out.contains("6 comments: 3 approved, 1 pending, 1 rejected, 1 spam"), "{out}");
     assert!(
         out.contains("skipped 1: pingbacks and trackbacks") && out.contains("skipped 1: `attachment` items"),
@@ -203,7 +203,7 @@ fn a_blogger_export_imports_with_drafts_labels_and_threads() {
     run.assert_ok();
     let out = run.stdout();
     assert!(
-        out.contains("imported 2 posts, 0 pages (1 of them drafts)")
+        out.contains("imported 2 posts (1 of them a draft), 0 pages")
             && out.contains("2 comments: 2 approved"),
         "{out}"
     );
@@ -547,4 +547,172 @@ fn published_text(site: &SiteTest) -> String {
         }
     }
     published
+}
+
+/// A WordPress export in the spirit of WordPress's theme unit test: a post
+/// with every kind of media (a `[gallery]` of the post's attachments, one
+/// of chosen ids, a block gallery, captions, embeds in each form, audio,
+/// video, links to attachment pages) and widget blocks; the attachments
+/// come after the post, as they may in a real export. A caption, an alt
+/// text and an address carry quotes, backslashes and `}}`.
+fn media_export() -> String {
+    let post = |id: u32, slug: &str, status: &str, kind: &str, body: &str| {
+        format!(
+            "<item><title>{slug}</title><dc:creator>ines</dc:creator><content:encoded><![CDATA[{body}]]></content:encoded><wp:post_id>{id}</wp:post_id><wp:post_date_gmt>2020-05-0{} 10:00:00</wp:post_date_gmt><wp:post_name>{slug}</wp:post_name><wp:status>{status}</wp:status><wp:post_type>{kind}</wp:post_type></item>",
+            id % 9 + 1
+        )
+    };
+    let attachment = |id: u32, file: &str, alt: &str| {
+        format!(
+            "<item><title>Picture {id}</title><link>https://old.example.org/2020/05/harbour-walk/picture-{id}/</link><excerpt:encoded><![CDATA[Caption {id}]]></excerpt:encoded><wp:post_id>{id}</wp:post_id><wp:status>inherit</wp:status><wp:post_parent>10</wp:post_parent><wp:menu_order>{}</wp:menu_order><wp:post_type>attachment</wp:post_type><wp:attachment_url>https://files.example.net/uploads/{file}</wp:attachment_url><wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value><![CDATA[{alt}]]></wp:meta_value></wp:postmeta></item>",
+            100 - id
+        )
+    };
+    let body = r#"<p>The harbour, in pictures.</p>
+[gallery]
+<p>Two of them again:</p>
+[gallery ids="21,23"]
+<!-- wp:gallery {"linkTo":"none"} -->
+<figure class="wp-block-gallery has-nested-images"><!-- wp:image {"id":31} -->
+<figure class="wp-block-image"><img src="https://cdn.example.org/block-1.jpg" alt="Block one" class="wp-image-31"/></figure>
+<!-- /wp:image -->
+<!-- wp:image {"id":32} -->
+<figure class="wp-block-image"><img src="https://cdn.example.org/block-2.jpg" alt="" class="wp-image-32"/><figcaption>Block two</figcaption></figure>
+<!-- /wp:image --></figure>
+<!-- /wp:gallery -->
+[caption id="attachment_21" align="alignnone" width="640"]<a href="https://old.example.org/2020/05/harbour-walk/picture-21/"><img src="https://files.example.net/uploads/one.jpg" alt="The pier" width="640" height="480" /></a> He said "hi" \ then }} {% end %} left[/caption]
+<!-- wp:image {"id":22} -->
+<figure class="wp-block-image"><img src="https://files.example.net/uploads/two.jpg" alt="The crane"/><figcaption>The <em>old</em> crane</figcaption></figure>
+<!-- /wp:image -->
+[embed]https://youtu.be/dQw4w9WgXcQ[/embed]
+<p>https://vimeo.com/76979871</p>
+<!-- wp:embed {"url":"https://www.youtube.com/watch?v=M7lc1UVf-VE","type":"video","providerNameSlug":"youtube"} -->
+<figure class="wp-block-embed is-type-video is-provider-youtube"><div class="wp-block-embed__wrapper">
+https://www.youtube.com/watch?v=M7lc1UVf-VE
+</div><figcaption>The tide table</figcaption></figure>
+<!-- /wp:embed -->
+<!-- wp:embed {"url":"https://twitter.com/harbour/status/123","type":"rich","providerNameSlug":"twitter"} -->
+<figure class="wp-block-embed is-type-rich is-provider-twitter"><div class="wp-block-embed__wrapper">
+https://twitter.com/harbour/status/123
+</div></figure>
+<!-- /wp:embed -->
+[audio mp3="https://files.example.net/uploads/gulls.mp3"][/audio]
+<figure class="wp-block-video"><video controls src="https://files.example.net/uploads/waves.mp4"></video><figcaption>Waves</figcaption></figure>
+<p>See <a href="https://old.example.org/2020/05/harbour-walk/picture-22/">the crane alone</a> and <a href="https://old.example.org/?attachment_id=23">the boat</a>.</p>
+<!-- wp:archives /-->
+<!-- wp:latest-posts {"postsToShow":3} --><ul class="wp-block-latest-posts"><li>WIDGET-CONTENT</li></ul><!-- /wp:latest-posts -->
+<p>The end.</p>"#;
+    let items = [
+        post(10, "harbour-walk", "publish", "post", body),
+        post(
+            11,
+            "later",
+            "publish",
+            "post",
+            "<p>Nothing here.</p><!-- wp:search {\"label\":\"Search\"} /-->",
+        ),
+        post(12, "unfinished", "draft", "post", "<p>Not yet.</p>"),
+        post(13, "contact", "draft", "page", "<p>Write to us.</p>"),
+        attachment(21, "one.jpg", "The pier"),
+        attachment(22, "two.jpg", ""),
+        attachment(23, "three\"}}\\.jpg", "A boat \"named\" \\ }} ) }}"),
+        // Not an image: no gallery shows it.
+        attachment(24, "tide-table.pdf", ""),
+    ];
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:excerpt=\"http://wordpress.org/export/1.2/excerpt/\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:wp=\"http://wordpress.org/export/1.2/\">\n<channel><title>Harbour</title><link>https://old.example.org</link>\n{}\n</channel></rss>\n",
+        items.concat()
+    )
+}
+
+/// See: issue 20. Galleries, captions, embeds, audio and video become the
+/// site's shortcodes, in the Markdown and in the built page; widget blocks
+/// are named in the report and left out; links to attachment pages lead to
+/// the files; the counts say which drafts are posts and which pages.
+#[test]
+fn issue_20_media_become_shortcodes_and_build() {
+    let site = empty_site();
+    site.file("export.xml", &media_export());
+    let run = import(&site, &site.root().join("export.xml"), &[]);
+    run.assert_ok();
+    let out = run.stdout();
+    assert!(out.contains("imported 3 posts (1 of them a draft), 1 page (a draft)"), "{out}");
+    for widget in ["widget block `archives`", "widget block `latest-posts`"] {
+        assert!(out.contains(&format!("    content/posts/harbour-walk.md: not imported: {widget}")), "{out}");
+    }
+    assert!(out.contains("    content/posts/later.md: not imported: widget block `search`"), "{out}");
+    assert!(out.contains("2 links to attachment pages now lead to the files"), "{out}");
+
+    let post = read(&site, "content/posts/harbour-walk.md");
+    // The files are on a host of their own (as on WordPress.com): a
+    // self-hosted blog's uploads, on the old host, are the site's own paths,
+    // and `check` asks for them until they are copied into `static/`.
+    let up = "https://files.example.net/uploads/";
+    // No ids: the post's images, in their menu order (23, 22, 21); the pdf is left out.
+    assert!(
+        post.contains(&format!(
+            "{{{{ gallery(images=[\"{up}three\\\"}}}}\\\\.jpg\", \"{up}two.jpg\", \"{up}one.jpg\"], alts=[\"A boat \\\"named\\\" \\\\ }}}} ) }}}}\", \"Caption 22\", \"The pier\"]) }}}}\n"
+        )),
+        "{post}"
+    );
+    assert!(
+        post.contains(&format!("{{{{ gallery(images=[\"{up}one.jpg\", \"{up}three\\\"}}}}\\\\.jpg\"]")),
+        "{post}"
+    );
+    for call in [
+        "{{ gallery(images=[\"https://cdn.example.org/block-1.jpg\", \"https://cdn.example.org/block-2.jpg\"], alts=[\"Block one\", \"Block two\"]) }}",
+        "{{ figure(src=\"https://files.example.net/uploads/one.jpg\", alt=\"The pier\", caption=\"He said \\\"hi\\\" \\\\ then }} {% end %} left\", width=640, height=480) }}",
+        "{{ figure(src=\"https://files.example.net/uploads/two.jpg\", alt=\"The crane\", caption=\"The old crane\") }}",
+        "{{ youtube(id=\"dQw4w9WgXcQ\") }}",
+        "{{ vimeo(id=\"76979871\") }}",
+        "{{ youtube(id=\"M7lc1UVf-VE\", title=\"The tide table\") }}",
+        "[https://twitter.com/harbour/status/123](https://twitter.com/harbour/status/123)",
+        "{{ audio(src=\"https://files.example.net/uploads/gulls.mp3\") }}",
+        "{{ video(src=\"https://files.example.net/uploads/waves.mp4\", title=\"Waves\") }}",
+    ] {
+        assert!(post.contains(&format!("\n{call}\n")), "{call} in {post}");
+    }
+    assert!(
+        post.contains("See [the crane alone](https://files.example.net/uploads/two.jpg) and [the boat](https://files.example.net/uploads/three%22}}%5C.jpg)."),
+        "{post}"
+    );
+    assert!(!post.contains("WIDGET-CONTENT") && !post.contains("wp:") && !post.contains("PARLOR"), "{post}");
+
+    site.build().assert_ok();
+    let check = site.run(&["check"]);
+    assert_eq!(check.code(), 0, "{}", check.stderr());
+    let page = site.page("/posts/harbour-walk/");
+    assert_eq!(page.count(".sc-gallery"), 3);
+    assert_eq!(
+        page.attrs(".sc-gallery img", "src"),
+        [
+            format!("{up}three\"}}}}\\.jpg"),
+            format!("{up}two.jpg"),
+            format!("{up}one.jpg"),
+            format!("{up}one.jpg"),
+            format!("{up}three\"}}}}\\.jpg"),
+            "https://cdn.example.org/block-1.jpg".into(),
+            "https://cdn.example.org/block-2.jpg".into(),
+        ]
+    );
+    assert_eq!(page.attrs(".sc-gallery img", "alt")[0], "A boat \"named\" \\ }} ) }}");
+    assert_eq!(
+        page.texts("figure.sc-figure:not(.sc-gallery figure) figcaption"),
+        ["He said \"hi\" \\ then }} {% end %} left", "The old crane"]
+    );
+    assert_eq!(
+        page.attrs(".sc-video-link a", "href"),
+        [
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+            "https://player.vimeo.com/video/76979871?dnt=1",
+            "https://www.youtube-nocookie.com/embed/M7lc1UVf-VE",
+        ]
+    );
+    assert_eq!(page.texts(".sc-video-link .sc-video-title")[2], "The tide table");
+    assert_eq!(page.attrs(".sc-audio audio", "src"), ["https://files.example.net/uploads/gulls.mp3"]);
+    assert_eq!(page.attrs(".sc-video video", "src"), ["https://files.example.net/uploads/waves.mp4"]);
+    assert_eq!(page.texts(".sc-video figcaption"), ["Waves"]);
+    assert!(page.attrs("a", "href").contains(&"https://twitter.com/harbour/status/123".to_string()));
+    let text = page.texts("main").join(" ");
+    assert!(text.contains("The end.") && !text.contains("WIDGET-CONTENT"), "{text}");
 }
