@@ -16,6 +16,7 @@ mod feeds;
 mod hostile;
 mod import;
 mod intake;
+mod metadata;
 mod moderation;
 mod notify;
 mod page_comments;
