@@ -541,8 +541,8 @@ const URL_ATTRIBUTES: &[&str] =
 
 /// A built page: no event handler, inline frame document or code-running
 /// address anywhere, no script but the theme's own file and JSON-LD data
-/// without a `<`; the post's body
-/// and each summary hold only what a post may.
+/// without a `<`; the post's body and each summary hold only what a post
+/// may.
 pub fn assert_safe_page(html: &str, page: &str) {
     let doc = scraper::Html::parse_document(html);
     for node in doc.root_element().descendants() {
