@@ -17,6 +17,7 @@ const TOP_KEYS: &[&str] = &[
     "base_url",
     "description",
     "language",
+    "image",
     "theme",
     "posts_per_page",
     "permalink",
@@ -92,6 +93,10 @@ pub struct Config {
     pub description: String,
     #[serde(default = "default_language")]
     pub language: String,
+    /// The picture a shared link shows when a page has none of its own
+    /// (`og:image`): an absolute http(s) URL, or a path on the site.
+    #[serde(default)]
+    pub image: Option<String>,
     #[serde(default = "default_theme")]
     pub theme: String,
     #[serde(default = "default_posts_per_page")]
@@ -497,6 +502,16 @@ impl Config {
                 "base_url",
                 format!("`base_url` must be an absolute http(s) URL, found `{}`", self.base_url),
                 "e.g. `base_url = \"https://blog.example.org/\"`",
+            );
+        }
+        if let Some(image) = &self.image
+            && (image.trim().is_empty()
+                || (image.contains("://") && !image.starts_with("https://") && !image.starts_with("http://")))
+        {
+            err(
+                "image",
+                format!("`image` must be an http(s) URL or a path on the site, found `{image}`"),
+                "e.g. `image = \"/images/card.png\"` (a file in `static/`)",
             );
         }
         if self.posts_per_page == 0 {

@@ -6,6 +6,7 @@ pub mod feeds;
 mod fingerprint;
 pub mod links;
 mod memo;
+pub mod meta;
 pub mod notice;
 mod redirects;
 mod shortcodes;
@@ -23,6 +24,7 @@ use crate::load::{Theme, ThemeFile};
 use crate::model::{ListKind, Owner, SiteModel, permalink::comment_page, permalink::output_path};
 use crate::parse::highlight;
 pub use memo::RenderMemo;
+use meta::MetaView;
 use view::{Link, Views};
 
 /// Templates every theme has (the built-in theme provides them all, so a
@@ -158,7 +160,11 @@ pub fn render(
     let mut base = Context::new();
     base.insert("site", &site);
     let expanded = shortcodes::expand(model, tera, &base, diags);
-    let views = Views::new(model).with_form_secret(form_secret).with_shortcodes(&expanded);
+    let descriptions = meta::Descriptions::new(model);
+    let views = Views::new(model)
+        .with_form_secret(form_secret)
+        .with_shortcodes(&expanded)
+        .with_descriptions(&descriptions);
     let jobs = jobs(model);
     let prints = memo.map(|_| fingerprint::Prints::new(model, form_secret));
     let memo = memo.zip(prints.as_ref());
@@ -256,6 +262,10 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             ctx.insert("newer", &newer.map(|n| views.post_link(n)));
             ctx.insert("share", &views.share_links(i));
             insert_discussion(&mut ctx, views, Owner::Post(i), n);
+            let described = views.described(Owner::Post(i));
+            let pages = views.comment_pages(Owner::Post(i), n);
+            let meta = MetaView::post(views, &described, i, n, views.absolute(&job_url(job, model)));
+            ctx.insert("meta", &with_comment_pages(meta, views, &model.post_urls[i], n, pages.as_ref()));
             if let Some(source) = &model.posts[i].source {
                 ctx.insert("canonical_url", &source.url);
             }
@@ -265,6 +275,10 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             let title = comment_page_title(&model.pages[i].title, n);
             let mut ctx = page_context(base, views, "page", &title, &job_url(job, model));
             ctx.insert("page", &views.page(i));
+            let described = views.described(Owner::Page(i));
+            let meta = MetaView::page(views, &described, i, views.absolute(&job_url(job, model)));
+            let pages = views.comment_pages(Owner::Page(i), n);
+            ctx.insert("meta", &with_comment_pages(meta, views, &model.page_urls[i], n, pages.as_ref()));
             if model.has_comment_section(Owner::Page(i)) {
                 insert_discussion(&mut ctx, views, Owner::Page(i), n);
             } else {
@@ -280,6 +294,8 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             };
             let mut ctx = page_context(base, views, "taxonomy_list", name, url);
             ctx.insert("taxonomy", &name.to_lowercase());
+            let description = format!("All {} on {}.", name.to_lowercase(), model.config.title);
+            ctx.insert("meta", &MetaView::website(model, name, views.absolute(url), description));
             ctx.insert("terms", &views.terms(terms));
             ("taxonomy_list.html", ctx)
         }
@@ -292,6 +308,11 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
                 .collect();
             ctx.insert_value("years", years.into());
             ctx.insert("period", &Period { kind: "all", year: None, month: None });
+            let description = format!("Every post on {}, by date.", model.config.title);
+            ctx.insert(
+                "meta",
+                &MetaView::website(model, "Archive", views.absolute("/archive/"), description),
+            );
             ("archive.html", ctx)
         }
         Job::Year(y) => {
@@ -300,6 +321,8 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             let mut ctx = page_context(base, views, "archive", &title, &year.url);
             ctx.insert("years", &[views.archive_year(y, true)]);
             ctx.insert("period", &Period { kind: "year", year: Some(year.year), month: None });
+            let description = format!("{title} on {}.", model.config.title);
+            ctx.insert("meta", &MetaView::website(model, &title, views.absolute(&year.url), description));
             ("archive.html", ctx)
         }
         Job::Month(y, m) => {
@@ -315,10 +338,19 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             }];
             ctx.insert("years", &[year]);
             ctx.insert("period", &Period { kind: "month", year: Some(month.year), month: Some(month_name) });
+            let description = format!("{title} on {}.", model.config.title);
+            ctx.insert("meta", &MetaView::website(model, &title, views.absolute(&month.url), description));
             ("archive.html", ctx)
         }
         Job::NotFound => {
-            let ctx = page_context(base, views, "404", "Page not found", "/404.html");
+            let mut ctx = page_context(base, views, "404", "Page not found", "/404.html");
+            let meta = MetaView::website(
+                model,
+                "Page not found",
+                views.absolute("/404.html"),
+                site_description(model),
+            );
+            ctx.insert("meta", &meta);
             ("404.html", ctx)
         }
     };
@@ -332,6 +364,30 @@ fn render_job(job: Job, views: &Views, tera: &Tera, base: &Context) -> tera::Ter
             tera.render_to(template, &ctx, &mut out)?;
             Ok(out)
         }
+    }
+}
+
+/// The site's description, else its title.
+fn site_description(model: &SiteModel) -> String {
+    let d = model.config.description.trim();
+    if d.is_empty() { model.config.title.clone() } else { d.to_string() }
+}
+
+/// `meta` with `rel=prev/next` to the comment pages beside page `n`.
+fn with_comment_pages(
+    meta: MetaView,
+    views: &Views,
+    url: &str,
+    n: usize,
+    pages: Option<&view::CommentPagesView>,
+) -> MetaView {
+    match pages {
+        Some(p) => {
+            let prev = (n > 1).then(|| comment_page(url, n - 1));
+            let next = (n < p.total).then(|| comment_page(url, n + 1));
+            meta.with_neighbours(views, prev.as_deref(), next.as_deref())
+        }
+        None => meta,
     }
 }
 
@@ -398,6 +454,34 @@ fn listing_job(listing: &crate::model::Listing, views: &Views, base: &Context) -
     let title = if listing.number > 1 { format!("{title} (page {})", listing.number) } else { title };
     let mut ctx = page_context(base, views, kind, &title, &listing.url);
     ctx.insert("paginator", &views.paginator(listing));
+    let site = &model.config.title;
+    let description = match listing.kind {
+        ListKind::Index => site_description(model),
+        ListKind::Tag(t) => format!("Posts tagged “{}” on {site}.", model.tags[t].name),
+        ListKind::Category(c) => format!("Posts filed under “{}” on {site}.", model.categories[c].name),
+        ListKind::Author(a) => {
+            let bio = model.config.authors.get(&model.authors[a].slug).map_or("", |a| a.bio.trim());
+            let by = format!("Posts by {} on {site}.", model.authors[a].name);
+            if bio.is_empty() {
+                by
+            } else {
+                meta::cut_description(&format!("{by} {bio}"), meta::DESCRIPTION_LENGTH)
+            }
+        }
+    };
+    let description = if listing.number > 1 {
+        format!("{description} (Page {} of {}.)", listing.number, listing.total)
+    } else {
+        description
+    };
+    let og_title = if matches!(listing.kind, ListKind::Index) && listing.number == 1 {
+        site.clone()
+    } else {
+        title.clone()
+    };
+    let meta = MetaView::website(model, &og_title, views.absolute(&listing.url), description)
+        .with_neighbours(views, listing.prev_url.as_deref(), listing.next_url.as_deref());
+    ctx.insert("meta", &meta);
     if let Some(term) = term {
         // A term's feed sits in its first page's folder: `/tags/x/feed.xml`.
         let dir = term.url.trim_start_matches('/');

@@ -61,6 +61,7 @@ fn notice_page(tera: &Tera, config: &Config, notice: &Notice) -> Result<String, 
     ctx.insert("current_url", &root);
     ctx.insert("canonical_url", &root);
     ctx.insert("feeds", &Vec::<String>::new());
+    ctx.insert("meta", &Option::<super::meta::MetaView>::None);
     ctx.insert("notice", &NoticeView { body_html: notice.body_html });
     ctx.insert("comment_form", &notice.form);
     ctx.insert("comment_policy", &Option::<String>::None);

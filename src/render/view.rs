@@ -271,6 +271,8 @@ pub struct Views<'m> {
     form_secret: Option<&'m [u8]>,
     /// Posts' and pages' text with their shortcodes rendered.
     expanded: Option<&'m super::shortcodes::Expanded>,
+    /// Posts' and pages' descriptions and pictures, made once a build.
+    descriptions: Option<&'m super::meta::Descriptions>,
 }
 
 impl<'m> Views<'m> {
@@ -282,6 +284,7 @@ impl<'m> Views<'m> {
             base_path: base_path.trim_end_matches('/').to_string(),
             form_secret: None,
             expanded: None,
+            descriptions: None,
         }
     }
 
@@ -295,6 +298,20 @@ impl<'m> Views<'m> {
     pub(crate) fn with_shortcodes(mut self, expanded: &'m super::shortcodes::Expanded) -> Views<'m> {
         self.expanded = Some(expanded);
         self
+    }
+
+    /// Views that keep each post's and page's description once made.
+    pub(crate) fn with_descriptions(mut self, descriptions: &'m super::meta::Descriptions) -> Views<'m> {
+        self.descriptions = Some(descriptions);
+        self
+    }
+
+    /// `owner`'s description and picture (`render/meta.rs`).
+    pub(crate) fn described(&self, owner: Owner) -> std::borrow::Cow<'m, super::meta::Described> {
+        match self.descriptions {
+            Some(d) => std::borrow::Cow::Borrowed(d.of(self, owner)),
+            None => std::borrow::Cow::Owned(super::meta::Described::of(self, owner)),
+        }
     }
 
     /// Post `i`'s text and summary, shortcodes rendered.

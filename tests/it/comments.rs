@@ -73,7 +73,13 @@ fn hostile_comments_render_inert() {
     let site = site_with_comments();
     site.build().assert_ok();
     let page = site.page("/posts/p/");
-    assert_eq!(page.count("script:not([src$='/comments.js'])"), 0, "only the theme's own script");
+    assert_eq!(
+        page.count("script:not([src$='/comments.js']):not([type='application/ld+json'])"),
+        0,
+        "only the theme's own script"
+    );
+    // The JSON-LD holds the text with `<` escaped (tests/it/metadata.rs).
+    assert!(page.texts("script[type='application/ld+json']").iter().all(|t| !t.contains('<')));
     assert_eq!(page.count(".comment-body img"), 0);
     assert_eq!(page.count(".comment-body b"), 0, "raw HTML is shown as text");
     for (name, value) in

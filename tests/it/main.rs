@@ -17,6 +17,7 @@ mod hostile;
 mod import;
 mod import_disqus;
 mod intake;
+mod metadata;
 mod moderation;
 mod notify;
 mod page_comments;
