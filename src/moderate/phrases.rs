@@ -60,8 +60,10 @@ fn compiled() -> &'static Compiled {
             (start..patterns.len(), strong.len())
         });
         let each = patterns.iter().map(|p| Regex::new(p).expect("valid family regex")).collect();
-        let config =
-            regex_automata::meta::Config::new().auto_prefilter(false).hybrid_cache_capacity(32 << 20);
+        let config = regex_automata::meta::Config::new()
+            .match_kind(regex_automata::MatchKind::All)
+            .auto_prefilter(false)
+            .hybrid_cache_capacity(32 << 20);
         let all = regex_automata::meta::Builder::new()
             .configure(config)
             .build_many(&patterns)
